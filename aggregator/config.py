@@ -1,0 +1,312 @@
+"""Load config.toml, check every key, and fail with the file, the key and the reason."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .http import DEFAULT_USER_AGENT, HttpSettings
+
+SOURCE_KINDS = ("feed", "regjeringen", "ks")
+SELECTOR_KEYS = ("item", "title", "link", "label", "summary", "date")
+
+
+class ConfigError(Exception):
+    """Bad configuration: the message names the file, the key and the reason."""
+
+
+@dataclass
+class SourceConfig:
+    id: str
+    kind: str
+    url: str
+    title: str | None = None
+    topics: list[str] = field(default_factory=list)
+    max_pages: int = 3
+    selectors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class TopicConfig:
+    id: str
+    title: str | None = None
+    document_types: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SubscriptionConfig:
+    id: str
+    urls: list[str]
+    feeds: list[str] = field(default_factory=lambda: ["all"])
+    mode: str = "instant"
+    schedule: str = "daily"
+    keywords: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NotifyConfig:
+    digest_time: str = "07:00"
+    batch_over: int = 10
+    admin_urls: list[str] = field(default_factory=list)
+    templates: Path = Path("notifiers")
+
+
+@dataclass
+class Config:
+    path: Path
+    database: Path
+    output_dir: Path
+    base_url: str = "https://feeds.example.org/"
+    max_entries: int = 100
+    http: HttpSettings = field(default_factory=HttpSettings)
+    sources: list[SourceConfig] = field(default_factory=list)
+    topics: list[TopicConfig] = field(default_factory=list)
+    subscriptions: list[SubscriptionConfig] = field(default_factory=list)
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
+
+
+# Each section's keys: name -> (check, default). A check returns the value or raises ValueError(reason).
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be a string, got {type(value).__name__}")
+    return value
+
+
+def _nonempty_str(value: Any) -> str:
+    if not _str(value).strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _str_list(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("must be a list of strings")
+    return list(value)
+
+
+def _positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"must be a whole number of at least 1, got {value!r}")
+    return value
+
+
+def _non_negative_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"must be a whole number of at least 0, got {value!r}")
+    return value
+
+
+def _non_negative_number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ValueError(f"must be a number of at least 0, got {value!r}")
+    return float(value)
+
+
+def _positive_number(value: Any) -> float:
+    if _non_negative_number(value) == 0:
+        raise ValueError("must be more than 0")
+    return float(value)
+
+
+def _http_url(value: Any) -> str:
+    if not re.match(r"^https?://[^/\s]+", _str(value)):
+        raise ValueError(f"must be an http(s) URL, got {value!r}")
+    return value
+
+
+def _ident(value: Any) -> str:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", _str(value)):
+        raise ValueError(f"must be lower-case letters, digits, '-', '_' or '.', got {value!r} (it is used in file names)")
+    return value
+
+
+def _one_of(*choices: str):
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}, got {value!r}")
+        return value
+
+    return check
+
+
+def _clock(value: Any) -> str:
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", _str(value)):
+        raise ValueError(f"must be a time of day as HH:MM, got {value!r}")
+    return value
+
+
+def _selectors(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ValueError("must be a table of CSS selectors")
+    unknown = sorted(set(value) - set(SELECTOR_KEYS))
+    if unknown:
+        raise ValueError(f"unknown selector {unknown[0]!r}; known: {', '.join(SELECTOR_KEYS)}")
+    for key, selector in value.items():
+        if not isinstance(selector, str) or not selector.strip():
+            raise ValueError(f"selector {key!r} must be a non-empty CSS selector string")
+    return dict(value)
+
+
+REQUIRED = object()
+
+SCHEMA: dict[str, dict[str, tuple]] = {
+    "storage": {"database": (_nonempty_str, "data/aggregator.db")},
+    "output": {
+        "directory": (_nonempty_str, "feeds"),
+        "base_url": (_http_url, "https://feeds.example.org/"),
+        "max_entries": (_positive_int, 100),
+    },
+    "http": {
+        "user_agent": (_nonempty_str, DEFAULT_USER_AGENT),
+        "timeout": (_positive_number, 20.0),
+        "min_delay": (_non_negative_number, 1.5),
+        "retries": (_non_negative_int, 3),
+    },
+    "notify": {
+        "digest_time": (_clock, "07:00"),
+        "batch_over": (_positive_int, 10),
+        "admin_urls": (_str_list, []),
+        "templates": (_nonempty_str, "notifiers"),
+    },
+    "sources": {
+        "id": (_ident, REQUIRED),
+        "kind": (_one_of(*SOURCE_KINDS), REQUIRED),
+        "url": (_http_url, REQUIRED),
+        "title": (_nonempty_str, None),
+        "topics": (_str_list, []),
+        "max_pages": (_positive_int, 3),
+        "selectors": (_selectors, {}),
+    },
+    "topics": {
+        "id": (_ident, REQUIRED),
+        "title": (_nonempty_str, None),
+        "document_types": (_str_list, []),
+        "keywords": (_str_list, []),
+    },
+    "subscriptions": {
+        "id": (_ident, REQUIRED),
+        "urls": (_str_list, REQUIRED),
+        "feeds": (_str_list, ["all"]),
+        "mode": (_one_of("instant", "digest"), "instant"),
+        "schedule": (_one_of("daily", "weekly"), "daily"),
+        "keywords": (_str_list, []),
+    },
+}
+TABLES = ("storage", "output", "http", "notify")
+ARRAYS = ("sources", "topics", "subscriptions")
+
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def config_path(explicit: str | os.PathLike | None = None) -> Path:
+    """--config, else $AGGREGATOR_CONFIG, else ./config.toml."""
+    return Path(explicit or os.environ.get("AGGREGATOR_CONFIG") or "config.toml")
+
+
+def load_config(path: str | os.PathLike | None = None) -> Config:
+    """Read and check a config file; relative paths in it are relative to the file's folder."""
+    path = config_path(path)
+    try:
+        raw = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found (give one with --config or $AGGREGATOR_CONFIG)") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    return parse_config(raw, path)
+
+
+def parse_config(raw: dict, path: Path) -> Config:
+    """Check a parsed TOML document and build the Config; raises ConfigError."""
+
+    def fail(key: str, reason: str) -> ConfigError:
+        return ConfigError(f"{path}: {key}: {reason}")
+
+    unknown = sorted(set(raw) - set(TABLES) - set(ARRAYS))
+    if unknown:
+        raise fail(unknown[0], f"unknown section; known: {', '.join(TABLES + ARRAYS)}")
+
+    def section(name: str, value: Any, where: str) -> dict:
+        if not isinstance(value, dict):
+            raise fail(where, "must be a table")
+        schema = SCHEMA[name]
+        extra = sorted(set(value) - set(schema))
+        if extra:
+            raise fail(f"{where}.{extra[0]}", f"unknown key; known: {', '.join(schema)}")
+        checked = {}
+        for key, (check, default) in schema.items():
+            if key not in value:
+                if default is REQUIRED:
+                    raise fail(f"{where}.{key}", "is required")
+                checked[key] = default
+                continue
+            try:
+                checked[key] = check(_expand_env(value[key]))
+            except ValueError as error:
+                raise fail(f"{where}.{key}", str(error)) from None
+        return checked
+
+    tables = {name: section(name, raw.get(name, {}), name) for name in TABLES}
+    arrays: dict[str, list[dict]] = {}
+    for name in ARRAYS:
+        entries = raw.get(name, [])
+        if not isinstance(entries, list):
+            raise fail(name, f"must be an array of tables ([[{name}]])")
+        arrays[name] = [section(name, entry, f"{name}[{i}]") for i, entry in enumerate(entries)]
+        seen: set[str] = set()
+        for i, entry in enumerate(arrays[name]):
+            if entry["id"] in seen:
+                raise fail(f"{name}[{i}].id", f"duplicate id {entry['id']!r}")
+            seen.add(entry["id"])
+
+    if not arrays["sources"]:
+        raise fail("sources", "no [[sources]] configured: there is nothing to fetch")
+    for i, sub in enumerate(arrays["subscriptions"]):
+        if not sub["urls"]:
+            raise fail(f"subscriptions[{i}].urls", "must name at least one Apprise URL")
+
+    base = path.parent
+    http, output, notify = tables["http"], tables["output"], tables["notify"]
+    return Config(
+        path=path,
+        database=base / tables["storage"]["database"],
+        output_dir=base / output["directory"],
+        base_url=output["base_url"] if output["base_url"].endswith("/") else output["base_url"] + "/",
+        max_entries=output["max_entries"],
+        http=HttpSettings(http["user_agent"], http["timeout"], http["min_delay"], http["retries"]),
+        sources=[SourceConfig(**s) for s in arrays["sources"]],
+        topics=[TopicConfig(**t) for t in arrays["topics"]],
+        subscriptions=[SubscriptionConfig(**s) for s in arrays["subscriptions"]],
+        notify=NotifyConfig(notify["digest_time"], notify["batch_over"], notify["admin_urls"], base / notify["templates"]),
+    )
+
+
+def _expand_env(value: Any) -> Any:
+    """Replace ${NAME} in strings (also inside lists and tables) with the environment's value."""
+    if isinstance(value, str):
+
+        def lookup(match: re.Match) -> str:
+            name = match.group(1)
+            if name not in os.environ:
+                raise ValueError(f"environment variable {name} is not set (used as ${{{name}}})")
+            return os.environ[name]
+
+        return _ENV_REF.sub(lookup, value)
+    if isinstance(value, list):
+        return [_expand_env(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _expand_env(v) for k, v in value.items()}
+    return value
+
+
+def redact(url: str) -> str:
+    """An Apprise/HTTP URL with its password (and any token-like secret in user:pass@) masked, for logs."""
+    return re.sub(r"(?<=://)([^:/@\s]*):([^@/\s]+)@", r"\1:***@", url)

@@ -1,0 +1,245 @@
+"""The one HTTP client: honest User-Agent, robots.txt, one request at a time per host with a delay,
+retries that honour Retry-After, conditional GET, a size limit and careful decoding."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Callable, Protocol
+from urllib.parse import urlsplit
+
+import httpx
+from protego import Protego
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+
+from . import __version__
+
+log = logging.getLogger(__name__)
+
+DEFAULT_USER_AGENT = f"aggregator/{__version__} (+https://github.com/regjeringen-ks-feeds/aggregator)"
+MAX_BODY_BYTES = 15 * 1024 * 1024  # a listing page is ~200 kB; anything near this is not a page we want
+MAX_RETRY_AFTER = 300.0  # seconds; a server asking for longer gets its wish by us giving up for this run
+
+
+@dataclass
+class HttpSettings:
+    user_agent: str = DEFAULT_USER_AGENT
+    timeout: float = 20.0
+    min_delay: float = 1.5
+    retries: int = 3
+
+
+@dataclass
+class Response:
+    url: str
+    status: int
+    content: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    not_modified: bool = False
+
+    @property
+    def text(self) -> str:
+        return decode_body(self.content, self.headers.get("content-type", ""))
+
+
+class FetchError(Exception):
+    """A URL could not be fetched: its status (None for network errors) and a reason a user can read."""
+
+    def __init__(self, url: str, reason: str, status: int | None = None):
+        super().__init__(f"{url}: {reason}")
+        self.url, self.reason, self.status = url, reason, status
+
+
+class RobotsDisallowed(FetchError):
+    """robots.txt forbids the URL; it was not requested."""
+
+
+class ValidatorStore(Protocol):
+    """Where ETag/Last-Modified of earlier responses are kept (the SQLite store implements it)."""
+
+    def get_validators(self, url: str) -> tuple[str | None, str | None]: ...
+
+    def save_validators(self, url: str, etag: str | None, last_modified: str | None) -> None: ...
+
+
+class _Retryable(Exception):
+    def __init__(self, reason: str, retry_after: float | None = None, status: int | None = None):
+        super().__init__(reason)
+        self.reason, self.retry_after, self.status = reason, retry_after, status
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""")
+
+
+def decode_body(content: bytes, content_type: str = "") -> str:
+    """Decode a body by its declared charset (header, then <meta> or XML declaration), else UTF-8,
+    else Windows-1252, which every byte decodes in (old Norwegian pages are often Latin-1)."""
+    candidates = []
+    match = re.search(r"charset=([\w\-:]+)", content_type or "", re.I)
+    if match:
+        candidates.append(match.group(1))
+    for pattern in (_XML_ENCODING, _META_CHARSET):
+        found = pattern.search(content[:4096])
+        if found:
+            candidates.append(found.group(1).decode("ascii", "ignore"))
+    if content.startswith(b"\xef\xbb\xbf"):
+        candidates.insert(0, "utf-8-sig")
+    for encoding in [*candidates, "utf-8"]:
+        try:
+            return content.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return content.decode("cp1252", errors="replace")
+
+
+class PoliteClient:
+    """The project's HTTP client. Single-threaded on purpose: one request at a time, per host a pause."""
+
+    def __init__(
+        self,
+        settings: HttpSettings | None = None,
+        validators: ValidatorStore | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+    ):
+        self.settings = settings or HttpSettings()
+        self.validators = validators
+        self._sleep = sleep
+        self._last_request: dict[str, float] = {}
+        self._robots: dict[str, Protego | None] = {}
+        self._client = httpx.Client(
+            headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            timeout=self.settings.timeout,
+            follow_redirects=True,
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> "PoliteClient":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ----------------------------------------------------------------------------------- robots.txt
+
+    def allowed(self, url: str) -> bool:
+        """Whether robots.txt of the URL's host lets this client's User-Agent crawl it."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._robots:
+            self._robots[origin] = self._load_robots(origin)
+        rules = self._robots[origin]
+        return True if rules is None else rules.can_fetch(url, self.settings.user_agent)
+
+    def _load_robots(self, origin: str) -> Protego | None:
+        # RFC 9309: a robots.txt that does not exist (4xx) allows everything; one that cannot be
+        # read (5xx, network) means "assume complete disallow" until it can.
+        try:
+            response = self._request(f"{origin}/robots.txt", {})
+        except FetchError as error:
+            if error.status is not None and 400 <= error.status < 500:
+                return None
+            log.warning("robots.txt of %s unreadable (%s): not crawling that host this run", origin, error.reason)
+            return Protego.parse("User-agent: *\nDisallow: /")
+        return Protego.parse(decode_body(response.content, response.headers.get("content-type", "")))
+
+    # ----------------------------------------------------------------------------------- requests
+
+    def get(self, url: str, *, check_robots: bool = True, conditional: bool = False) -> Response:
+        """GET a URL politely. Raises RobotsDisallowed (never requested) or FetchError.
+
+        `check_robots=False` is for feeds a user subscribed to (fetched on their behalf, like a
+        feed reader). `conditional=True` sends the stored ETag/Last-Modified and returns a
+        Response with `not_modified=True` on 304.
+        """
+        if check_robots and not self.allowed(url):
+            raise RobotsDisallowed(url, "disallowed by the site's robots.txt, so it was not requested")
+        headers = {}
+        if conditional and self.validators:
+            etag, last_modified = self.validators.get_validators(url)
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+        response = self._request(url, headers)
+        if conditional and self.validators and not response.not_modified:
+            self.validators.save_validators(url, response.headers.get("etag"), response.headers.get("last-modified"))
+        return response
+
+    def _request(self, url: str, headers: dict[str, str]) -> Response:
+        retrying = Retrying(
+            stop=stop_after_attempt(self.settings.retries + 1),
+            retry=retry_if_exception(lambda e: isinstance(e, _Retryable)),
+            wait=self._wait,
+            sleep=self._sleep,
+            reraise=True,
+        )
+        try:
+            return retrying(self._attempt, url, headers)
+        except _Retryable as error:
+            raise FetchError(url, error.reason, error.status) from None
+
+    def _wait(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, _Retryable) and error.retry_after is not None:
+            return error.retry_after
+        return max(self.settings.min_delay, 0.5) * 2 ** (state.attempt_number - 1)
+
+    def _pause_for(self, host: str) -> None:
+        last = self._last_request.get(host)
+        if last is not None:
+            remaining = self.settings.min_delay - (time.monotonic() - last)
+            if remaining > 0:
+                self._sleep(remaining)
+        self._last_request[host] = time.monotonic()
+
+    def _attempt(self, url: str, headers: dict[str, str]) -> Response:
+        self._pause_for(urlsplit(url).netloc.lower())
+        try:
+            with self._client.stream("GET", url, headers=headers) as raw:
+                if raw.status_code == 429 or raw.status_code >= 500:
+                    retry_after = parse_retry_after(raw.headers.get("retry-after"))
+                    if retry_after is not None and retry_after > MAX_RETRY_AFTER:
+                        raise FetchError(url, f"HTTP {raw.status_code}, server asks to wait {retry_after:.0f} s", raw.status_code)
+                    raise _Retryable(f"HTTP {raw.status_code}", retry_after, raw.status_code)
+                if raw.status_code == 304:
+                    return Response(str(raw.url), 304, b"", dict(raw.headers), not_modified=True)
+                if raw.status_code >= 400:
+                    raise FetchError(url, f"HTTP {raw.status_code} {raw.reason_phrase}".strip(), raw.status_code)
+                content = self._read_limited(raw, url)
+                return Response(str(raw.url), raw.status_code, content, {k.lower(): v for k, v in raw.headers.items()})
+        except httpx.TimeoutException:
+            raise _Retryable(f"timed out after {self.settings.timeout:g} s") from None
+        except (httpx.TransportError, httpx.DecodingError) as error:
+            # includes bodies cut short (fewer bytes than Content-Length) and refused connections
+            raise _Retryable(f"network error: {error.__class__.__name__}: {error}") from None
+
+    @staticmethod
+    def _read_limited(raw: httpx.Response, url: str) -> bytes:
+        chunks, size = [], 0
+        for chunk in raw.iter_bytes():
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise FetchError(url, f"response larger than {MAX_BODY_BYTES // 1024 // 1024} MB, not read")
+            chunks.append(chunk)
+        return b"".join(chunks)

@@ -1,0 +1,269 @@
+"""Turn what the sites print into one vocabulary: dates, ministries, document types, URLs, text.
+
+Vocabularies are data (aggregator/data/*.toml), read once; the functions here only look things up.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import tomllib
+import unicodedata
+from datetime import date, datetime, time, timezone
+from email.utils import parsedate_to_datetime
+from functools import cache
+from importlib import resources
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+# --------------------------------------------------------------------------------------------- text
+
+
+def clean_text(value: str | None) -> str:
+    """Decode entities that survived parsing (`&#xF8;`), drop control characters, fold white space."""
+    if not value:
+        return ""
+    text = html.unescape(value)
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def slugify(text: str) -> str:
+    """A topic id in regjeringen.no's own style: "Innvandring og integrering" -> "innvandring-og-integrering"."""
+    text = clean_text(text).lower()
+    for src, dst in (("æ", "ae"), ("ø", "o"), ("å", "a")):
+        text = text.replace(src, dst)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+# --------------------------------------------------------------------------------------------- URLs
+
+_TRACKING_PARAMS = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|mc_cid|mc_eid)$", re.I)
+
+
+def canonical_url(url: str, base: str | None = None) -> str:
+    """Absolute URL with scheme and host lower-cased, tracking parameters and fragment dropped."""
+    if base:
+        url = urljoin(base, url.strip())
+    parts = urlsplit(url.strip())
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k)]
+    host = (parts.hostname or "").lower()
+    netloc = host if parts.port in (None, 80, 443) else f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
+
+
+_REGJERINGEN_ID = re.compile(r"/id(\d+)/?$")
+
+
+def regjeringen_doc_id(url: str) -> int | None:
+    """The numeric document id at the end of a regjeringen.no path (`…/id3168525/`), if any."""
+    match = _REGJERINGEN_ID.search(urlsplit(url).path)
+    return int(match.group(1)) if match else None
+
+
+def item_id_for_url(url: str) -> str:
+    """Identity of a document known only by its URL: the canonical URL itself."""
+    return canonical_url(url)
+
+
+def regjeringen_item_id(doc_id: int, url: str) -> str:
+    """Identity of a regjeringen.no document: its numeric id, kept apart per language section (/no/, /en/, /se/)."""
+    section = urlsplit(url).path.strip("/").split("/", 1)[0] or "no"
+    return f"https://www.regjeringen.no/{section}/id{doc_id}/"
+
+
+# --------------------------------------------------------------------------------------------- dates
+
+MONTHS = {
+    # bokmål and nynorsk, full and abbreviated; English too, since /en/ pages are in the same markup
+    "januar": 1, "jan": 1, "january": 1,
+    "februar": 2, "feb": 2, "february": 2,
+    "mars": 3, "mar": 3, "march": 3,
+    "april": 4, "apr": 4,
+    "mai": 5, "may": 5,
+    "juni": 6, "jun": 6, "june": 6,
+    "juli": 7, "jul": 7, "july": 7,
+    "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10, "october": 10, "oct": 10,
+    "november": 11, "nov": 11,
+    "desember": 12, "des": 12, "december": 12, "dec": 12,
+}
+
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b(?:[ ,kl.]*(\d{1,2})[:.](\d{2}))?")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?")
+_MONTH_NAME_DATE = re.compile(
+    r"\b(\d{1,2})\.?\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?,?\s+(\d{4})"
+    r"(?:[ ,kl.]*(\d{1,2})[:.](\d{2}))?",
+    re.I,
+)
+
+
+def oslo_datetime(day: date, at: time | None = None) -> datetime:
+    """A local date (and time) on the sites, made aware in Europe/Oslo; a bare date is that day's midnight in Oslo."""
+    return datetime.combine(day, at or time(0, 0), tzinfo=OSLO)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=OSLO)
+
+
+def _iso_match(m: re.Match) -> datetime:
+    year, month, day, hour, minute, second, offset = m.groups()
+    if hour is None:
+        return oslo_datetime(date(int(year), int(month), int(day)))
+    value = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+    if offset:
+        offset = "+00:00" if offset == "Z" else offset
+        if ":" not in offset:
+            offset = offset[:3] + ":" + offset[3:]
+        return datetime.fromisoformat(value.isoformat() + offset)
+    return value.replace(tzinfo=OSLO)
+
+
+def _numeric_match(m: re.Match) -> datetime:
+    day, month, year, hour, minute = m.groups()
+    at = time(int(hour), int(minute)) if hour is not None else None
+    return oslo_datetime(date(int(year), int(month), int(day)), at)
+
+
+def _month_name_match(m: re.Match) -> datetime:
+    day, month, year, hour, minute = m.groups()
+    at = time(int(hour), int(minute)) if hour is not None else None
+    return oslo_datetime(date(int(year), MONTHS[month.lower()], int(day)), at)
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """Parse one date as the sites write it; aware, in Europe/Oslo unless the text carries an offset.
+
+    Understands ISO 8601 (`2026-07-03`, `2026-07-03T10:00:00+02:00`), RFC 822/1123
+    (`Fri, 03 Jul 2026 14:35:59 GMT`), `DD.MM.YYYY`, `DD/MM/YYYY` and Norwegian or English month
+    names (`12. mars 2024`). Returns None when nothing in the text is a valid date.
+    """
+    text = clean_text(value)
+    if not text:
+        return None
+    if re.match(r"^[A-Za-z]{3},?\s+\d", text):
+        try:
+            return _aware(parsedate_to_datetime(text))
+        except (TypeError, ValueError):
+            pass
+    return find_date(text)
+
+
+def find_date(text: str | None) -> datetime | None:
+    """The first date found anywhere in a piece of text, in any of the forms parse_date knows."""
+    text = clean_text(text)
+    found = []
+    for pattern, build in ((_ISO_DATE, _iso_match), (_NUMERIC_DATE, _numeric_match), (_MONTH_NAME_DATE, _month_name_match)):
+        for m in pattern.finditer(text):
+            try:
+                found.append((m.start(), build(m)))
+                break
+            except ValueError:  # 31.02.2024 and the like: not a date, look further
+                continue
+    return min(found, key=lambda pair: pair[0])[1] if found else None
+
+
+# --------------------------------------------------------------------------------------------- ministries
+
+
+@cache
+def ministries() -> dict[str, dict]:
+    """The ministries by abbreviation, as in data/ministries.toml."""
+    return tomllib.loads(resources.files("aggregator.data").joinpath("ministries.toml").read_text("utf-8"))
+
+
+@cache
+def _ministry_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for abbr, m in ministries().items():
+        for name in (m["nb"], m["nn"], m["en"], *m["former"], abbr, str(m["ownerid"])):
+            names[name.casefold()] = abbr
+    return names
+
+
+def ministry_abbr(name: str | None) -> str | None:
+    """The abbreviation (`aid`) for a ministry name in any language, a former name, an ownerid or an abbreviation."""
+    return _ministry_names().get(clean_text(name).casefold()) if name else None
+
+
+def ministry_name(abbr: str, language: str | None = "nb") -> str:
+    """A ministry's name in the language of an item (nb, nn or en; other languages get bokmål)."""
+    m = ministries()[abbr]
+    lang = (language or "nb").split("-")[0].lower()
+    return m.get({"no": "nb"}.get(lang, lang)) or m["nb"] if lang in ("nb", "nn", "en", "no") else m["nb"]
+
+
+def split_ministries(text: str | None) -> list[str]:
+    """Split a comma-separated ministry list into abbreviations.
+
+    Some names contain a comma themselves ("Ministry of Trade, Industry and Fisheries"), so the
+    longest run of pieces that forms a known name wins. Unknown names are kept out (and logged
+    by the caller if it wants); the order of the page is kept, duplicates dropped.
+    """
+    pieces = [p.strip() for p in clean_text(text).split(",") if p.strip()]
+    found: list[str] = []
+    i = 0
+    while i < len(pieces):
+        for j in range(len(pieces), i, -1):
+            abbr = ministry_abbr(", ".join(pieces[i:j]))
+            if abbr:
+                if abbr not in found:
+                    found.append(abbr)
+                i = j
+                break
+        else:
+            i += 1
+    return found
+
+
+def unknown_ministry_names(text: str | None) -> list[str]:
+    """The pieces of a ministry list that are no known ministry (to warn about a new or renamed one)."""
+    pieces = [p.strip() for p in clean_text(text).split(",") if p.strip()]
+    known = {ministry_name(a, lang) for a in split_ministries(text) for lang in ("nb", "nn", "en")}
+    joined = ", ".join(pieces)
+    for name in sorted(known, key=len, reverse=True):
+        joined = joined.replace(name, "")
+    return [p.strip() for p in joined.split(",") if p.strip() and not ministry_abbr(p)]
+
+
+# --------------------------------------------------------------------------------------------- document types
+
+
+@cache
+def document_types() -> dict[str, dict]:
+    """The project's document-type vocabulary, as in data/document_types.toml."""
+    return tomllib.loads(resources.files("aggregator.data").joinpath("document_types.toml").read_text("utf-8"))
+
+
+@cache
+def _type_labels() -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for term, spec in document_types().items():
+        labels[term.casefold()] = term
+        for label in spec["labels"]:
+            labels[label.casefold()] = term
+    return labels
+
+
+def document_type(label: str | None) -> str | None:
+    """The vocabulary term for a site's type label or code ("Høyring", "Horing", "Press release");
+    "other" for a label not in the vocabulary, None when there is no label at all."""
+    text = clean_text(label).strip(" |:")
+    if not text:
+        return None
+    return _type_labels().get(text.casefold(), "other")
+
+
+def document_type_title(term: str) -> str:
+    """A readable name for a vocabulary term."""
+    return document_types().get(term, {}).get("title", term)
+
+
+def now_utc() -> datetime:
+    """The current time, aware (one place, so tests can reason about it)."""
+    return datetime.now(timezone.utc)

@@ -1,0 +1,103 @@
+"""run = fetch every source → store → publish (→ notify), each source isolated from the others."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from .config import Config, SourceConfig
+from .http import PoliteClient
+from .publish import PublishReport, publish
+from .records import SourceError
+from .sources import SourceContext, fetcher
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SourceOutcome:
+    """What one source's fetch did this run."""
+
+    source_id: str
+    ok: bool
+    error: str | None = None
+    new_ids: list[str] = field(default_factory=list)
+    changed_ids: list[str] = field(default_factory=list)
+    seen: int = 0
+    warnings: list[str] = field(default_factory=list)
+    not_modified: bool = False
+    first_success: bool = False  # the baseline fetch: its items are history, not news
+    state: dict = field(default_factory=dict)  # source_state after this run
+
+
+@dataclass
+class RunReport:
+    outcomes: list[SourceOutcome] = field(default_factory=list)
+    published: PublishReport | None = None
+
+    @property
+    def failed(self) -> list[SourceOutcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def new_ids(self) -> list[str]:
+        return [i for o in self.outcomes for i in o.new_ids]
+
+
+def fetch_source(source: SourceConfig, store: Store, client: PoliteClient) -> SourceOutcome:
+    """Fetch one source and store what it gives. Never raises: a failure is the outcome's error."""
+    context = SourceContext(http=client, known_item=store.get_item, log=logging.getLogger(f"aggregator.sources.{source.id}"))
+    try:
+        result = fetcher(source.kind)(source, context)
+    except SourceError as error:
+        return _failed(source, store, str(error))
+    except Exception as error:  # a bug or a surprise in one source must not stop the others
+        log.debug("source %s crashed", source.id, exc_info=True)
+        return _failed(source, store, f"unexpected error: {error.__class__.__name__}: {error}")
+    outcome = SourceOutcome(source.id, ok=True, warnings=result.warnings, not_modified=result.not_modified)
+    for record in result.records:
+        change = store.upsert(record, source.id, source.topics)
+        if change == "new" and record.id not in outcome.new_ids:
+            outcome.new_ids.append(record.id)
+        elif change == "changed" and record.id not in outcome.changed_ids:
+            outcome.changed_ids.append(record.id)
+    outcome.seen = len({r.id for r in result.records})
+    item_count = store.source_state(source.id).get("last_item_count") if result.not_modified else outcome.seen
+    before = store.record_success(source.id, item_count or 0)
+    outcome.first_success = not before.get("first_success")
+    outcome.state = store.source_state(source.id)
+    for warning in result.warnings:
+        log.warning("%s: %s", source.id, warning)
+    log.info(
+        "%s: %s", source.id,
+        "not modified" if result.not_modified else f"{outcome.seen} items, {len(outcome.new_ids)} new, {len(outcome.changed_ids)} changed",
+    )
+    return outcome
+
+
+def _failed(source: SourceConfig, store: Store, error: str) -> SourceOutcome:
+    log.error("%s: %s", source.id, error)
+    state = store.record_failure(source.id, error)
+    return SourceOutcome(source.id, ok=False, error=error, state=state)
+
+
+def fetch_all(config: Config, store: Store, client: PoliteClient | None = None) -> list[SourceOutcome]:
+    """Fetch every configured source, one after the other, through one polite client."""
+    own_client = client is None
+    client = client or PoliteClient(config.http, validators=store)
+    try:
+        return [fetch_source(source, store, client) for source in config.sources]
+    finally:
+        if own_client:
+            client.close()
+
+
+def run(config: Config, store: Store, *, fetch: bool = True, build: bool = True, notify: bool = True) -> RunReport:
+    """The main job. Feeds are written even when some sources failed: the others' items are news too."""
+    report = RunReport()
+    if fetch:
+        report.outcomes = fetch_all(config, store)
+    if build:
+        report.published = publish(config, store)
+    return report
