@@ -195,7 +195,7 @@ def ministry_name(abbr: str, language: str | None = "nb") -> str:
     """A ministry's name in the language of an item (nb, nn or en; other languages get bokmål)."""
     m = ministries()[abbr]
     lang = (language or "nb").split("-")[0].lower()
-    return m.get({"no": "nb"}.get(lang, lang)) or m["nb"] if lang in ("nb", "nn", "en", "no") else m["nb"]
+    return m.get(lang if lang in ("nn", "en") else "nb")
 
 
 def split_ministries(text: str | None) -> list[str]:
@@ -267,3 +267,22 @@ def document_type_title(term: str) -> str:
 def now_utc() -> datetime:
     """The current time, aware (one place, so tests can reason about it)."""
     return datetime.now(timezone.utc)
+
+
+# --------------------------------------------------------------------------------------------- hearing references
+
+# The documents a hearing is about, as Norwegian texts cite them: "NOU 2022: 18",
+# "Prop. 90 L (2022–2023)", "Meld. St. 17 (2023–2024)". Years are joined by an en dash, as the
+# government writes them, so the same reference from KS and from regjeringen.no compares equal.
+_HEARING_REFS = (
+    (re.compile(r"\bNOU\s+(\d{4})\s*:\s*(\d{1,3})\b"), "NOU {0}: {1}"),
+    (re.compile(r"\bProp\.\s*(\d{1,4})\s*([A-Z]{1,2})\s*\(\s*(\d{4})\s*[–—-]\s*(\d{4})\s*\)"), "Prop. {0} {1} ({2}–{3})"),
+    (re.compile(r"\bMeld\.\s*St\.\s*(\d{1,4})\s*\(\s*(\d{4})\s*[–—-]\s*(\d{4})\s*\)"), "Meld. St. {0} ({1}–{2})"),
+)
+
+
+def hearing_reference(text: str | None) -> str | None:
+    """The first NOU, Prop. or Meld. St. reference in a text, in its canonical form ("NOU 2022: 18")."""
+    text = clean_text(text)
+    found = [(m.start(), form.format(*m.groups())) for pattern, form in _HEARING_REFS if (m := pattern.search(text))]
+    return min(found)[1] if found else None

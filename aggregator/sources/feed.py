@@ -37,8 +37,9 @@ def parse_feed(url: str, content: bytes, headers: dict | None = None) -> list[Re
 
 def _entry_date(entry, *keys: str):
     # feedparser's *_parsed fields drop the offset; the raw string keeps it, so parse that.
+    # dict.get: feedparser's own .get maps a missing `updated` to `published` (with a warning).
     for key in keys:
-        value = parse_date(entry.get(key))
+        value = parse_date(dict.get(entry, key))
         if value:
             return value
     return None

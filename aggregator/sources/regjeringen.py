@@ -1,0 +1,539 @@
+"""`kind = "regjeringen"`: regjeringen.no's listing pages and RSS feeds, completed from article pages.
+
+The `url` of a source is either one of the site's RSS feeds (`/no/rss/Rss/2581966/?…`) or an HTML
+listing page (`/no/dokument/hoyringar/id1763/`, topic pages with "More on this topic", …).
+
+- A feed is a subscription: fetched on the user's behalf like a feed reader does, so no robots.txt
+  check, and conditionally (an unchanged feed costs one 304).
+- Listing pages, their `?page=N` pagination and article pages are crawling: robots.txt governs them.
+- A listing shows only part of a document (a cut summary, no topics, no last-modified), and RSS even
+  less (no ministries), so each new or changed item's article page is fetched once to complete it.
+  A missing article page is a warning: the item keeps what the listing gave.
+
+Parsing is done by pure functions of (URL, text): `parse_listing`, `parse_rss`, `parse_article`;
+`merge_article` lays an article's facts over a listing's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import feedparser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from ..config import SourceConfig
+from ..http import FetchError, Response, RobotsDisallowed
+from ..normalize import (
+    OSLO,
+    canonical_url,
+    clean_text,
+    document_type,
+    find_date,
+    item_id_for_url,
+    ministries,
+    ministry_abbr,
+    ministry_name,
+    parse_date,
+    regjeringen_doc_id,
+    regjeringen_item_id,
+    slugify,
+    split_ministries,
+    unknown_ministry_names,
+)
+from ..records import FetchResult, Record, SourceError
+from . import SourceContext
+
+# The site's one RSS generator; its filters mirror the listing's, but two are spelled differently.
+RSS_GENERATOR_PATH = "/{section}/rss/Rss/2581966/"
+RSS_FILTER_NAMES = {"ownerid": "owner", "owner": "owner", "documenttype": "documentType", "topic": "topic"}
+
+# Language sections of the site's paths and the language their items are in until a page says more
+# precisely (/no/ holds both bokmål and nynorsk; the article page's DC.Language tells which).
+SECTION_LANGUAGES = {"no": "nb", "en": "en", "se": "se"}
+
+# The marker the site puts on items with a video recording, in English and Norwegian.
+WEB_TV_LABELS = {"web tv", "web-tv", "webtv", "nett-tv", "nett-tv:", "nett tv", "web tv:"}
+_WEB_TV_PREFIX = re.compile(r"^(?:web[ -]?tv|nett[ -]?tv)\s*[:|–—-]?\s+", re.I)
+
+_DATE = r"(\d{1,2}[./]\d{1,2}[./]\d{4}|\d{4}-\d{2}-\d{2})"
+_DEADLINE = re.compile(r"(?:H[øo]y?ringsfrist|Consultation deadline|Deadline)\s*:?\s*" + _DATE, re.I)
+_STATUS = re.compile(r"Status\s*:\s*(.+?)\s*(?=(?:H[øo]y?ringsfrist|Consultation deadline|Deadline)\b|$)", re.I)
+_DEP_LINK = re.compile(r"/dep/([a-z]+)/id\d+")
+_ELLIPSES = ("…", "...")
+
+
+# ============================================================================================ fetch
+
+
+def fetch(source: SourceConfig, ctx: SourceContext) -> FetchResult:
+    """Fetch a regjeringen.no RSS feed or listing (with its pagination), completing new items from
+    their article pages. Raises SourceError when the source cannot be read at all."""
+    if is_feed_url(source.url):
+        result = _fetch_rss(source, ctx)
+    else:
+        result = _fetch_listing(source, ctx)
+    result.warnings.extend(_unknown_ministry_warnings(result.records))
+    return result
+
+
+def is_feed_url(url: str) -> bool:
+    """Whether a configured URL is one of the site's RSS feeds (`/no/rss/Rss/2581966/?…`)."""
+    path = urlsplit(url).path.lower()
+    return "/rss/" in path or path.endswith("/rss")
+
+
+def rss_url_for_listing(url: str) -> str:
+    """The site's RSS feed with the same filters as a listing URL (`?ownerid=165&topic=918` ->
+    `/en/rss/Rss/2581966/?owner=165&topic=918`), to suggest when robots.txt refuses the listing."""
+    parts = urlsplit(url)
+    section = parts.path.strip("/").split("/", 1)[0]
+    section = section if section in SECTION_LANGUAGES else "no"
+    filters = [
+        (RSS_FILTER_NAMES[key.lower()], value)
+        for key, value in parse_qsl(parts.query)
+        if key.lower() in RSS_FILTER_NAMES and value
+    ]
+    path = RSS_GENERATOR_PATH.format(section=section)
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(filters, safe="/"), ""))
+
+
+def _fetch_rss(source: SourceConfig, ctx: SourceContext) -> FetchResult:
+    try:
+        response = ctx.http.get(source.url, check_robots=False, conditional=True)
+    except FetchError as error:
+        raise SourceError(f"RSS feed {source.url}: {error.reason}") from None
+    if response.not_modified:
+        return FetchResult(not_modified=True)
+    result = FetchResult()
+    records = parse_rss(response.url, response.content)
+    result.records = _complete(records, ctx, result, origin=response.url)
+    return result
+
+
+def _fetch_listing(source: SourceConfig, ctx: SourceContext) -> FetchResult:
+    result = FetchResult()
+    seen: set[str] = set()
+    url: str | None = source.url
+    for page in range(1, source.max_pages + 1):
+        response = _get_listing_page(url, page, ctx, result)
+        if response is None:
+            break
+        if page == 1 and _looks_like_feed(response):
+            # A URL without /rss/ that answers with XML is a feed after all.
+            result.records = _complete(parse_rss(response.url, response.content), ctx, result, origin=response.url)
+            return result
+        try:
+            records, next_url = parse_listing(response.url, response.text)
+        except SourceError as error:
+            if page == 1:
+                raise
+            result.warnings.append(f"{error}; kept the {len(result.records)} items of the pages before")
+            break
+        records = [r for r in records if r.id not in seen]
+        seen.update(r.id for r in records)
+        all_known = bool(records) and all(ctx.known_item(r.id) for r in records)
+        result.records.extend(_complete(records, ctx, result, origin=response.url))
+        if all_known:
+            ctx.log.info("%s: every item on page %d is known already; not paging further", source.id, page)
+            break
+        if not next_url:
+            break
+        url = next_url
+    return result
+
+
+def _get_listing_page(url: str, page: int, ctx: SourceContext, result: FetchResult) -> Response | None:
+    """Page 1 must be read or the source fails; a later page that fails ends the pagination."""
+    try:
+        return ctx.http.get(url, check_robots=True)
+    except RobotsDisallowed:
+        if page == 1:
+            raise SourceError(
+                f"{url}: the site's robots.txt disallows crawling this listing, so it was not requested. "
+                f"Subscribe to the site's RSS feed with the same filter instead: {rss_url_for_listing(url)}"
+            ) from None
+        result.warnings.append(f"{url}: robots.txt disallows page {page} of the listing; stopped paging there")
+    except FetchError as error:
+        if page == 1:
+            raise SourceError(f"listing {url}: {error.reason}") from None
+        result.warnings.append(f"listing page {page} ({url}): {error.reason}; kept the items of the pages before")
+    return None
+
+
+def _looks_like_feed(response: Response) -> bool:
+    content_type = response.headers.get("content-type", "").lower()
+    start = response.content[:200].lstrip().lower()
+    return "xml" in content_type or start.startswith((b"<?xml", b"<rss", b"<feed"))
+
+
+def _complete(records: list[Record], ctx: SourceContext, result: FetchResult, origin: str) -> list[Record]:
+    """Fetch the article page of each new item, or of a known one whose listing facts changed.
+
+    Known, unchanged items are passed on as the listing gave them: the store keeps the richer facts
+    it already holds (a cut summary never replaces a whole one). Article pages are fetched only on
+    the host of the listing or feed, so a link to another site is not crawled as an article.
+    """
+    completed = []
+    host = urlsplit(origin).netloc.lower()
+    for record in records:
+        known = ctx.known_item(record.id)
+        needs_article = known is None or listing_changed(record, known)
+        if needs_article and urlsplit(record.link).netloc.lower() == host:
+            article = _fetch_article(record.link, ctx, result)
+            if article is not None:
+                record = merge_article(record, article)
+        completed.append(record)
+    return completed
+
+
+def _fetch_article(url: str, ctx: SourceContext, result: FetchResult) -> Record | None:
+    try:
+        response = ctx.http.get(url, check_robots=True)
+    except FetchError as error:  # RobotsDisallowed included: not crawling it is no failure of the source
+        result.warnings.append(f"article page {url}: {error.reason}; the item keeps what the listing gave")
+        return None
+    return parse_article(response.url, response.text)
+
+
+def listing_changed(record: Record, known: dict) -> bool:
+    """Whether a listing shows a stored item differently (title, summary, hearing deadline or status),
+    which calls for its article page again. A cut-off form of the stored text is no change."""
+    for field_name in ("title", "summary"):
+        new, old = getattr(record, field_name), known.get(field_name) or ""
+        if new and new != old and not is_cut_from(new, old):
+            return True
+    stored_extra = known.get("extra") or {}
+    return any(
+        record.extra.get(key) and record.extra.get(key) != stored_extra.get(key)
+        for key in ("deadline", "hearing_status")
+    )
+
+
+def _unknown_ministry_warnings(records: list[Record]) -> list[str]:
+    # Authors that are no known ministry are names the site printed that ministries.toml lacks.
+    unknown = sorted({a for r in records for a in r.authors if not ministry_abbr(a)})
+    return [
+        f"unknown ministry name {name!r} (new or renamed?): add it to aggregator/data/ministries.toml"
+        for name in unknown
+    ]
+
+
+# ============================================================================================ listings
+
+
+def parse_listing(url: str, html: str) -> tuple[list[Record], str | None]:
+    """The items of a listing page (`ul#searchResultsListing > li.listItem`) and the URL of its next
+    page, if any. Raises SourceError when the page has no listing at all (the layout changed)."""
+    doc = LexborHTMLParser(html)
+    items = doc.css("#searchResultsListing > li.listItem") or doc.css("li.listItem")
+    if not items and doc.css_first("#searchResultsListing") is None:
+        raise SourceError(
+            f"{url}: no result list (ul#searchResultsListing) on the page; the site's layout may have changed"
+        )
+    records = [record for li in items if (record := _listing_item(li, url))]
+    return records, _next_page_url(doc, url)
+
+
+def _listing_item(li: LexborNode, page_url: str) -> Record | None:
+    anchor = li.css_first("h2.title a[href]") or li.css_first("h2 a[href], h3 a[href]")
+    if anchor is None:
+        return None
+    link = canonical_url(anchor.attributes["href"] or "", page_url)
+    title, marked_in_title = _strip_web_tv(clean_text(anchor.text()))
+    language = _section_language(link)
+    department = _text(li.css_first(".info .department") or li.css_first(".department"))
+    abbrs = split_ministries(department)
+    extra = _hearing_facts(_text(li.css_first(".event-details")) if li.css_first(".event-details") else "")
+    if marked_in_title or _has_web_tv_marker(li):
+        extra["web_tv"] = True
+    type_label = _text(li.css_first(".info .type") or li.css_first(".type"))
+    return Record(
+        id=_item_id(link),
+        link=link,
+        title=title,
+        summary=_text(li.css_first(".excerpts")),
+        language=language,
+        published=parse_date(_text(li.css_first(".info .date") or li.css_first(".date"))),
+        document_type=document_type(type_label),
+        ministries=abbrs,
+        authors=_authors(abbrs, language, unknown_ministry_names(department)),
+        extra=extra,
+    )
+
+
+def _has_web_tv_marker(li: LexborNode) -> bool:
+    """The "Web TV" / "Nett-tv" marker, wherever in the item it is (its markup is not known for sure):
+    an element whose own text is the label, or whose class names it."""
+    for node in li.css("*"):
+        own_text = clean_text(node.text(deep=False)).casefold()
+        classes = (node.attributes.get("class") or "").lower().replace("-", "")
+        if own_text in WEB_TV_LABELS or "webtv" in classes or "netttv" in classes:
+            return True
+    return False
+
+
+def _strip_web_tv(title: str) -> tuple[str, bool]:
+    """A title without a leading "Web TV"/"Nett-tv" marker, and whether it had one."""
+    stripped = _WEB_TV_PREFIX.sub("", title)
+    return stripped, stripped != title
+
+
+def _next_page_url(doc: LexborHTMLParser, url: str) -> str | None:
+    """The next page as `?page=N` on the URL being read.
+
+    The page number comes from the page's own link (`<link rel="next">` or `ul.pagination li.next a`),
+    but the URL is built from the one being crawled: the real `rel=next` is absolute on
+    www.regjeringen.no, and a bare `?page=2` would drop the listing's other query parameters.
+    """
+    candidates = [node.attributes.get("href") for node in doc.css('link[rel="next"]')]
+    candidates += [node.attributes.get("href") for node in doc.css("ul.pagination li.next:not(.disabled) a")]
+    current = _page_number(url) or 1
+    for href in candidates:
+        number = _page_number(urljoin(url, href or ""))
+        if number and number > current:
+            return _with_page(url, number)
+    return None
+
+
+def _page_number(url: str) -> int | None:
+    value = dict(parse_qsl(urlsplit(url).query)).get("page", "")
+    return int(value) if value.isdigit() else None
+
+
+def _with_page(url: str, number: int) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "page"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("page", str(number))], safe="/")))
+
+
+# ============================================================================================ RSS
+
+
+def parse_rss(url: str, content: bytes) -> list[Record]:
+    """The items of one of the site's RSS feeds. Raises SourceError when it is no feed."""
+    parsed = feedparser.parse(content)
+    if not parsed.entries and (parsed.bozo or not parsed.version):
+        reason = parsed.get("bozo_exception") or "no feed elements"
+        raise SourceError(f"RSS feed {url}: not an RSS or Atom feed ({reason})")
+    channel_language = _language_code(parsed.feed.get("language"))
+    return [record for entry in parsed.entries if (record := _rss_item(url, entry, channel_language))]
+
+
+def _rss_item(feed_url: str, entry, channel_language: str | None) -> Record | None:
+    if not entry.get("link"):
+        return None
+    link = canonical_url(entry["link"], feed_url)  # drops the utm_* parameters the feed adds
+    guid = (entry.get("id") or "").strip()
+    doc_id = int(guid) if guid.isdigit() else regjeringen_doc_id(link)
+    language = channel_language or _section_language(link)
+    summary = _html_text(entry.get("summary") or "")
+    categories = [clean_text(tag.get("term")) for tag in entry.get("tags", []) if tag.get("term")]
+    # Whether <category> holds the type or the ministry is not known for sure: accept either.
+    abbrs = [abbr for category in categories for abbr in split_ministries(category)]
+    types = [document_type(c) for c in categories if not split_ministries(c)]
+    extra = _hearing_facts(summary)
+    if categories:
+        extra["rss_category"] = categories
+    return Record(
+        id=regjeringen_item_id(doc_id, link) if doc_id else item_id_for_url(link),
+        link=link,
+        title=_strip_web_tv(clean_text(entry.get("title")))[0] or link,
+        summary=summary,
+        language=language,
+        # feedparser's published_parsed drops the offset; the raw string keeps it.
+        published=parse_date(entry.get("published") or entry.get("updated")),
+        document_type=next((t for t in types if t != "other"), types[0] if types else None),
+        ministries=list(dict.fromkeys(abbrs)),
+        authors=_authors(list(dict.fromkeys(abbrs)), language),
+        extra=extra,
+    )
+
+
+# ============================================================================================ articles
+
+
+def parse_article(url: str, html: str) -> Record:
+    """What an article page says of its document: dates, type, ministries, full ingress, topics,
+    hearing status and deadline. Fields the page does not give are left empty."""
+    doc = LexborHTMLParser(html)
+    meta = _meta(doc)
+    link = canonical_url(url)
+    language = _language_code(meta.get("dc.language") or _html_lang(doc)) or _section_language(link)
+    info = doc.css_first(".article-info")
+    abbrs, unknown = _article_ministries(doc, meta)
+    type_label = _text(info.css_first(".type")) if info else ""
+    kind = document_type(type_label)
+    if kind in (None, "other") and meta.get("dc.type"):
+        kind = document_type(meta["dc.type"])
+    topic_titles = _article_topics(doc, meta)
+    hearing = doc.css_first(".horing-meta")
+    doc_id = regjeringen_doc_id(link) or regjeringen_doc_id(meta.get("dc.identifier.url", ""))
+    return Record(
+        id=regjeringen_item_id(doc_id, link) if doc_id else item_id_for_url(link),
+        link=link,
+        title=_strip_web_tv(_text(doc.css_first(".article-header h1") or doc.css_first("h1")) or clean_text(meta.get("dc.title")))[0],
+        summary=_text(doc.css_first(".article-ingress")) or clean_text(meta.get("dc.description")),
+        language=language,
+        published=parse_date(meta.get("dc.date")) or find_date(_text(info.css_first(".date")) if info else ""),
+        updated=parse_date(meta.get("last-modified") or meta.get("revised")),
+        document_type=kind,
+        ministries=abbrs,
+        authors=_authors(abbrs, language, unknown),
+        topics=list(topic_titles),
+        topic_titles=topic_titles,
+        extra=_hearing_facts(_text(hearing)) if hearing else {},
+    )
+
+
+def _meta(doc: LexborHTMLParser) -> dict[str, str]:
+    """`<meta name|property=… content=…>` by lower-cased name; the first one of a name wins."""
+    found: dict[str, str] = {}
+    for node in doc.css("meta[content]"):
+        name = (node.attributes.get("name") or node.attributes.get("property") or "").lower()
+        if name and name not in found:
+            found[name] = node.attributes.get("content") or ""
+    return found
+
+
+def _html_lang(doc: LexborHTMLParser) -> str | None:
+    root = doc.css_first("html")
+    return root.attributes.get("lang") if root else None
+
+
+def _article_ministries(doc: LexborHTMLParser, meta: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Ministries of an article: the owner links of `.article-info` (all of them, in the page's
+    order), then the meta tags naming the main owner. Returns (abbreviations, unknown names)."""
+    found: list[str] = []
+    unknown: list[str] = []
+    for anchor in doc.css(".article-info .owner a"):
+        match = _DEP_LINK.search(anchor.attributes.get("href") or "")
+        abbr = match.group(1) if match and match.group(1) in ministries() else ministry_abbr(anchor.text())
+        if abbr:
+            found.append(abbr)
+        elif _text(anchor):
+            unknown.append(_text(anchor))
+    shortnames = [s.strip() for s in (meta.get("authorshortname") or "").split(",")]
+    found += [s for s in shortnames if s in ministries()]
+    found += [abbr for abbr in [ministry_abbr(meta.get("ownerid"))] if abbr]
+    found += split_ministries(meta.get("dc.creator"))
+    unknown += [name for name in unknown_ministry_names(meta.get("dc.creator")) if name not in unknown]
+    return list(dict.fromkeys(found)), unknown
+
+
+def _article_topics(doc: LexborHTMLParser, meta: dict[str, str]) -> dict[str, str]:
+    """Topic id -> title from the topic links (`.content-intro-topics`); the id is the slug of the
+    link's path (`/no/tema/…/skatter-og-avgifter/id1359/` -> `skatter-og-avgifter`)."""
+    topics: dict[str, str] = {}
+    for anchor in doc.css(".content-intro-topics a[href]"):
+        title = _text(anchor)
+        segments = [s for s in urlsplit(anchor.attributes.get("href") or "").path.split("/") if s]
+        slug = segments[-2] if len(segments) >= 2 and re.fullmatch(r"id\d+", segments[-1]) else ""
+        topic_id = slugify(slug) or slugify(title)
+        if topic_id:
+            topics.setdefault(topic_id, title or topic_id)
+    if not topics and meta.get("dc.subject"):
+        title = clean_text(meta["dc.subject"])
+        topics[slugify(title)] = title
+    return topics
+
+
+def merge_article(record: Record, article: Record) -> Record:
+    """A listing's (or feed's) record completed with what its article page says.
+
+    The article gives the whole title and ingress where the listing cut them, the published date
+    (DC.Date) unless the listing already has a time on that day, the last-modified time, the type
+    where the listing had none, more ministries and the topics.
+    """
+    language = article.language or record.language
+    abbrs = list(dict.fromkeys([*record.ministries, *article.ministries]))
+    unknown = [a for a in [*record.authors, *article.authors] if not ministry_abbr(a)]
+    return dataclasses.replace(
+        record,
+        title=_fuller(record.title, article.title),
+        summary=_fuller(record.summary, article.summary),
+        language=language,
+        published=_published(record.published, article.published),
+        updated=article.updated or record.updated,
+        document_type=record.document_type if record.document_type not in (None, "other") else article.document_type or record.document_type,
+        ministries=abbrs,
+        authors=_authors(abbrs, language, unknown),
+        topics=list(dict.fromkeys([*record.topics, *article.topics])),
+        topic_titles={**article.topic_titles, **record.topic_titles},
+        extra={**article.extra, **record.extra},
+    )
+
+
+def _fuller(short: str, full: str) -> str:
+    """The article's text where the listing's is missing or a cut-off form of it."""
+    if not short or (full and is_cut_from(short, full)):
+        return full or short
+    return short
+
+
+def is_cut_from(short: str, full: str) -> bool:
+    """Whether `short` is `full` cut off, with or without an ellipsis ("…", "...")."""
+    stem = short.rstrip()
+    for ellipsis in _ELLIPSES:
+        stem = stem.removesuffix(ellipsis)
+    stem = stem.rstrip()
+    return bool(stem) and len(stem) < len(full) and full.startswith(stem)
+
+
+def _published(listed, article_date):
+    """The listing's date (or the feed's time) unless the article dates the document to another day.
+
+    A date without a time is Oslo midnight; a feed's time on the same day is more precise, so it stays.
+    """
+    if listed is None or article_date is None:
+        return listed or article_date
+    same_day = listed.astimezone(OSLO).date() == article_date.astimezone(OSLO).date()
+    return listed if same_day else article_date
+
+
+# ============================================================================================ shared bits
+
+
+def _text(node: LexborNode | None) -> str:
+    """An element's text, entities decoded and white space folded; the "|" separators of
+    `.article-info` ("Høyring |", "| Finansdepartementet") are not part of a value."""
+    return clean_text(node.text(separator=" ")).strip(" |") if node is not None else ""
+
+
+def _html_text(value: str) -> str:
+    return clean_text(LexborHTMLParser(value).text(separator=" ") if "<" in value else value)
+
+
+def _hearing_facts(text: str) -> dict:
+    """Deadline (ISO date) and status of a hearing from "Høyringsfrist: 14.08.2026 Status: På høyring"."""
+    facts: dict = {}
+    deadline = _DEADLINE.search(text or "")
+    if deadline and (day := parse_date(deadline.group(1))):
+        facts["deadline"] = day.date().isoformat()
+    status = _STATUS.search(text or "")
+    if status and status.group(1).strip():
+        facts["hearing_status"] = status.group(1).strip()
+    return facts
+
+
+def _item_id(link: str) -> str:
+    doc_id = regjeringen_doc_id(link)
+    return regjeringen_item_id(doc_id, link) if doc_id else item_id_for_url(link)
+
+
+def _section_language(url: str) -> str | None:
+    section = urlsplit(url).path.strip("/").split("/", 1)[0]
+    return SECTION_LANGUAGES.get(section)
+
+
+def _language_code(tag: str | None) -> str | None:
+    """"nn-NO" -> "nn", "en-GB" -> "en", "no" -> "nb" (the site's /no/ default)."""
+    primary = (tag or "").strip().split("-")[0].split("_")[0].lower()
+    return {"no": "nb"}.get(primary, primary) or None
+
+
+def _authors(abbrs: list[str], language: str | None, unknown: list[str] = ()) -> list[str]:
+    """Ministry names in the item's language, then names the vocabulary does not know (kept, not lost)."""
+    names = [ministry_name(abbr, language) for abbr in abbrs]
+    return list(dict.fromkeys([*names, *unknown]))

@@ -1,0 +1,190 @@
+"""Atom feeds, index.html and feeds.opml written from the store: valid, complete, stable."""
+
+import os
+import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
+
+import pytest
+
+from aggregator.config import load_config
+from aggregator.normalize import OSLO
+from aggregator.publish import publish, write_if_changed
+from aggregator.records import Record
+from aggregator.store import Store
+from conftest import validate_atom
+
+T0 = datetime(2026, 7, 4, 8, 0, tzinfo=timezone.utc)
+
+CONFIG = """
+[output]
+base_url = "https://feeds.example.org/norway"
+max_entries = 2
+[[sources]]
+id = "gov-no"
+kind = "feed"
+url = "https://www.regjeringen.no/no/rss/Rss/2581966/"
+title = "Regjeringen – alt"
+topics = ["innvandring-og-integrering"]
+[[sources]]
+id = "ks"
+kind = "feed"
+url = "https://www.ks.no/fagomrader/innvandring-og-integrering/integrering/"
+[[topics]]
+id = "hearings"
+title = "Hearings – Høringer"
+document_types = ["consultation", "consultation-response"]
+[[topics]]
+id = "tax"
+keywords = ["SKATT"]
+"""
+
+ITEMS = [
+    (Record(id="https://www.regjeringen.no/no/id1/", link="https://www.regjeringen.no/no/dokumenter/a/id1/",
+            title="Høyring om skatt på utbyte", summary="Forslag om skatt. Frist i august.", language="nn",
+            published=datetime(2026, 7, 3, tzinfo=OSLO), document_type="consultation", ministries=["fin"],
+            extra={"deadline": "2026-08-14"}), "gov-no"),
+    (Record(id="https://www.regjeringen.no/no/id2/", link="https://www.regjeringen.no/no/aktuelt/b/id2/",
+            title="Ny integreringsstrategi <med> «sitat» & mer", summary="Arbeids- og inkluderingsdepartementet og BFD.",
+            language="nb", published=datetime(2026, 7, 5, 10, 30, tzinfo=OSLO), document_type="press-release",
+            ministries=["aid", "bfd"], authors=["Arbeids- og inkluderingsdepartementet", "Barne- og familiedepartementet"],
+            topics=["arbeidsliv"], topic_titles={"arbeidsliv": "Arbeidsliv"}), "gov-no"),
+    (Record(id="https://www.ks.no/horingssvar/nou-2022-18/", link="https://www.ks.no/horingssvar/nou-2022-18/",
+            title="Høringssvar: NOU 2022: 18", summary="KS mener at kommunene må få mer tid.", language="nb",
+            published=datetime(2026, 7, 4, 9, 0, tzinfo=OSLO), document_type="consultation-response",
+            authors=["KS"]), "ks"),
+]
+
+
+@pytest.fixture
+def setup(tmp_path):
+    (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
+    config = load_config(tmp_path / "config.toml")
+    store = Store(config.database)
+    for record, source_id in ITEMS:
+        source = next(s for s in config.sources if s.id == source_id)
+        store.upsert(record, source_id, source.topics, now=T0)
+    yield config, store
+    store.close()
+
+
+def feed(config, path) -> "feedparser.FeedParserDict":
+    return validate_atom(config.output_dir / f"{path}.atom")
+
+
+def test_every_feed_is_written_and_valid(setup):
+    config, store = setup
+    report = publish(config, store)
+    expected = {
+        "all.atom", "sources/gov-no.atom", "sources/ks.atom", "topics/hearings.atom", "topics/tax.atom",
+        "topics/innvandring-og-integrering.atom", "topics/arbeidsliv.atom", "ministries/fin.atom",
+        "ministries/aid.atom", "ministries/bfd.atom", "index.html", "feeds.opml",
+    }
+    assert set(report.written) == expected
+    for name in expected - {"index.html", "feeds.opml"}:
+        validate_atom(config.output_dir / name)
+    assert not (config.output_dir / "ministries/jd.atom").exists()  # no items, no feed
+
+
+def test_feed_metadata_self_link_language_and_newest_first(setup):
+    config, store = setup
+    publish(config, store)
+    parsed = feed(config, "topics/hearings")
+    assert parsed.feed.title == "Hearings – Høringer"
+    links = {link.rel: link.href for link in parsed.feed.links}
+    assert links["self"] == "https://feeds.example.org/norway/topics/hearings.atom"
+    assert parsed.feed.id == links["self"]
+    assert [e.title for e in parsed.entries] == ["Høringssvar: NOU 2022: 18", "Høyring om skatt på utbyte"]
+    root = ET.parse(config.output_dir / "topics/hearings.atom").getroot()
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "nb"
+    assert root.findtext("{http://www.w3.org/2005/Atom}updated") == "2026-07-04T09:00:00+02:00"
+
+
+def test_entries_carry_id_link_dates_with_offset_authors_categories_and_summary(setup):
+    config, store = setup
+    publish(config, store)
+    entry = feed(config, "ministries/fin").entries[0]
+    assert entry.id == "https://www.regjeringen.no/no/id1/"
+    assert entry.link == "https://www.regjeringen.no/no/dokumenter/a/id1/"
+    assert entry.published == "2026-07-03T00:00:00+02:00"  # that day in Oslo, not UTC midnight
+    assert entry.updated == "2026-07-03T00:00:00+02:00"
+    assert entry.author == "Finansdepartementet"
+    assert entry.summary == "Forslag om skatt. Frist i august."
+    terms = {(t.scheme, t.term) for t in entry.tags}
+    assert ("https://feeds.example.org/norway/ministries/", "fin") in terms
+    assert ("https://feeds.example.org/norway/document-types/", "consultation") in terms
+    assert "2026-08-14" in entry.content[0].value  # the hearing's deadline, where readers look
+
+    two = feed(config, "ministries/aid").entries[0]
+    assert [a.name for a in two.authors] == ["Arbeids- og inkluderingsdepartementet", "Barne- og familiedepartementet"]
+    assert two.title == "Ny integreringsstrategi <med> «sitat» & mer"
+    assert {t.term for t in two.tags} >= {"aid", "bfd", "press-release", "arbeidsliv", "innvandring-og-integrering"}
+    assert feed(config, "topics/arbeidsliv").feed.title == "Arbeidsliv"
+
+
+def test_topic_rules_source_topics_types_and_keywords(setup):
+    config, store = setup
+    publish(config, store)
+    assert len(feed(config, "topics/innvandring-og-integrering").entries) == 2  # given by the source
+    assert [e.title for e in feed(config, "topics/tax").entries] == ["Høyring om skatt på utbyte"]  # keyword, any case
+    assert [e.title for e in feed(config, "sources/ks").entries] == ["Høringssvar: NOU 2022: 18"]
+
+
+def test_max_entries_keeps_the_newest(setup):
+    config, store = setup
+    publish(config, store)
+    titles = [e.title for e in feed(config, "all").entries]
+    assert titles == ["Ny integreringsstrategi <med> «sitat» & mer", "Høringssvar: NOU 2022: 18"]
+
+
+def test_an_unchanged_store_rewrites_nothing(setup):
+    config, store = setup
+    publish(config, store)
+    files = [p for p in config.output_dir.rglob("*") if p.is_file()]
+    old = 1_000_000_000
+    for path in files:
+        os.utime(path, (old, old))
+    report = publish(config, store)
+    assert report.written == []
+    assert all(p.stat().st_mtime == old for p in files)
+    store.upsert(Record(id="https://www.regjeringen.no/no/id1/", link="https://www.regjeringen.no/no/dokumenter/a/id1/",
+                        title="Høyring om skatt på utbyte (endra)"), "gov-no", now=T0)
+    report = publish(config, store)
+    assert "ministries/fin.atom" in report.written and "ministries/aid.atom" not in report.written
+
+
+def test_index_lists_every_feed_escaped_with_autodiscovery(setup):
+    config, store = setup
+    publish(config, store)
+    html = (config.output_dir / "index.html").read_text("utf-8")
+    assert html.count('rel="alternate" type="application/atom+xml"') == 10
+    assert 'href="https://feeds.example.org/norway/topics/hearings.atom"' in html
+    assert "Ny integreringsstrategi &lt;med&gt; «sitat» &amp; mer" in html
+    assert "<med>" not in html
+
+
+def test_opml_lists_every_feed(setup):
+    config, store = setup
+    publish(config, store)
+    outlines = ET.parse(config.output_dir / "feeds.opml").getroot().findall("./body/outline")
+    assert len(outlines) == 10
+    urls = {o.get("xmlUrl") for o in outlines}
+    assert "https://feeds.example.org/norway/ministries/bfd.atom" in urls
+    assert {o.get("type") for o in outlines} == {"rss"}
+
+
+def test_a_feed_nobody_defines_any_more_is_removed(setup, tmp_path):
+    config, store = setup
+    publish(config, store)
+    config.topics = [t for t in config.topics if t.id != "tax"]
+    report = publish(config, store)
+    assert report.removed == ["topics/tax.atom"]
+    assert not (config.output_dir / "topics/tax.atom").exists()
+
+
+def test_write_if_changed_is_atomic_and_leaves_no_temporary_files(tmp_path):
+    target = tmp_path / "out" / "x.atom"
+    assert write_if_changed(target, b"one") is True
+    assert write_if_changed(target, b"one") is False
+    assert write_if_changed(target, b"two") is True
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in target.parent.iterdir()] == ["x.atom"]

@@ -1,0 +1,189 @@
+"""The store: one row per document, merges across sources, updates on real changes, migrations, locking."""
+
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from aggregator.normalize import OSLO, parse_date
+from aggregator.records import Record
+from aggregator.store import MIGRATIONS, Store, StoreBusy
+
+T0 = datetime(2026, 7, 4, 8, 0, tzinfo=timezone.utc)
+ID = "https://www.regjeringen.no/no/id3168525/"
+
+
+def record(**changes) -> Record:
+    values = dict(
+        id=ID,
+        link="https://www.regjeringen.no/no/dokumenter/hoyring-om-skatt/id3168525/",
+        title="Høyring om skatt",
+        summary="Departementet sender på høyring eit forslag om skatt på utbyte frå selskap i utlandet.",
+        language="nn",
+        published=parse_date("03.07.2026"),
+        document_type="consultation",
+        ministries=["fin"],
+        extra={"deadline": "2026-08-14"},
+    )
+    values.update(changes)
+    return Record(**values)
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "sub" / "aggregator.db")
+    yield s
+    s.close()
+
+
+def test_a_new_store_is_created_with_its_folder_in_wal_mode_at_the_latest_schema(tmp_path):
+    store = Store(tmp_path / "a" / "b" / "x.db")
+    assert (tmp_path / "a" / "b" / "x.db").exists()
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.schema_version == len(MIGRATIONS)
+    store.close()
+
+
+def test_migrations_run_once_and_bring_an_old_store_up_to_date(tmp_path):
+    path = tmp_path / "x.db"
+    store = Store(path)
+    store.upsert(record(), "s1", now=T0)
+    store.close()
+    calls = []
+
+    def v_next(db):
+        calls.append(1)
+        db["items"].add_column("note", str)
+
+    MIGRATIONS.append(v_next)
+    try:
+        upgraded = Store(path)
+        assert upgraded.schema_version == len(MIGRATIONS)
+        assert "note" in upgraded.db["items"].columns_dict
+        assert upgraded.get_item(ID)["title"] == "Høyring om skatt"  # data survives the migration
+        upgraded.close()
+        Store(path).close()
+        assert calls == [1]
+    finally:
+        MIGRATIONS.remove(v_next)
+
+
+def test_insert_then_read_back_with_types(store):
+    assert store.upsert(record(), "s1", ["economy"], now=T0) == "new"
+    item = store.get_item(ID)
+    assert item["published"] == datetime(2026, 7, 3, tzinfo=OSLO)
+    assert item["first_seen"] == T0
+    assert item["updated"] == item["published"]
+    assert item["ministries"] == ["fin"] and item["sources"] == ["s1"] and item["topics"] == ["economy"]
+    assert item["extra"] == {"deadline": "2026-08-14"}
+
+
+def test_the_same_document_from_another_source_is_one_row_with_the_union(store):
+    store.upsert(record(topics=["skatt"]), "rss", now=T0)
+    again = record(ministries=["fin", "ed"], topics=["energi"])
+    assert store.upsert(again, "listing", ["hearings-source-topic"], now=T0 + timedelta(hours=1)) == "unchanged"
+    item = store.get_item(ID)
+    assert item["sources"] == ["rss", "listing"]
+    assert item["ministries"] == ["fin", "ed"]
+    assert item["topics"] == ["skatt", "energi", "hearings-source-topic"]
+    assert item["first_seen"] == T0
+    assert store.count_items() == 1 and store.count_items("listing") == 1
+
+
+def test_a_changed_title_updates_the_row_and_its_updated_time(store):
+    store.upsert(record(), "s1", now=T0)
+    later = T0 + timedelta(days=1)
+    assert store.upsert(record(title="Høyring om skatt på utbyte"), "s1", now=later) == "changed"
+    item = store.get_item(ID)
+    assert item["title"] == "Høyring om skatt på utbyte"
+    assert item["updated"] == later
+    assert item["first_seen"] == T0
+
+
+def test_the_sites_last_modified_is_the_updated_time_when_given(store):
+    store.upsert(record(), "s1", now=T0)
+    modified = datetime(2026, 7, 5, 12, 0, tzinfo=timezone.utc)
+    store.upsert(record(summary="Ny tekst.", updated=modified), "s1", now=T0 + timedelta(days=3))
+    assert store.get_item(ID)["updated"] == modified
+
+
+def test_a_cut_off_listing_summary_never_replaces_the_whole_one(store):
+    store.upsert(record(), "article", now=T0)
+    cut = record(summary="Departementet sender på høyring eit forslag om skatt …")
+    assert store.upsert(cut, "listing", now=T0 + timedelta(hours=1)) == "unchanged"
+    assert store.get_item(ID)["summary"].endswith("selskap i utlandet.")
+
+
+def test_a_bare_listing_date_is_refined_by_a_time_on_the_same_day_and_not_the_reverse(store):
+    store.upsert(record(), "listing", now=T0)
+    precise = datetime(2026, 7, 3, 14, 35, tzinfo=OSLO)
+    store.upsert(record(published=precise), "rss", now=T0)
+    store.upsert(record(), "listing", now=T0)
+    item = store.get_item(ID)
+    assert item["published"] == precise
+    assert item["updated"] >= item["published"]
+
+
+def test_language_versions_are_kept_apart(store):
+    store.upsert(record(), "no", now=T0)
+    store.upsert(record(id="https://www.regjeringen.no/en/id3168525/", title="Consultation on tax", language="en"), "en", now=T0)
+    assert store.count_items() == 2
+
+
+def test_items_come_newest_first(store):
+    for n, day in enumerate([3, 7, 5]):
+        store.upsert(record(id=f"x{n}", published=datetime(2026, 7, day, tzinfo=OSLO)), "s", now=T0)
+    assert [i["id"] for i in store.items()] == ["x1", "x2", "x0"]
+
+
+def test_source_state_counts_failures_and_resets_on_success(store):
+    store.record_failure("s", "HTTP 500", now=T0)
+    state = store.record_failure("s", "timed out", now=T0 + timedelta(hours=1))
+    assert state["consecutive_failures"] == 2
+    assert state["failing_since"] == T0.isoformat() and state["last_error"] == "timed out"
+    before = store.record_success("s", 20, now=T0 + timedelta(hours=2))
+    assert before["consecutive_failures"] == 2
+    after = store.source_state("s")
+    assert after["consecutive_failures"] == 0 and after["failing_since"] is None and after["last_item_count"] == 20
+    assert after["last_error"] == "timed out"  # kept for status: when did it last fail, and why
+
+
+def test_validators_round_trip_and_are_dropped_when_the_server_stops_giving_them(store):
+    store.save_validators("https://x/feed", '"abc"', "Fri, 03 Jul 2026 14:35:59 GMT")
+    assert store.get_validators("https://x/feed") == ('"abc"', "Fri, 03 Jul 2026 14:35:59 GMT")
+    store.save_validators("https://x/feed", None, None)
+    assert store.get_validators("https://x/feed") == (None, None)
+
+
+def test_a_second_process_cannot_take_the_lock_while_one_holds_it(tmp_path):
+    path = tmp_path / "x.db"
+    store = Store(path)
+    holder = "import sys,time; from aggregator.store import Store; s=Store(sys.argv[1])\nwith s.exclusive():\n print('locked', flush=True); time.sleep(30)"
+    child = subprocess.Popen([sys.executable, "-c", holder, str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "locked"
+        with pytest.raises(StoreBusy, match=rf"another aggregator command is using .*x.db \(pid {child.pid}\)"):
+            with store.exclusive():
+                pass
+    finally:
+        child.kill()
+        child.wait()
+    with store.exclusive():  # the lock dies with its holder: a killed run never blocks the next one
+        pass
+    store.close()
+
+
+def test_concurrent_writers_wait_rather_than_fail(tmp_path):
+    path = tmp_path / "x.db"
+    Store(path).close()
+    other = sqlite3.connect(path, timeout=0, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO topics (id, title) VALUES ('a', 'A')")
+    store = Store(path)
+    import threading
+
+    threading.Timer(0.5, other.commit).start()
+    assert store.upsert(record(), "s", now=T0) == "new"  # waited for the other writer (busy_timeout)
+    store.close()
