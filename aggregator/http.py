@@ -15,11 +15,10 @@ import httpx
 from protego import Protego
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
-from . import __version__
 
 log = logging.getLogger(__name__)
 
-DEFAULT_USER_AGENT = f"aggregator/{__version__} (+https://github.com/regjeringen-ks-feeds/aggregator)"
+DEFAULT_USER_AGENT = "aggregator/0.1 (+https://example.org/contact)"  # the documented default; set your own contact
 MAX_BODY_BYTES = 15 * 1024 * 1024  # a listing page is ~200 kB; anything near this is not a page we want
 MAX_RETRY_AFTER = 300.0  # seconds; a server asking for longer gets its wish by us giving up for this run
 
