@@ -120,7 +120,7 @@ def test_recorded_hearings_listing_details(hearings_listing):
     # A date without a time is that day in Oslo (summer: +02:00), never UTC midnight.
     assert first.published.isoformat() == "2026-07-03T00:00:00+02:00"
     # The longest title is whole (a generic scraper cut it).
-    assert len(records[14].title) == 198
+    assert len(records[14].title) == 202
 
 
 # ============================================================================ reconstructed English topic page
@@ -482,3 +482,13 @@ def test_oslo_dates_across_daylight_saving():
     records, _ = parse_listing(OWN_HEARINGS_URL, own("hoyringar-page1.html"))
     assert records[0].published.utcoffset() == timedelta(hours=1)
     assert records[0].published.astimezone(timezone.utc) == datetime(2026, 3, 11, 23, tzinfo=timezone.utc)
+
+
+def test_one_document_is_one_id_across_rss_and_listings_but_not_across_languages(topic_listing):
+    listed, _ = topic_listing
+    fed = parse_rss(f"{SITE}/en/rss/Rss/2581966/?topic=918", reconstructed("regjeringen-en-rss-topic918.xml").read_bytes())
+    assert [r.id for r in fed] == [r.id for r in listed]
+    html = ('<ul id="searchResultsListing"><li class="listItem"><h2 class="title">'
+            '<a href="/no/aktuelt/omradesatsing/id3079510/">Områdesatsing</a></h2></li></ul>')
+    (norwegian,), _ = parse_listing(f"{SITE}/no/aktuelt/nyheter/id2006120/", html)
+    assert norwegian.id == f"{SITE}/no/id3079510/" != listed[0].id == f"{SITE}/en/id3079510/"

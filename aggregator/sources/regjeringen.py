@@ -57,9 +57,10 @@ SECTION_LANGUAGES = {"no": "nb", "en": "en", "se": "se"}
 WEB_TV_LABELS = {"web tv", "web-tv", "webtv", "nett-tv", "nett-tv:", "nett tv", "web tv:"}
 _WEB_TV_PREFIX = re.compile(r"^(?:web[ -]?tv|nett[ -]?tv)\s*[:|–—-]?\s+", re.I)
 
-_DATE = r"(\d{1,2}[./]\d{1,2}[./]\d{4}|\d{4}-\d{2}-\d{2})"
-_DEADLINE = re.compile(r"(?:H[øo]y?ringsfrist|Consultation deadline|Deadline)\s*:?\s*" + _DATE, re.I)
-_STATUS = re.compile(r"Status\s*:\s*(.+?)\s*(?=(?:H[øo]y?ringsfrist|Consultation deadline|Deadline)\b|$)", re.I)
+# "Høringsfrist: 14.08.2026" (bokmål), "Høyringsfrist: …" (nynorsk); English pages may say "Deadline …: DD/MM/YYYY".
+_DEADLINE_LABEL = r"(?:H[øo]y?ringsfrist|(?:consultation |comment )?deadline)"
+_DEADLINE = re.compile(_DEADLINE_LABEL + r"[^:\d]{0,30}:?\s*(\d{1,2}[./]\d{1,2}[./]\d{4}|\d{4}-\d{2}-\d{2})", re.I)
+_STATUS = re.compile(r"Status\s*:\s*(.+?)\s*(?=" + _DEADLINE_LABEL + r"|$)", re.I)
 _DEP_LINK = re.compile(r"/dep/([a-z]+)/id\d+")
 _ELLIPSES = ("…", "...")
 
@@ -79,9 +80,12 @@ def fetch(source: SourceConfig, ctx: SourceContext) -> FetchResult:
 
 
 def is_feed_url(url: str) -> bool:
-    """Whether a configured URL is one of the site's RSS feeds (`/no/rss/Rss/2581966/?…`)."""
+    """Whether a configured URL is one of the site's RSS feeds (`/no/rss/Rss/2581966/?…`).
+
+    Pages of the site end in `/id<N>/`, so the feed builder's page (`/no/aktuelt/rss/id2581966/`) is no feed.
+    """
     path = urlsplit(url).path.lower()
-    return "/rss/" in path or path.endswith("/rss")
+    return bool(re.search(r"/rss(/|$)", path)) and regjeringen_doc_id(url) is None
 
 
 def rss_url_for_listing(url: str) -> str:
@@ -245,7 +249,7 @@ def _listing_item(li: LexborNode, page_url: str) -> Record | None:
     language = _section_language(link)
     department = _text(li.css_first(".info .department") or li.css_first(".department"))
     abbrs = split_ministries(department)
-    extra = _hearing_facts(_text(li.css_first(".event-details")) if li.css_first(".event-details") else "")
+    extra = _hearing_facts(_text(li.css_first(".event-details")))
     if marked_in_title or _has_web_tv_marker(li):
         extra["web_tv"] = True
     type_label = _text(li.css_first(".info .type") or li.css_first(".type"))
@@ -370,10 +374,11 @@ def parse_article(url: str, html: str) -> Record:
     topic_titles = _article_topics(doc, meta)
     hearing = doc.css_first(".horing-meta")
     doc_id = regjeringen_doc_id(link) or regjeringen_doc_id(meta.get("dc.identifier.url", ""))
+    title = _text(doc.css_first(".article-header h1") or doc.css_first("h1")) or clean_text(meta.get("dc.title"))
     return Record(
         id=regjeringen_item_id(doc_id, link) if doc_id else item_id_for_url(link),
         link=link,
-        title=_strip_web_tv(_text(doc.css_first(".article-header h1") or doc.css_first("h1")) or clean_text(meta.get("dc.title")))[0],
+        title=_strip_web_tv(title)[0],
         summary=_text(doc.css_first(".article-ingress")) or clean_text(meta.get("dc.description")),
         language=language,
         published=parse_date(meta.get("dc.date")) or find_date(_text(info.css_first(".date")) if info else ""),
@@ -456,13 +461,20 @@ def merge_article(record: Record, article: Record) -> Record:
         language=language,
         published=_published(record.published, article.published),
         updated=article.updated or record.updated,
-        document_type=record.document_type if record.document_type not in (None, "other") else article.document_type or record.document_type,
+        document_type=_known_type(record.document_type, article.document_type),
         ministries=abbrs,
         authors=_authors(abbrs, language, unknown),
         topics=list(dict.fromkeys([*record.topics, *article.topics])),
         topic_titles={**article.topic_titles, **record.topic_titles},
         extra={**article.extra, **record.extra},
     )
+
+
+def _known_type(listed: str | None, article: str | None) -> str | None:
+    """The listing's type unless it had none or one outside the vocabulary ("other")."""
+    if listed not in (None, "other"):
+        return listed
+    return article or listed
 
 
 def _fuller(short: str, full: str) -> str:

@@ -1,0 +1,326 @@
+"""`kind = "regjeringen"` against a real HTTP server on 127.0.0.1 that serves the project's own
+fixtures: robots.txt, a two-page listing, an RSS feed and article pages (one of them missing).
+
+First `fetch` itself (pagination, robots.txt, article pages, warnings), then `aggregator run`
+end to end, twice."""
+
+from __future__ import annotations
+
+import time
+from datetime import timezone
+
+import pytest
+from conftest import FIXTURES, Route, validate_atom
+
+from aggregator.cli import main
+from aggregator.config import SourceConfig
+from aggregator.http import HttpSettings, PoliteClient
+from aggregator.records import SourceError
+from aggregator.sources import SourceContext
+from aggregator.sources.regjeringen import fetch
+
+OWN = FIXTURES / "regjeringen"
+SITE = "https://www.regjeringen.no"
+LISTING = "/no/dokument/hoyringar/id1763/"
+RSS = "/no/rss/Rss/2581966/?owner=165"
+ARTICLES = {
+    4100001: "/no/dokumenter/horing-norskopplaring-for-voksne-innvandrere/id4100001/",
+    4100002: "/no/dokumenter/hoyring-familieinnvandring/id4100002/",
+    4100003: "/no/dokumenter/horing-vold-og-trusler-mot-offentlig-ansatte/id4100003/",  # not served: 404
+    4099990: "/no/dokumenter/horing-tilskudd-frivillige-organisasjoner/id4099990/",
+    4099985: "/no/dokumenter/horing-interkommunalt-samarbeid/id4099985/",
+    4100010: "/no/aktuelt/flere-flyktninger-i-arbeid/id4100010/",
+    4100011: "/no/aktuelt/nye-tall-for-bosetting/id4100011/",
+}
+MISSING = 4100003
+
+
+def own(name: str) -> str:
+    return (OWN / name).read_text("utf-8")
+
+
+def item_id(number: int) -> str:
+    return f"{SITE}/no/id{number}/"
+
+
+def serve_site(server) -> None:
+    """The test site: robots.txt, the hearings listing (2 pages), a ministry's RSS feed and the articles."""
+    server.add("/robots.txt", own("robots.txt"), content_type="text/plain; charset=utf-8")
+    server.add(LISTING, own("hoyringar-page1.html"))
+    server.add(f"{LISTING}?page=2", own("hoyringar-page2.html"))
+    server.add(
+        RSS, own("rss-owner165.xml").replace("{base}", server.url), content_type="application/rss+xml; charset=utf-8",
+        ETag='"rss-1"', Last_Modified="Mon, 30 Mar 2026 12:00:00 GMT",
+    )
+    for number, path in ARTICLES.items():
+        if number != MISSING:
+            server.add(path, own(f"article-id{number}.html"))
+
+
+def listing_source(server, path: str = LISTING, max_pages: int = 3) -> SourceConfig:
+    return SourceConfig(id="hoyringar", kind="regjeringen", url=server.url + path, max_pages=max_pages)
+
+
+def context(known: dict | None = None, timeout: float = 5.0) -> SourceContext:
+    client = PoliteClient(HttpSettings(min_delay=0, retries=0, timeout=timeout))
+    return SourceContext(http=client, known_item=lambda item_id: (known or {}).get(item_id))
+
+
+def as_stored(records) -> dict:
+    """What the store would hand back for these records (ctx.known_item's view)."""
+    return {r.id: {"title": r.title, "summary": r.summary, "extra": dict(r.extra)} for r in records}
+
+
+# ============================================================================ fetch
+
+
+def test_fetch_listing_follows_pages_and_completes_new_items(http_server):
+    serve_site(http_server)
+    result = fetch(listing_source(http_server), context())
+    by_id = {r.id: r for r in result.records}
+    assert list(by_id) == [item_id(n) for n in (4100001, 4100002, 4100003, 4099990, 4099985)]
+    first = by_id[item_id(4100001)]
+    assert first.summary.endswith("Forslaget gjelder også prøvene i norsk og samfunnskunnskap, som skal kunne tas flere ganger.")
+    assert first.topics == ["innvandring-og-integrering", "voksnes-laering-og-kompetanse"]
+    assert first.updated.astimezone(timezone.utc).isoformat() == "2026-03-12T13:05:00+00:00"
+    assert by_id[item_id(4100002)].language == "nn"  # the article page says nynorsk
+    # The missing article page is a warning; the item keeps what the listing gave.
+    missing = by_id[item_id(MISSING)]
+    assert missing.summary == "Justis- og beredskapsdepartementet foreslår tiltak som skal gi raskere reaksjoner når offentlig ansatte blir utsatt for vold og trusler."
+    assert missing.ministries == ["jd"] and missing.extra["deadline"] == "2026-06-05" and missing.updated is None
+    assert result.warnings == [
+        f"article page {http_server.url}{ARTICLES[MISSING]}: HTTP 404 Not Found; the item keeps what the listing gave"
+    ]
+    paths = http_server.paths()
+    assert paths.count(LISTING) == 1 and paths.count(f"{LISTING}?page=2") == 1
+    assert [p for p in paths if "/no/dokumenter/" in p] == [ARTICLES[n] for n in (4100001, 4100002, 4100003, 4099990, 4099985)]
+
+
+def test_fetch_stops_at_the_first_page_whose_items_are_all_known(http_server):
+    serve_site(http_server)
+    first = fetch(listing_source(http_server), context())
+    http_server.requests.clear()
+    again = fetch(listing_source(http_server), context(known=as_stored(first.records)))
+    assert http_server.paths() == ["/robots.txt", LISTING]
+    assert [r.id for r in again.records] == [item_id(n) for n in (4100001, 4100002, 4100003)]
+    assert again.warnings == []
+
+
+def test_a_changed_deadline_fetches_the_article_again(http_server):
+    serve_site(http_server)
+    first = fetch(listing_source(http_server, max_pages=1), context())
+    known = as_stored(first.records)
+    known[item_id(4100001)]["extra"]["deadline"] = "2026-05-01"  # the listing now shows another deadline
+    http_server.requests.clear()
+    fetch(listing_source(http_server, max_pages=1), context(known=known))
+    assert [p for p in http_server.paths() if "/no/dokumenter/" in p] == [ARTICLES[4100001]]
+
+
+def test_max_pages_is_respected(http_server):
+    serve_site(http_server)
+    result = fetch(listing_source(http_server, max_pages=1), context())
+    assert len(result.records) == 3
+    assert f"{LISTING}?page=2" not in http_server.paths()
+
+
+def test_a_listing_robots_txt_disallows_is_refused_unrequested(http_server):
+    serve_site(http_server)
+    path = "/en/whatsnew/finn-aktuelt2/id2415244/?ownerid=165&topic=918"
+    with pytest.raises(SourceError) as error:
+        fetch(listing_source(http_server, path), context())
+    message = str(error.value)
+    assert "robots.txt" in message
+    assert f"{http_server.url}/en/rss/Rss/2581966/?owner=165&topic=918" in message
+    assert http_server.paths() == ["/robots.txt"]
+
+
+def test_a_subscribed_feed_is_fetched_without_robots_txt(http_server):
+    # robots.txt disallows /*/?topic, which matches this feed URL; a subscribed feed is read anyway,
+    # as a feed reader would. Its article pages are crawled, so robots.txt is asked about those.
+    serve_site(http_server)
+    feed_path = "/en/rss/Rss/2581966/?topic=918"
+    http_server.add(feed_path, own("rss-owner165.xml").replace("{base}", http_server.url), content_type="application/rss+xml")
+    source = SourceConfig(id="feed", kind="regjeringen", url=http_server.url + feed_path)
+    result = fetch(source, context())
+    assert http_server.paths()[0] == feed_path
+    assert [r.id for r in result.records] == [item_id(n) for n in (4100011, 4100010, 4099990)]
+    news = result.records[0]
+    assert news.ministries == ["aid", "kdd"]  # the feed names none; the article page does
+    assert news.published.isoformat() == "2026-03-30T14:00:00+02:00"
+
+
+def test_an_article_page_that_times_out_is_a_warning(http_server):
+    serve_site(http_server)
+
+    def slow(request):
+        time.sleep(1.5)
+        return Route(own("article-id4100001.html"))
+
+    http_server.add(ARTICLES[4100001], slow)
+    result = fetch(listing_source(http_server, max_pages=1), context(timeout=0.5))
+    assert [r.id for r in result.records] == [item_id(n) for n in (4100001, 4100002, 4100003)]
+    assert result.records[0].summary.endswith("Forslaget gjelder også")  # the listing's, cut
+    assert any(ARTICLES[4100001] in w and "timed out" in w for w in result.warnings)
+
+
+def test_a_later_page_that_fails_is_a_warning(http_server):
+    serve_site(http_server)
+    http_server.add(f"{LISTING}?page=2", "busy", status=503)
+    result = fetch(listing_source(http_server), context())
+    assert len(result.records) == 3
+    assert any("listing page 2" in w and "HTTP 503" in w for w in result.warnings)
+
+
+def test_a_first_page_that_fails_fails_the_source(http_server):
+    serve_site(http_server)
+    with pytest.raises(SourceError, match="HTTP 404"):
+        fetch(listing_source(http_server, "/no/aktuelt/nyheter/id2006120/"), context())
+
+
+def test_a_changed_layout_fails_the_source(http_server):
+    serve_site(http_server)
+    http_server.add("/no/aktuelt/nyheter/id2006120/", "<html><body><div class='news-list'>…</div></body></html>")
+    with pytest.raises(SourceError, match="layout may have changed"):
+        fetch(listing_source(http_server, "/no/aktuelt/nyheter/id2006120/"), context())
+
+
+def test_unknown_ministry_names_are_warned_about(http_server):
+    serve_site(http_server)
+    path = "/en/topics/business-and-industry/fisheries-and-aquaculture/id1291/"
+    http_server.add(path, own("topic-en-page1.html"))
+    http_server.add("/en/aktuelt/fish-farming-licences/id4200002/", own("article-en-id4200002.html"))
+    result = fetch(listing_source(http_server, path), context())
+    assert len(result.records) == 3
+    assert any("'Ministry of Ocean Affairs'" in w and "ministries.toml" in w for w in result.warnings)
+    licences = result.records[1]
+    assert licences.summary.endswith("and on the views of the municipalities concerned.")
+    assert licences.extra == {"web_tv": True}
+
+
+def test_a_listing_url_that_answers_with_xml_is_read_as_a_feed(http_server):
+    serve_site(http_server)
+    http_server.add("/no/aktuelt/nyheter/id2006120/", own("rss-owner165.xml").replace("{base}", http_server.url),
+                    content_type="application/rss+xml")
+    result = fetch(listing_source(http_server, "/no/aktuelt/nyheter/id2006120/"), context())
+    assert [r.id for r in result.records] == [item_id(n) for n in (4100011, 4100010, 4099990)]
+
+
+# ============================================================================ aggregator run, twice
+
+
+def write_config(tmp_path, server) -> str:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f"""
+[storage]
+database = "data/aggregator.db"
+
+[output]
+directory = "feeds"
+base_url = "https://feeds.example.org/"
+
+[http]
+min_delay = 0
+retries = 0
+timeout = 5
+
+[[sources]]
+id = "hoyringar"
+kind = "regjeringen"
+url = "{server.url}{LISTING}"
+title = "Høyringar"
+max_pages = 3
+
+[[sources]]
+id = "aid-rss"
+kind = "regjeringen"
+url = "{server.url}{RSS}"
+title = "AID (RSS)"
+
+[[topics]]
+id = "hearings"
+title = "Hearings"
+document_types = ["consultation", "consultation-response"]
+""",
+        encoding="utf-8",
+    )
+    return str(config)
+
+
+def entries(path) -> dict:
+    feed = validate_atom(path)
+    return {e.id: e for e in feed.entries}
+
+
+# What each document's entry must say: title, link path, published (with offset), summary end
+EXPECTED = {
+    4100001: ("Høring om endringer i regelverket for norskopplæring for voksne innvandrere",
+              "2026-03-12T00:00:00+01:00", "som skal kunne tas flere ganger."),
+    4100002: ("Høyring – forslag til endringar i utlendingsforskrifta om familieinnvandring",
+              "2026-03-10T00:00:00+01:00", "for søknader om familieinnvandring."),
+    4100003: ("Høring – forslag til lov om endringer i straffeprosessloven, politiloven og domstolloven (raskere "
+              "behandling av saker om vold og trusler mot offentlig ansatte, bedre informasjonsdeling mellom etatene "
+              "og styrket oppfølging av fornærmede)",
+              "2026-03-05T00:00:00+01:00", "blir utsatt for vold og trusler."),
+    # in the listing (27.02.2026) and in the feed (12:00 +0100): one entry, the feed's time
+    4099990: ("Høring – utkast til forskrift om tilskudd til frivillige organisasjoner på integreringsfeltet",
+              "2026-02-27T12:00:00+01:00", "som fremmer inkludering i lokalsamfunnet."),
+    4099985: ("Høring om regler for interkommunalt samarbeid om bosetting",
+              "2026-02-20T00:00:00+01:00", "som samarbeider om bosetting."),
+    4100010: ("Flere flyktninger skal raskt komme i arbeid",
+              "2026-03-13T10:30:00+01:00", "kombinere språkopplæring og arbeidspraksis."),
+    4100011: ("Nye tall for bosetting av flyktninger", "2026-03-30T14:00:00+02:00", "flere flyktninger enn i fjor."),
+}
+
+
+def check_entries(feed_entries: dict, numbers: list[int], server_url: str) -> None:
+    assert sorted(feed_entries) == sorted(item_id(n) for n in numbers)
+    for number in numbers:
+        entry = feed_entries[item_id(number)]
+        title, published, summary_end = EXPECTED[number]
+        assert entry.title == title
+        assert entry.link == server_url + ARTICLES[number]
+        assert entry.published == published
+        assert entry.summary.endswith(summary_end), entry.summary
+
+
+def test_aggregator_run_twice(http_server, tmp_path):
+    serve_site(http_server)
+    config = write_config(tmp_path, http_server)
+    feeds = tmp_path / "feeds"
+
+    assert main(["run", "--config", config]) == 0
+
+    everything = entries(feeds / "all.atom")
+    check_entries(everything, list(EXPECTED), http_server.url)  # one entry per document
+    check_entries(entries(feeds / "ministries" / "aid.atom"), [4100001, 4100002, 4099990, 4100010, 4100011], http_server.url)
+    check_entries(entries(feeds / "ministries" / "jd.atom"), [4100002, 4100003], http_server.url)
+    check_entries(entries(feeds / "topics" / "hearings.atom"), [4100001, 4100002, 4100003, 4099990, 4099985], http_server.url)
+
+    # Several ministries are several categories and authors, not one string.
+    shared = everything[item_id(4100002)]
+    assert [t.term for t in shared.tags if t.scheme.endswith("/ministries/")] == ["jd", "aid"]
+    assert [a.name for a in shared.authors] == ["Justis- og beredskapsdepartementet", "Arbeids- og inkluderingsdepartementet"]
+    # The article's last-modified is the entry's updated time.
+    assert everything[item_id(4100001)].updated == "2026-03-12T13:05:00+00:00"
+    # The hearing whose article page is missing is there, with the listing's facts.
+    missing = everything[item_id(MISSING)]
+    assert [t.term for t in missing.tags if t.scheme.endswith("/document-types/")] == ["consultation"]
+    assert "2026-06-05" in missing.content[0].value
+
+    # Each article page was fetched once, though one document came from both the listing and the feed.
+    first_paths = http_server.paths()
+    for number, path in ARTICLES.items():
+        assert first_paths.count(path) == 1, path
+
+    # The second run: nothing new, and only what is needed is asked for.
+    http_server.requests.clear()
+    before = {p: p.read_bytes() for p in feeds.rglob("*.atom")}
+    assert main(["run", "--config", config]) == 0
+    paths = http_server.paths()
+    assert not [p for p in paths if p in ARTICLES.values()], paths  # no article page again
+    assert paths.count(LISTING) == 1 and f"{LISTING}?page=2" not in paths  # page 1 is all known
+    rss_request = next(r for r in http_server.requests if r.path == RSS)
+    assert rss_request.headers.get("if-none-match") == '"rss-1"'
+    assert rss_request.headers.get("if-modified-since") == "Mon, 30 Mar 2026 12:00:00 GMT"
+    assert {p: p.read_bytes() for p in feeds.rglob("*.atom")} == before
