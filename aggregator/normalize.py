@@ -30,6 +30,19 @@ def clean_text(value: str | None) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
 
 
+_ELLIPSES = ("…", "...")
+
+
+def is_cut_from(short: str, full: str) -> bool:
+    """Whether `short` is `full` cut off, with or without an ellipsis ("…", "..."): a listing's
+    summary of an article's whole ingress."""
+    stem = short.rstrip()
+    for ellipsis in _ELLIPSES:
+        stem = stem.removesuffix(ellipsis)
+    stem = stem.rstrip()
+    return bool(stem) and len(stem) < len(full) and full.startswith(stem)
+
+
 def slugify(text: str) -> str:
     """A topic id in regjeringen.no's own style: "Innvandring og integrering" -> "innvandring-og-integrering"."""
     text = clean_text(text).lower()

@@ -116,7 +116,8 @@ def _entry_author(item: dict) -> list[str]:
 
 def _language(entries: list[dict]) -> str:
     languages = [(e["language"] or "nb").split("-")[0] for e in entries]
-    language = max(set(languages), key=languages.count) if languages else "nb"
+    # the most common language; on a tie, the newest entry's (max keeps the first of equals)
+    language = max(languages, key=languages.count) if languages else "nb"
     return {"no": "nb"}.get(language, language)
 
 

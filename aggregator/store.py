@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 
 import sqlite_utils
 
-from .normalize import OSLO, clean_text
+from .normalize import OSLO, clean_text, is_cut_from
 from .records import Record
 
 JSON_COLUMNS = ("ministries", "authors", "topics", "sources", "extra")
@@ -90,11 +90,6 @@ def _is_date_only(value: datetime) -> bool:
     return (local.hour, local.minute, local.second) == (0, 0, 0)
 
 
-def _truncated_form_of(short: str, full: str) -> bool:
-    """Whether `short` is `full` cut off (a listing's "…" summary of an article's whole ingress)."""
-    stem = short.rstrip(" .…").rstrip()
-    return len(stem) < len(full) and full.startswith(stem)
-
 
 def decode_item(row: dict) -> dict:
     """A stored row as plain Python: lists and dicts decoded, times aware."""
@@ -131,6 +126,10 @@ class Store:
         return self.db.conn
 
     def migrate(self) -> None:
+        # notify registers the delivery ledger's tables as a migration; imported here rather than at the top
+        # (it imports this module) so that every Store has them, whichever module opened it first.
+        from . import notify  # noqa: F401
+
         with self.conn:  # one transaction per migration run: a failed step leaves the old version
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
             for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
@@ -213,7 +212,7 @@ class Store:
         changed = False
         for field_name in ("title", "summary"):
             new, old = getattr(record, field_name) or "", stored[field_name] or ""
-            if new and new != old and not _truncated_form_of(new, old):
+            if new and new != old and not is_cut_from(new, old):
                 merged[field_name] = new
                 changed = True
         if record.published and (

@@ -31,6 +31,7 @@ from ..normalize import (
     clean_text,
     document_type,
     find_date,
+    is_cut_from,
     item_id_for_url,
     ministries,
     ministry_abbr,
@@ -62,7 +63,6 @@ _DEADLINE_LABEL = r"(?:H[øo]y?ringsfrist|(?:consultation |comment )?deadline)"
 _DEADLINE = re.compile(_DEADLINE_LABEL + r"[^:\d]{0,30}:?\s*(\d{1,2}[./]\d{1,2}[./]\d{4}|\d{4}-\d{2}-\d{2})", re.I)
 _STATUS = re.compile(r"Status\s*:\s*(.+?)\s*(?=" + _DEADLINE_LABEL + r"|$)", re.I)
 _DEP_LINK = re.compile(r"/dep/([a-z]+)/id\d+")
-_ELLIPSES = ("…", "...")
 
 
 # ============================================================================================ fetch
@@ -482,15 +482,6 @@ def _fuller(short: str, full: str) -> str:
     if not short or (full and is_cut_from(short, full)):
         return full or short
     return short
-
-
-def is_cut_from(short: str, full: str) -> bool:
-    """Whether `short` is `full` cut off, with or without an ellipsis ("…", "...")."""
-    stem = short.rstrip()
-    for ellipsis in _ELLIPSES:
-        stem = stem.removesuffix(ellipsis)
-    stem = stem.rstrip()
-    return bool(stem) and len(stem) < len(full) and full.startswith(stem)
 
 
 def _published(listed, article_date):
