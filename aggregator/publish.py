@@ -20,7 +20,7 @@ from feedgen.feed import FeedGenerator
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .config import Config, TopicConfig
-from .normalize import document_type_title, ministries, ministry_name
+from .normalize import OSLO, document_type_title, ministries, ministry_name
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -132,15 +132,16 @@ def render_atom(spec: FeedSpec, config: Config, topic_titles: dict[str, str]) ->
     fg.link(href=spec.alternate or f"{config.base_url}index.html", rel="alternate", type="text/html")
     fg.author({"name": "aggregator (regjeringen.no and KS)"})
     fg.language(_language(spec.entries))
-    fg.updated(max((e["updated"] or e["first_seen"] for e in spec.entries), default=EPOCH))
+    fg.updated(max((e["updated"] or e["first_seen"] for e in spec.entries), default=EPOCH).astimezone(OSLO))
     for item in spec.entries:
         entry = fg.add_entry(order="append")
         entry.id(item["id"])
         entry.title(item["title"])
         entry.link(href=item["link"], rel="alternate", type="text/html")
-        published = item["published"] or item["first_seen"]
+        # Every time in Oslo's offset: the instant is unchanged, and readers see the sites' own clock.
+        published = (item["published"] or item["first_seen"]).astimezone(OSLO)
         entry.published(published)
-        entry.updated(max(item["updated"] or published, published))
+        entry.updated(max(item["updated"] or published, published).astimezone(OSLO))
         for name in _entry_author(item):
             entry.author({"name": name})
         for abbr in item["ministries"]:

@@ -302,7 +302,7 @@ def test_aggregator_run_twice(http_server, tmp_path):
     assert [t.term for t in shared.tags if t.scheme.endswith("/ministries/")] == ["jd", "aid"]
     assert [a.name for a in shared.authors] == ["Justis- og beredskapsdepartementet", "Arbeids- og inkluderingsdepartementet"]
     # The article's last-modified is the entry's updated time.
-    assert everything[item_id(4100001)].updated == "2026-03-12T13:05:00+00:00"
+    assert everything[item_id(4100001)].updated == "2026-03-12T14:05:00+01:00"  # the article's GMT last-modified, in Oslo's offset
     # The hearing whose article page is missing is there, with the listing's facts.
     missing = everything[item_id(MISSING)]
     assert [t.term for t in missing.tags if t.scheme.endswith("/document-types/")] == ["consultation"]
