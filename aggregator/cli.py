@@ -1,7 +1,8 @@
 """The command line: parse arguments, call the library, print, set the exit code.
 
-Exit codes: 0 every source fetched; 1 a source failed (the rest was still stored and written);
-2 bad usage or configuration; 3 another aggregator command holds the store.
+Exit codes: 0 every source fetched; 1 a source failed (the rest was still stored and written) — for
+notify, digest and test-notify: a delivery failed (it is retried on a later run); 2 bad usage or
+configuration; 3 another aggregator command holds the store. A failed delivery never changes `run`'s code.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import argparse
 import logging
 import sys
 
-from . import __version__, pipeline
+from . import __version__, notify, pipeline
 from .config import Config, ConfigError, load_config
 from .publish import feed_specs
 from .store import Store, StoreBusy
@@ -32,7 +33,16 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("run", parents=[common], help="fetch every source, store, write feeds, notify")
     commands.add_parser("fetch", parents=[common], help="only fetch and store")
     commands.add_parser("build", parents=[common], help="only write feeds from the store")
-    commands.add_parser("status", parents=[common], help="per source and feed: health and counts")
+    commands.add_parser("status", parents=[common], help="per source, feed and subscription: health and counts")
+    notify_cmd = commands.add_parser("notify", parents=[common], help="send the notifications that are due now (run does this too)")
+    notify_cmd.add_argument("--dry-run", action="store_true", help="print what would be sent; send nothing, change nothing")
+    digest = commands.add_parser("digest", parents=[common], help="send the digests that are due (or, with --force, now)")
+    digest.add_argument("--subscription", metavar="ID", help="only this digest subscription")
+    digest.add_argument("--force", action="store_true", help="send now even when not due (nothing is sent when there are no new items)")
+    test = commands.add_parser("test-notify", parents=[common], help="send a test message to a subscription's URLs")
+    target = test.add_mutually_exclusive_group(required=True)
+    target.add_argument("--subscription", metavar="ID", help="the subscription whose URLs get the test message")
+    target.add_argument("--admin", action="store_true", help="send it to [notify] admin_urls")
     return parser
 
 
@@ -46,6 +56,9 @@ def _setup_logging(args: argparse.Namespace) -> None:
     if args.verbose < 2:  # the HTTP libraries' own chatter is only useful when debugging
         logging.getLogger("httpx").setLevel(logging.WARNING)
         logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # Apprise's messages reach us through its results and are logged by notify with the URL redacted;
+    # its own lines (which can show parts of a password) only with -vv.
+    logging.getLogger("apprise").propagate = args.verbose >= 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,10 +121,89 @@ def cmd_status(config: Config, store: Store, args) -> int:
     print("Feeds")
     for spec in feed_specs(config, store, store.items()):
         print(f"  {spec.path}.atom: {spec.total} items ({len(spec.entries)} in the feed)")
+    _print_subscriptions(config, store)
     return EXIT_OK
 
 
-COMMANDS = {"run": cmd_run, "fetch": cmd_fetch, "build": cmd_build, "status": cmd_status}
+def _print_subscriptions(config: Config, store: Store) -> None:
+    entries = notify.status(config, store)
+    if not entries:
+        return
+    print("Subscriptions")
+    for entry in entries:
+        sub = entry["config"]
+        if sub is None:
+            print("  admin URLs ([notify] admin_urls)")
+        else:
+            how = f"digest, {sub.schedule}" if sub.mode == "digest" else "instant"
+            print(f"  {sub.id} ({how}): {', '.join(sub.feeds)}" + (f"; words: {', '.join(sub.keywords)}" if sub.keywords else ""))
+        if entry["next_digest"]:
+            print(f"    next digest: {entry['next_digest'].astimezone(notify.OSLO):%Y-%m-%d %H:%M} Europe/Oslo"
+                  f" ({entry['collected']} items collected)")
+        for url in entry["urls"]:
+            counts = url["counts"]
+            summary = ", ".join(f"{counts[s]} {s}" for s in ("sent", "pending", "sending", "failed", "dropped") if counts.get(s))
+            print(f"    {url['url']}: {summary or 'nothing sent yet'}")
+            last = url["last_sent"]
+            print(f"      last delivery: {_when(last['sent_at']) + ' (' + last['kind'] + ')' if last else 'never'}")
+            error = url["last_error"]
+            if error:
+                later = ("given up; reported to the admin URLs" if error["status"] == "failed"
+                         else f"retried in {error['runs_to_wait'] + 1} run(s)")
+                print(f"      last failure:  {_when(error['last_attempt_at'])}: {error['last_error']} "
+                      f"(attempt {error['attempts']}; {later})")
+
+
+def _print_deliveries(report: notify.NotifyReport) -> int:
+    for delivery in report.deliveries:
+        line = f"{delivery.subscription_id}: {delivery.kind} \"{delivery.title}\" to {delivery.url}: {delivery.status}"
+        print(line + (f" ({delivery.error})" if delivery.error else ""), file=sys.stderr if delivery.error else sys.stdout)
+    return EXIT_SOURCE_FAILED if report.failed else EXIT_OK
+
+
+def cmd_notify(config: Config, store: Store, args) -> int:
+    if not args.dry_run:
+        return _print_deliveries(notify.notify_step(config, store))
+    planned = notify.dry_run(config, store)
+    for message in planned:
+        retry = f", attempt {message.attempts + 1}" if message.attempts else ""
+        print(f"--- {message.subscription_id} ({message.kind}{retry}) to {message.url}")
+        print(f"Title: {message.title}")
+        print(message.body.rstrip() + "\n")
+    print(f"{len(planned)} message(s) would be sent" if planned else "nothing would be sent")
+    return EXIT_OK
+
+
+def cmd_digest(config: Config, store: Store, args) -> int:
+    try:
+        report = notify.send_digests(config, store, args.subscription, force=args.force)
+    except ValueError as error:
+        print(f"aggregator: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for sub_id, outcome in report.digests.items():
+        print(f"{sub_id}: " + {"sent": "digest created", "empty": "no new items, no digest",
+                                "not due": "not due yet (use --force to send now)"}[outcome])
+    return _print_deliveries(report)
+
+
+def cmd_test_notify(config: Config, store: Store, args) -> int:
+    try:
+        results = notify.send_test(config, None if args.admin else args.subscription)
+    except ValueError as error:
+        print(f"aggregator: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if not results:
+        print("aggregator: no URLs to test", file=sys.stderr)
+        return EXIT_USAGE
+    for result in results:
+        print(f"{result.url}: " + ("sent" if result.status == "sent" else f"FAILED: {result.error}"))
+    return EXIT_OK if all(r.status == "sent" for r in results) else EXIT_SOURCE_FAILED
+
+
+COMMANDS = {
+    "run": cmd_run, "fetch": cmd_fetch, "build": cmd_build, "status": cmd_status,
+    "notify": cmd_notify, "digest": cmd_digest, "test-notify": cmd_test_notify,
+}
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tomllib
@@ -269,9 +270,21 @@ def parse_config(raw: dict, path: Path) -> Config:
 
     if not arrays["sources"]:
         raise fail("sources", "no [[sources]] configured: there is nothing to fetch")
+    source_ids = {s["id"] for s in arrays["sources"]}
     for i, sub in enumerate(arrays["subscriptions"]):
         if not sub["urls"]:
             raise fail(f"subscriptions[{i}].urls", "must name at least one Apprise URL")
+        for j, url in enumerate(sub["urls"]):
+            if problem := apprise_url_problem(url):
+                raise fail(f"subscriptions[{i}].urls[{j}]", problem)
+        if not sub["feeds"]:
+            raise fail(f"subscriptions[{i}].feeds", 'must name at least one feed (or "all")')
+        for j, feed in enumerate(sub["feeds"]):
+            if problem := _feed_path_problem(feed, source_ids):
+                raise fail(f"subscriptions[{i}].feeds[{j}]", problem)
+    for j, url in enumerate(tables["notify"]["admin_urls"]):
+        if problem := apprise_url_problem(url):
+            raise fail(f"notify.admin_urls[{j}]", problem)
 
     base = path.parent
     http, output, notify = tables["http"], tables["output"], tables["notify"]
@@ -307,6 +320,52 @@ def _expand_env(value: Any) -> Any:
     return value
 
 
+_FEED_PATH = re.compile(r"all|(sources|topics|ministries)/([a-z0-9][a-z0-9_.-]*)")
+
+
+def _feed_path_problem(feed: str, source_ids: set[str]) -> str | None:
+    """Why a subscription's feed is not one the output folder can hold, or None."""
+    match = _FEED_PATH.fullmatch(feed)
+    if not match or feed.endswith(".atom"):
+        return (f'must be "all" or a feed path without .atom, as in the output folder: '
+                f'"sources/<id>", "topics/<id>" or "ministries/<abbr>"; got {feed!r}')
+    folder, name = match.groups()
+    if folder == "sources" and name not in source_ids:
+        return f"no [[sources]] has id {name!r} (known: {', '.join(sorted(source_ids))})"
+    if folder == "ministries":
+        from .normalize import ministries
+
+        if name not in ministries():
+            return f"unknown ministry {name!r}; use regjeringen.no's abbreviation (aid, jd, kdd, …)"
+    return None
+
+
+def apprise_url_problem(url: str) -> str | None:
+    """Why Apprise cannot use a notification URL (named without its secrets), or None."""
+    import apprise  # here, not at the top: only configurations with notifications pay for loading its plugins
+
+    apprise_log = logging.getLogger("apprise")
+    disabled, apprise_log.disabled = apprise_log.disabled, True  # its own message would show part of the password
+    try:
+        usable = apprise.Apprise().add(url)
+    finally:
+        apprise_log.disabled = disabled
+    if usable:
+        return None
+    return (f"Apprise cannot use {redact(url)}: check the scheme (mailtos://, json://, slack://, …) and the parts it "
+            "requires (see https://github.com/caronc/apprise/wiki)")
+
+
+_USER_PASSWORD = re.compile(r"(?<=://)([^:/@?#\s]*):([^@/?#\s]+)@")
+_SECRET_PARAMETER = re.compile(r"(?i)([?&](?:pass|password|pwd|secret|token|key|apikey|api_key|access_token|auth)=)[^&#\s]+")
+# Webhook URLs carry their secret as a path part (slack://T0/B0/<token>, discord://<id>/<token>,
+# tgram://<bot>:<token>/…): long runs of letters and digits. Host names have dots, so they stay readable.
+_TOKEN_PART = re.compile(r"(?<=[/:@])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{20,}(?=[/?#:]|$)")
+
+
 def redact(url: str) -> str:
-    """An Apprise/HTTP URL with its password (and any token-like secret in user:pass@) masked, for logs."""
-    return re.sub(r"(?<=://)([^:/@\s]*):([^@/\s]+)@", r"\1:***@", url)
+    """A notification URL fit for logs and `status`: user:password@, secret parameters and token-like
+    path parts masked."""
+    url = _USER_PASSWORD.sub(r"\1:***@", url)
+    url = _SECRET_PARAMETER.sub(r"\1***", url)
+    return _TOKEN_PART.sub("***", url)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from . import notify as notifications
 from .config import Config, SourceConfig
 from .http import PoliteClient
 from .publish import PublishReport, publish
@@ -35,6 +36,7 @@ class SourceOutcome:
 class RunReport:
     outcomes: list[SourceOutcome] = field(default_factory=list)
     published: PublishReport | None = None
+    notified: notifications.NotifyReport | None = None  # None when notifying was skipped or crashed
 
     @property
     def failed(self) -> list[SourceOutcome]:
@@ -96,8 +98,26 @@ def fetch_all(config: Config, store: Store, client: PoliteClient | None = None) 
 def run(config: Config, store: Store, *, fetch: bool = True, build: bool = True, notify: bool = True) -> RunReport:
     """The main job. Feeds are written even when some sources failed: the others' items are news too."""
     report = RunReport()
+    if notify:  # before fetching, so that a subscription added to the config gets this run's news
+        try:
+            notifications.register_subscriptions(config, store)
+        except Exception as error:  # it is done again by the notify step; fetching matters more
+            log.error("notifications: cannot note the subscriptions: %s", error)
     if fetch:
         report.outcomes = fetch_all(config, store)
     if build:
         report.published = publish(config, store)
+    if notify:
+        report.notified = _notify(config, store)
     return report
+
+
+def _notify(config: Config, store: Store) -> notifications.NotifyReport | None:
+    """Send what the stored items call for. Items and feeds are saved already, and the ledger keeps what
+    is not sent yet, so a failure here is logged and retried next run; it never changes the exit code."""
+    try:
+        return notifications.notify_step(config, store)
+    except Exception as error:
+        log.error("notifications failed (they are tried again next run): %s: %s", error.__class__.__name__, error)
+        log.debug("notify step crashed", exc_info=True)
+        return None

@@ -57,13 +57,42 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["validators"].create({"url": str, "etag": str, "last_modified": str, "saved": str}, pk="url")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+_NOTIFY_TABLES = [
+    # key/value state; "run" counts delivering runs, the unit of the retry back-off
+    "CREATE TABLE IF NOT EXISTS notify_meta (key TEXT PRIMARY KEY, value TEXT)",
+    # sources whose first fetch (the baseline) the notifier has taken in
+    "CREATE TABLE IF NOT EXISTS notify_sources (source_id TEXT PRIMARY KEY, baseline_at TEXT)",
+    # every item the notifier has looked at, once: news = 1, history (baseline) = 0
+    "CREATE TABLE IF NOT EXISTS notify_items (item_id TEXT PRIMARY KEY, news INTEGER NOT NULL, classified_at TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS subscriptions (
+        id TEXT PRIMARY KEY, first_seen TEXT NOT NULL, last_digest_slot TEXT, last_digest_at TEXT)""",
+    # subscription × item: news assigned to a subscription; message_id stays NULL until a digest takes it
+    """CREATE TABLE IF NOT EXISTS subscription_items (
+        subscription_id TEXT NOT NULL, item_id TEXT NOT NULL, message_id INTEGER, assigned_at TEXT NOT NULL,
+        PRIMARY KEY (subscription_id, item_id))""",
+    # one message (kind item | batch | digest | admin) of a subscription; rendered when it is sent
+    """CREATE TABLE IF NOT EXISTS messages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, subscription_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,
+        item_ids TEXT NOT NULL, data TEXT NOT NULL, created TEXT NOT NULL, UNIQUE (subscription_id, kind, key))""",
+    # the ledger: message × URL → pending | sending | sent | failed | dropped
+    """CREATE TABLE IF NOT EXISTS deliveries (
+        message_id INTEGER NOT NULL REFERENCES messages(id), url_key TEXT NOT NULL, url_label TEXT NOT NULL,
+        status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_attempt_run INTEGER NOT NULL DEFAULT 0,
+        last_attempt_at TEXT, sent_at TEXT, PRIMARY KEY (message_id, url_key))""",
+    "CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, next_attempt_run)",
+    # broken-source alerts: what the admins were last told, and the last non-zero item count
+    """CREATE TABLE IF NOT EXISTS source_alerts (
+        source_id TEXT PRIMARY KEY, broken INTEGER NOT NULL DEFAULT 0, since TEXT, known_items INTEGER NOT NULL DEFAULT 0)""",
+]
 
 
-def register_migration(step: Callable[[sqlite_utils.Database], None]) -> None:
-    """Let another module (notify) add its tables as the next schema version, at import time."""
-    if step not in MIGRATIONS:
-        MIGRATIONS.append(step)
+def _v2(db: sqlite_utils.Database) -> None:
+    """The notifier's tables: baselines, subscriptions, messages and the delivery ledger (see notify.py)."""
+    for statement in _NOTIFY_TABLES:
+        db.execute(statement)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -126,10 +155,6 @@ class Store:
         return self.db.conn
 
     def migrate(self) -> None:
-        # notify registers the delivery ledger's tables as a migration; imported here rather than at the top
-        # (it imports this module) so that every Store has them, whichever module opened it first.
-        from . import notify  # noqa: F401
-
         with self.conn:  # one transaction per migration run: a failed step leaves the old version
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
             for number, step in enumerate(MIGRATIONS[version:], start=version + 1):

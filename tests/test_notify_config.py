@@ -1,0 +1,106 @@
+"""The [[subscriptions]] and [notify] parts of config.toml, and URLs made fit for logs."""
+
+from pathlib import Path
+
+import pytest
+
+from aggregator.config import ConfigError, load_config, redact
+from aggregator.notify import backoff, url_keys
+
+SOURCE = """
+[[sources]]
+id = "gov"
+kind = "feed"
+url = "https://example.org/rss"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(SOURCE + text, encoding="utf-8")
+    return path
+
+
+def test_a_subscription_reads_every_key_and_secrets_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("SMTP_PASSWORD", "pw-from-env")
+    config = load_config(write(tmp_path, """
+[notify]
+digest_time = "06:30"
+batch_over = 5
+admin_urls = ["json://127.0.0.1:8080/admin"]
+templates = "my-templates"
+[[subscriptions]]
+id = "hearings-mail"
+urls = ["mailtos://user:${SMTP_PASSWORD}@smtp.example.org?to=staff@example.org"]
+feeds = ["topics/hearings", "sources/gov", "ministries/kdd", "all"]
+mode = "digest"
+schedule = "weekly"
+keywords = ["kommune"]
+"""))
+    sub = config.subscriptions[0]
+    assert sub.urls == ["mailtos://user:pw-from-env@smtp.example.org?to=staff@example.org"]
+    assert (sub.feeds, sub.mode, sub.schedule, sub.keywords) == (
+        ["topics/hearings", "sources/gov", "ministries/kdd", "all"], "digest", "weekly", ["kommune"])
+    assert (config.notify.digest_time, config.notify.batch_over) == ("06:30", 5)
+    assert config.notify.templates == tmp_path / "my-templates"
+
+
+@pytest.mark.parametrize(
+    "text, key, reason",
+    [
+        ('urls = ["json://127.0.0.1/x"]\nfeeds = ["topics/hearings.atom"]', "subscriptions[0].feeds[0]", "feed path without .atom"),
+        ('urls = ["json://127.0.0.1/x"]\nfeeds = ["hearings"]', "subscriptions[0].feeds[0]", '"topics/<id>"'),
+        ('urls = ["json://127.0.0.1/x"]\nfeeds = ["sources/nope"]', "subscriptions[0].feeds[0]", "no [[sources]] has id 'nope'"),
+        ('urls = ["json://127.0.0.1/x"]\nfeeds = ["ministries/xyz"]', "subscriptions[0].feeds[0]", "unknown ministry 'xyz'"),
+        ('urls = ["json://127.0.0.1/x"]\nfeeds = []', "subscriptions[0].feeds", "at least one feed"),
+        ('urls = []', "subscriptions[0].urls", "at least one Apprise URL"),
+        ('urls = ["json://127.0.0.1/x", "nonsense://user:topsecret@host"]', "subscriptions[0].urls[1]",
+         "Apprise cannot use nonsense://user:***@host"),
+        ('urls = ["json://127.0.0.1/x"]\nmode = "hourly"', "subscriptions[0].mode", "must be one of instant, digest"),
+        ('urls = ["json://127.0.0.1/x"]\nschedule = "monthly"', "subscriptions[0].schedule", "daily, weekly"),
+        ('urls = ["mailtos://u:${NOT_SET_ANYWHERE}@smtp.example.org"]', "subscriptions[0].urls",
+         "environment variable NOT_SET_ANYWHERE is not set"),
+    ],
+)
+def test_subscription_mistakes_name_the_key_and_the_reason(tmp_path, text, key, reason):
+    path = write(tmp_path, f'\n[[subscriptions]]\nid = "s"\n{text}\n')
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    message = str(error.value)
+    assert message.startswith(f"{path}: {key}")
+    assert reason in message
+    assert "topsecret" not in message
+
+
+def test_admin_urls_are_checked_too(tmp_path):
+    with pytest.raises(ConfigError, match=r"notify\.admin_urls\[0\]: Apprise cannot use"):
+        load_config(write(tmp_path, '\n[notify]\nadmin_urls = ["nonsense://x"]\n'))
+    with pytest.raises(ConfigError, match=r"notify\.digest_time: must be a time of day as HH:MM"):
+        load_config(write(tmp_path, '\n[notify]\ndigest_time = "7"\n'))
+
+
+@pytest.mark.parametrize(
+    "url, shown",
+    [
+        ("mailtos://user:s3cret@smtp.example.org?to=a@b.no", "mailtos://user:***@smtp.example.org?to=a@b.no"),
+        ("mailto://127.0.0.1:2525?to=staff@example.org&from=a@example.org", "mailto://127.0.0.1:2525?to=staff@example.org&from=a@example.org"),
+        ("json://bot:s3cret@127.0.0.1:8080/hook", "json://bot:***@127.0.0.1:8080/hook"),
+        ("slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#general", "slack://T1JJ3T3L2/A1BRTD4JD/***/#general"),
+        ("discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js", "discord://4174216298/***"),
+        ("tgram://123456789:AABx8iXjE5C-vG4SDhf6ARgdFgxYxhuHb4A/-100123", "tgram://123456789:***/-100123"),
+        ("json://hooks.example.org/in?token=abc123&channel=x", "json://hooks.example.org/in?token=***&channel=x"),
+    ],
+)
+def test_redact_masks_passwords_and_tokens_and_keeps_the_rest_readable(url, shown):
+    assert redact(url) == shown
+
+
+def test_a_changed_password_keeps_a_deliverys_identity():
+    [(old, _, _)] = url_keys(["mailtos://user:old@smtp.example.org?to=a@b.no"])
+    [(new, label, _)] = url_keys(["mailtos://user:new@smtp.example.org?to=a@b.no"])
+    assert old == new and "new" not in label
+    assert len({key for key, _, _ in url_keys(["json://a/x", "json://a/x", "json://a/y"])}) == 3
+
+
+def test_backoff_is_the_next_run_then_skips_1_2_4_runs():
+    assert [backoff(10, attempts) for attempts in range(1, 6)] == [11, 12, 13, 15, 19]

@@ -1,0 +1,131 @@
+"""`aggregator run` as a real process, killed with SIGKILL at random moments while new items keep arriving:
+no item is lost, and nothing the ledger had marked sent is ever received again."""
+
+from __future__ import annotations
+
+import collections
+import os
+import random
+import subprocess
+import sys
+import time
+
+import pytest
+
+from aggregator.config import redact
+from aggregator.store import Store
+from conftest import ROOT
+from notify_servers import ChangingFeed, SMTPReceiver, WebhookReceiver
+
+ITERATIONS = 20
+SEED = int(os.environ.get("KILL_TEST_SEED", "20260708"))
+
+
+@pytest.fixture
+def receivers():
+    webhook, smtp = WebhookReceiver(), SMTPReceiver()
+    yield webhook, smtp
+    webhook.close()
+    smtp.close()
+
+
+def start_run(config) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "aggregator.cli", "run", "--config", str(config), "-q"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def ledger(database) -> dict[tuple[str, str], str]:
+    """(item title, url label) → status, of every delivery in the ledger."""
+    store = Store(database)
+    try:
+        rows = store.db.query(
+            "SELECT i.title, d.url_label, d.status FROM deliveries d JOIN messages m ON m.id = d.message_id "
+            "JOIN items i ON i.id = json_extract(m.item_ids, '$[0]') WHERE m.kind = 'item'")
+        return {(r["title"], r["url_label"]): r["status"] for r in rows}
+    finally:
+        store.close()
+
+
+@pytest.mark.timeout(180)
+def test_runs_killed_at_random_moments_lose_no_item_and_resend_nothing_marked_sent(tmp_path, http_server, receivers):
+    webhook, smtp = receivers
+    feed = ChangingFeed(http_server)
+    feed.add("Sak 1 – før alt")
+    feed.add("Sak 2 – før alt")
+    config = tmp_path / "config.toml"
+    config.write_text(f"""
+[http]
+min_delay = 0
+retries = 0
+timeout = 5
+[[sources]]
+id = "dep"
+kind = "feed"
+url = "{feed.url}"
+[notify]
+batch_over = 1000
+[[subscriptions]]
+id = "everyone"
+urls = ["{webhook.url()}", "{smtp.url()}"]
+""", encoding="utf-8")
+    database = tmp_path / "data" / "aggregator.db"
+    hook_label, mail_label = redact(webhook.url()), redact(smtp.url())
+
+    def received() -> dict[tuple[str, str], int]:
+        counts = collections.Counter((m["title"], hook_label) for m in list(webhook.messages))
+        counts.update((m.subject, mail_label) for m in list(smtp.mails))
+        return counts
+
+    started = time.monotonic()
+    assert start_run(config).wait(60) == 0  # the baseline: notifies nobody
+    run_time = time.monotonic() - started
+    assert received() == {}
+
+    rng = random.Random(SEED)
+    expected: list[str] = []
+    promises: dict[tuple[str, str], int] = {}  # marked sent at a kill → how often it had arrived by then
+    kills = 0
+    moments = collections.Counter()  # where the kills landed, roughly
+    for iteration in range(ITERATIONS):
+        for _ in range(rng.randint(1, 3)):
+            expected.append(feed.add(f"Sak {len(feed.items) + 1} – æøå ÆØÅ, runde {iteration}").title)
+        before = ledger(database)
+        process = start_run(config)
+        try:
+            process.wait(timeout=rng.uniform(0.1, run_time * 1.5))
+        except subprocess.TimeoutExpired:
+            process.kill()  # SIGKILL: no clean-up of any kind
+            process.wait()
+            kills += 1
+        else:
+            assert process.returncode == 0, process.stderr.read().decode()
+        time.sleep(0.05)  # let the receivers finish with what the dead process had already sent
+        counts = received()
+        after = ledger(database)
+        for delivery, status in after.items():
+            if status == "sent":
+                promises.setdefault(delivery, counts[delivery])
+        newly_sent = [d for d, status in after.items() if status == "sent" and before.get(d) != "sent"]
+        unsent = [d for d, status in after.items() if status != "sent"]
+        phase = "while delivering" if newly_sent and unsent else "before delivering" if unsent else "after delivering"
+        moments[("killed " if process.returncode == -9 else "completed ") + phase] += 1
+        moments["killed inside an Apprise call"] += any(after[d] == "sending" != before.get(d) for d in after)
+
+    for _ in range(2):  # the clean runs after the storm deliver whatever was left
+        process = start_run(config)
+        assert process.wait(60) == 0, process.stderr.read().decode()
+
+    counts = received()
+    for title in expected:
+        assert counts[(title, hook_label)] >= 1, f"webhook never got {title!r}"
+        assert counts[(title, mail_label)] >= 1, f"email never got {title!r}"
+    assert set(counts) == {(t, label) for t in expected for label in (hook_label, mail_label)}  # no baseline item
+    for delivery, count_then in promises.items():
+        assert count_then >= 1 and counts[delivery] == count_then, f"{delivery} was marked sent, then received again"
+    # Only a delivery killed between the receiver's "accepted" and the ledger's "sent" may come twice.
+    duplicates = sum(n - 1 for n in counts.values())
+    assert duplicates <= kills
+    assert kills >= ITERATIONS // 4, f"only {kills} runs were killed: the test did not test much"
+    print(f"{kills} kills ({dict(moments)}), {len(expected)} items, {duplicates} duplicate(s), "
+          f"{len(promises)} deliveries checked")
