@@ -12,7 +12,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..http import PoliteClient
+from ..http import FetchError, PoliteClient, Response
+from ..records import SourceError
 
 
 @dataclass
@@ -32,3 +33,16 @@ class SourceContext:
 def fetcher(kind: str):
     """The fetch function of a source kind ("feed", "regjeringen", "ks")."""
     return importlib.import_module(f"{__name__}.{kind}").fetch
+
+
+def get_subscribed_feed(url: str, ctx: SourceContext, what: str = "feed") -> Response | None:
+    """GET a feed the user subscribed to, or None when it is unchanged (304). Raises SourceError.
+
+    A configured feed is fetched on the user's behalf, as a feed reader does, so robots.txt is not
+    consulted; the request is conditional, so an unchanged feed costs one 304.
+    """
+    try:
+        response = ctx.http.get(url, check_robots=False, conditional=True)
+    except FetchError as error:
+        raise SourceError(f"{what} {url}: {error.reason}") from None
+    return None if response.not_modified else response

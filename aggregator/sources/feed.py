@@ -9,18 +9,14 @@ from __future__ import annotations
 import feedparser
 
 from ..config import SourceConfig
-from ..http import FetchError
 from ..normalize import canonical_url, clean_text, document_type, item_id_for_url, parse_date
 from ..records import FetchResult, Record, SourceError
-from . import SourceContext
+from . import SourceContext, get_subscribed_feed
 
 
 def fetch(source: SourceConfig, ctx: SourceContext) -> FetchResult:
-    try:
-        response = ctx.http.get(source.url, check_robots=False, conditional=True)
-    except FetchError as error:
-        raise SourceError(f"feed {source.url}: {error.reason}") from None
-    if response.not_modified:
+    response = get_subscribed_feed(source.url, ctx)
+    if response is None:
         return FetchResult(not_modified=True)
     return FetchResult(records=parse_feed(response.url, response.content, response.headers))
 

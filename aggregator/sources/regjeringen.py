@@ -44,7 +44,7 @@ from ..normalize import (
     unknown_ministry_names,
 )
 from ..records import FetchResult, Record, SourceError
-from . import SourceContext
+from . import SourceContext, get_subscribed_feed
 
 # The site's one RSS generator; its filters mirror the listing's, but two are spelled differently.
 RSS_GENERATOR_PATH = "/{section}/rss/Rss/2581966/"
@@ -104,11 +104,8 @@ def rss_url_for_listing(url: str) -> str:
 
 
 def _fetch_rss(source: SourceConfig, ctx: SourceContext) -> FetchResult:
-    try:
-        response = ctx.http.get(source.url, check_robots=False, conditional=True)
-    except FetchError as error:
-        raise SourceError(f"RSS feed {source.url}: {error.reason}") from None
-    if response.not_modified:
+    response = get_subscribed_feed(source.url, ctx, "RSS feed")
+    if response is None:
         return FetchResult(not_modified=True)
     result = FetchResult()
     records = parse_rss(response.url, response.content)
