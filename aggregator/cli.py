@@ -85,8 +85,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _exit_code(report: pipeline.RunReport) -> int:
-    for outcome in report.failed:
-        print(f"aggregator: source {outcome.source_id} failed: {outcome.error}", file=sys.stderr)
+    if report.failed:  # each error was logged when it happened; this is the one line cron mail leads with
+        names = ", ".join(o.source_id for o in report.failed)
+        print(f"aggregator: {len(report.failed)} of {len(report.outcomes)} sources failed: {names}", file=sys.stderr)
     return EXIT_SOURCE_FAILED if report.failed else EXIT_OK
 
 

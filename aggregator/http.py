@@ -122,7 +122,7 @@ class PoliteClient:
         self.validators = validators
         self._sleep = sleep
         self._last_request: dict[str, float] = {}
-        self._robots: dict[str, Protego | None] = {}
+        self._robots: dict[str, Protego | str | None] = {}
         self._client = httpx.Client(
             headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=self.settings.timeout,
@@ -142,24 +142,38 @@ class PoliteClient:
     # ----------------------------------------------------------------------------------- robots.txt
 
     def allowed(self, url: str) -> bool:
-        """Whether robots.txt of the URL's host lets this client's User-Agent crawl it."""
+        """Whether robots.txt of the URL's host lets this client's User-Agent crawl it (False while
+        that robots.txt cannot be read)."""
+        try:
+            self._check_robots(url)
+        except FetchError:
+            return False
+        return True
+
+    def _check_robots(self, url: str) -> None:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self._robots:
             self._robots[origin] = self._load_robots(origin)
         rules = self._robots[origin]
-        return True if rules is None else rules.can_fetch(url, self.settings.user_agent)
+        if isinstance(rules, str):
+            raise FetchError(url, f"{origin}/robots.txt could not be read ({rules}), so the site is not crawled until it can be")
+        if rules is not None and not rules.can_fetch(url, self.settings.user_agent):
+            raise RobotsDisallowed(url, "disallowed by the site's robots.txt, so it was not requested")
 
-    def _load_robots(self, origin: str) -> Protego | None:
-        # RFC 9309: a robots.txt that does not exist (4xx) allows everything; one that cannot be
-        # read (5xx, network) means "assume complete disallow" until it can.
+    def _load_robots(self, origin: str) -> Protego | str | None:
+        """The host's rules; None when it has no robots.txt; the reason when it cannot be read.
+
+        RFC 9309: a robots.txt that does not exist (4xx) allows everything; one that cannot be read
+        (5xx, network) means "assume complete disallow" until it can.
+        """
         try:
             response = self._request(f"{origin}/robots.txt", {})
         except FetchError as error:
             if error.status is not None and 400 <= error.status < 500:
                 return None
             log.warning("robots.txt of %s unreadable (%s): not crawling that host this run", origin, error.reason)
-            return Protego.parse("User-agent: *\nDisallow: /")
+            return error.reason
         return Protego.parse(decode_body(response.content, response.headers.get("content-type", "")))
 
     # ----------------------------------------------------------------------------------- requests
@@ -171,8 +185,8 @@ class PoliteClient:
         feed reader). `conditional=True` sends the stored ETag/Last-Modified and returns a
         Response with `not_modified=True` on 304.
         """
-        if check_robots and not self.allowed(url):
-            raise RobotsDisallowed(url, "disallowed by the site's robots.txt, so it was not requested")
+        if check_robots:
+            self._check_robots(url)
         headers = {}
         if conditional and self.validators:
             etag, last_modified = self.validators.get_validators(url)

@@ -65,8 +65,11 @@ def test_a_missing_robots_txt_allows_and_an_unreadable_one_forbids(http_server, 
         assert c.get(http_server.url + "/x").status == 200  # robots.txt is a 404 here
     http_server.add("/robots.txt", "oops", status=503)
     with client(sleeps, retries=0) as c:
-        with pytest.raises(RobotsDisallowed):
+        with pytest.raises(FetchError, match=r"robots.txt could not be read \(HTTP 503\)") as error:
             c.get(http_server.url + "/x")
+        assert not isinstance(error.value, RobotsDisallowed)  # not the site's "no": a reason to try later
+        assert not c.allowed(http_server.url + "/x")
+    assert http_server.paths().count("/x") == 1  # only the first client's request
 
 
 def test_429_is_retried_after_the_servers_retry_after(http_server, sleeps):
