@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 
 from . import __version__, notify, pipeline
@@ -73,7 +74,12 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"aggregator: configuration error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    store = Store(config.database)
+    try:
+        store = Store(config.database)
+    except (OSError, sqlite3.DatabaseError) as error:
+        print(f"aggregator: cannot open the store {config.database} ([storage] database in {config.path}): {error}",
+              file=sys.stderr)
+        return EXIT_USAGE
     try:
         with store.exclusive():
             return COMMANDS[args.command](config, store, args)

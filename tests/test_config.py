@@ -134,3 +134,12 @@ def test_the_cli_exits_2_for_a_missing_file_and_for_bad_usage(tmp_path, capsys):
 def test_redact_hides_passwords_in_urls():
     assert redact("mailtos://user:s3cret@smtp.example.org?to=a@b.no") == "mailtos://user:***@smtp.example.org?to=a@b.no"
     assert "s3cret" not in redact("json://bot:s3cret@127.0.0.1:8080/hook")
+
+
+def test_a_store_that_cannot_be_opened_is_a_clear_error(tmp_path, capsys):
+    path = write(tmp_path, MINIMAL + '\n[storage]\ndatabase = "store.db"\n')
+    (tmp_path / "store.db").write_bytes(b"this is not an SQLite database, it is a text file" * 20)
+    assert main(["status", "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot open the store" in err and "store.db" in err and "[storage] database" in err
+    assert "Traceback" not in err
