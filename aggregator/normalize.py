@@ -52,6 +52,13 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
+def language_code(tag: str | None) -> str | None:
+    """A language tag's primary code: "nn-NO" -> "nn", "en_GB" -> "en"; "no" -> "nb" (the sites' /no/ is bokmål
+    unless a page says nynorsk). None for no tag."""
+    primary = (tag or "").strip().split("-")[0].split("_")[0].lower()
+    return {"no": "nb"}.get(primary, primary) or None
+
+
 # --------------------------------------------------------------------------------------------- URLs
 
 _TRACKING_PARAMS = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|mc_cid|mc_eid)$", re.I)

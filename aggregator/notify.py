@@ -34,7 +34,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateNotFound
 
 from .config import Config, SubscriptionConfig, redact
 from .normalize import OSLO, document_type_title, ministry_name
-from .publish import FeedSpec, feed_specs
+from .publish import FeedSpec, feed_specs, has_any_word
 from .store import Store, from_iso, iso, utc_now
 
 log = logging.getLogger(__name__)
@@ -222,8 +222,7 @@ def matches(sub: SubscriptionConfig, item: dict, specs: dict[str, FeedSpec]) -> 
     in_feeds = any(path in specs and specs[path].matches(item) for path in sub.feeds)
     if not in_feeds or not sub.keywords:
         return in_feeds
-    text = f"{item['title']} {item['summary'] or ''}".casefold()
-    return any(word.casefold() in text for word in sub.keywords)
+    return has_any_word(item, sub.keywords)
 
 
 def _add_message(conn, config: Config, subscription_id: str, kind: str, key: str, item_ids: list[str], data: dict,

@@ -20,7 +20,7 @@ from feedgen.feed import FeedGenerator
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .config import Config, TopicConfig
-from .normalize import OSLO, document_type_title, ministries, ministry_name
+from .normalize import OSLO, document_type_title, language_code, ministries, ministry_name
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,8 @@ class FeedSpec:
 # ------------------------------------------------------------------------------------------ matching
 
 
-def _words_match(item: dict, keywords: list[str]) -> bool:
+def has_any_word(item: dict, keywords: list[str]) -> bool:
+    """Whether any keyword occurs in the item's title or summary, in any letter case."""
     text = f"{item['title']} {item['summary'] or ''}".casefold()
     return any(word.casefold() in text for word in keywords)
 
@@ -58,7 +59,7 @@ def topic_matcher(topic: TopicConfig) -> Callable[[dict], bool]:
         return (
             topic.id in item["topics"]
             or (item["document_type"] in types)
-            or bool(topic.keywords and _words_match(item, topic.keywords))
+            or bool(topic.keywords and has_any_word(item, topic.keywords))
         )
 
     return matches
@@ -115,10 +116,9 @@ def _entry_author(item: dict) -> list[str]:
 
 
 def _language(entries: list[dict]) -> str:
-    languages = [(e["language"] or "nb").split("-")[0] for e in entries]
+    languages = [language_code(e["language"]) or "nb" for e in entries]
     # the most common language; on a tie, the newest entry's (max keeps the first of equals)
-    language = max(languages, key=languages.count) if languages else "nb"
-    return {"no": "nb"}.get(language, language)
+    return max(languages, key=languages.count) if languages else "nb"
 
 
 def render_atom(spec: FeedSpec, config: Config, topic_titles: dict[str, str]) -> bytes:

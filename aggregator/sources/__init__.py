@@ -30,6 +30,16 @@ class SourceContext:
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("aggregator.sources"))
 
 
+def meta_tags(tree) -> dict[str, str]:
+    """A page's `<meta content>` values by lower-cased name, property or itemprop; the first of a name wins."""
+    found: dict[str, str] = {}
+    for node in tree.css("meta[content]"):
+        key = node.attributes.get("name") or node.attributes.get("property") or node.attributes.get("itemprop")
+        if key:
+            found.setdefault(key.strip().lower(), node.attributes.get("content") or "")
+    return found
+
+
 def fetcher(kind: str):
     """The fetch function of a source kind ("feed", "regjeringen", "ks")."""
     return importlib.import_module(f"{__name__}.{kind}").fetch

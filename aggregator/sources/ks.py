@@ -30,9 +30,9 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from ..config import SourceConfig
 from ..http import FetchError
-from ..normalize import OSLO, canonical_url, clean_text, document_type, find_date, hearing_reference, item_id_for_url, parse_date
+from ..normalize import OSLO, canonical_url, clean_text, document_type, find_date, hearing_reference, item_id_for_url, language_code, parse_date
 from ..records import FetchResult, Record, SourceError
-from . import SourceContext
+from . import SourceContext, meta_tags
 
 AUTHOR = "KS"
 HEADINGS = "h2, h3, h4, h5, h6"
@@ -394,9 +394,7 @@ def _slug_reference(url: str) -> str | None:
 
 
 def _language(tree: LexborHTMLParser) -> str:
-    lang = (tree.root.attributes.get("lang") if tree.root is not None else None) or "nb"
-    lang = lang.split("-")[0].lower()
-    return "nb" if lang == "no" else lang
+    return language_code(tree.root.attributes.get("lang") if tree.root is not None else None) or "nb"
 
 
 # ============================================================================================ article
@@ -413,7 +411,7 @@ def parse_article(url: str, html: str, selectors: dict | None = None) -> Article
         if facts.published is None:
             facts.warnings.append(f"{url}: the pinned selector date = {selectors['date']!r} gave no date; used the page's metadata instead")
     # Head and scripts first: finding the content root drops the scripts (JSON-LD may be in <body>).
-    page = _Page(_meta(tree), _jsonld(tree), _content_root(tree))
+    page = _Page(meta_tags(tree), _jsonld(tree), _content_root(tree))
     meta, root = page.meta, page.root
     for finder in (_jsonld_dates, _article_meta_dates, _dc_dates, _time_dates, _text_dates):
         published, updated = finder(page)
@@ -443,16 +441,6 @@ def _node_date(node: LexborNode) -> datetime | None:
         if value := parse_date(node.attributes.get(attribute)):
             return value
     return find_date(node.text(separator=" "))
-
-
-def _meta(tree: LexborHTMLParser) -> dict[str, str]:
-    """<meta> values by lower-cased name/property (first one wins)."""
-    found: dict[str, str] = {}
-    for node in tree.css("meta[content]"):
-        key = node.attributes.get("property") or node.attributes.get("name") or node.attributes.get("itemprop")
-        if key:
-            found.setdefault(key.strip().lower(), node.attributes.get("content") or "")
-    return found
 
 
 @dataclass

@@ -33,6 +33,7 @@ from ..normalize import (
     find_date,
     is_cut_from,
     item_id_for_url,
+    language_code,
     ministries,
     ministry_abbr,
     ministry_name,
@@ -44,7 +45,7 @@ from ..normalize import (
     unknown_ministry_names,
 )
 from ..records import FetchResult, Record, SourceError
-from . import SourceContext, get_subscribed_feed
+from . import SourceContext, get_subscribed_feed, meta_tags
 
 # The site's one RSS generator; its filters mirror the listing's, but two are spelled differently.
 RSS_GENERATOR_PATH = "/{section}/rss/Rss/2581966/"
@@ -318,7 +319,7 @@ def parse_rss(url: str, content: bytes) -> list[Record]:
     if not parsed.entries and (parsed.bozo or not parsed.version):
         reason = parsed.get("bozo_exception") or "no feed elements"
         raise SourceError(f"RSS feed {url}: not an RSS or Atom feed ({reason})")
-    channel_language = _language_code(parsed.feed.get("language"))
+    channel_language = language_code(parsed.feed.get("language"))
     return [record for entry in parsed.entries if (record := _rss_item(url, entry, channel_language))]
 
 
@@ -359,9 +360,9 @@ def parse_article(url: str, html: str) -> Record:
     """What an article page says of its document: dates, type, ministries, full ingress, topics,
     hearing status and deadline. Fields the page does not give are left empty."""
     doc = LexborHTMLParser(html)
-    meta = _meta(doc)
+    meta = meta_tags(doc)
     link = canonical_url(url)
-    language = _language_code(meta.get("dc.language") or _html_lang(doc)) or _section_language(link)
+    language = language_code(meta.get("dc.language") or _html_lang(doc)) or _section_language(link)
     info = doc.css_first(".article-info")
     abbrs, unknown = _article_ministries(doc, meta)
     type_label = _text(info.css_first(".type")) if info else ""
@@ -387,16 +388,6 @@ def parse_article(url: str, html: str) -> Record:
         topic_titles=topic_titles,
         extra=_hearing_facts(_text(hearing)) if hearing else {},
     )
-
-
-def _meta(doc: LexborHTMLParser) -> dict[str, str]:
-    """`<meta name|property=… content=…>` by lower-cased name; the first one of a name wins."""
-    found: dict[str, str] = {}
-    for node in doc.css("meta[content]"):
-        name = (node.attributes.get("name") or node.attributes.get("property") or "").lower()
-        if name and name not in found:
-            found[name] = node.attributes.get("content") or ""
-    return found
 
 
 def _html_lang(doc: LexborHTMLParser) -> str | None:
@@ -526,11 +517,6 @@ def _section_language(url: str) -> str | None:
     section = urlsplit(url).path.strip("/").split("/", 1)[0]
     return SECTION_LANGUAGES.get(section)
 
-
-def _language_code(tag: str | None) -> str | None:
-    """"nn-NO" -> "nn", "en-GB" -> "en", "no" -> "nb" (the site's /no/ default)."""
-    primary = (tag or "").strip().split("-")[0].split("_")[0].lower()
-    return {"no": "nb"}.get(primary, primary) or None
 
 
 def _authors(abbrs: list[str], language: str | None, unknown: list[str] = ()) -> list[str]:
