@@ -35,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("fetch", parents=[common], help="only fetch and store")
     commands.add_parser("build", parents=[common], help="only write feeds from the store")
     commands.add_parser("status", parents=[common], help="per source, feed and subscription: health and counts")
+    backfill = commands.add_parser("backfill", parents=[common],
+                                   help="walk a listing's older pages once (their items reach the feeds, not notifications)")
+    backfill.add_argument("--source", metavar="ID", required=True, help="the source to walk")
+    backfill.add_argument("--pages", metavar="N", type=int, required=True, help="how many pages, from page 1")
     notify_cmd = commands.add_parser("notify", parents=[common], help="send the notifications that are due now (run does this too)")
     notify_cmd.add_argument("--dry-run", action="store_true", help="print what would be sent; send nothing, change nothing")
     digest = commands.add_parser("digest", parents=[common], help="send the digests that are due (or, with --force, now)")
@@ -110,6 +114,21 @@ def cmd_build(config: Config, store: Store, args) -> int:
     return EXIT_OK
 
 
+def cmd_backfill(config: Config, store: Store, args) -> int:
+    if args.pages < 1:
+        print("aggregator: --pages must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        report = pipeline.backfill(config, store, args.source, args.pages)
+    except ValueError as error:
+        print(f"aggregator: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for outcome in report.outcomes:
+        if outcome.ok:
+            print(f"{outcome.source_id}: {outcome.seen} items on up to {args.pages} pages, {len(outcome.new_ids)} new")
+    return _exit_code(report)
+
+
 def _when(value: str | None) -> str:
     return value.replace("T", " ")[:19] + " UTC" if value else "never"
 
@@ -125,6 +144,11 @@ def cmd_status(config: Config, store: Store, args) -> int:
             failures = state.get("consecutive_failures") or 0
             print(f"    last error:   {_when(state.get('last_error_at'))}: {state['last_error']}"
                   + (f" ({failures} failed runs in a row)" if failures else ""))
+        for problem in store.article_problems(source.id):
+            later = ("given up" if problem["status"] == "given_up"
+                     else f"tried again from run {problem['next_run']}")
+            print(f"    WARNING article page not read: {problem['url']}: {problem['last_error']} "
+                  f"(attempt {problem['attempts']}; {later})")
     print("Feeds")
     for spec in feed_specs(config, store, store.items()):
         print(f"  {spec.path}.atom: {spec.total} items ({len(spec.entries)} in the feed)")
@@ -208,7 +232,7 @@ def cmd_test_notify(config: Config, store: Store, args) -> int:
 
 
 COMMANDS = {
-    "run": cmd_run, "fetch": cmd_fetch, "build": cmd_build, "status": cmd_status,
+    "run": cmd_run, "fetch": cmd_fetch, "build": cmd_build, "status": cmd_status, "backfill": cmd_backfill,
     "notify": cmd_notify, "digest": cmd_digest, "test-notify": cmd_test_notify,
 }
 

@@ -8,7 +8,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Callable, Protocol
+from typing import Callable
 from urllib.parse import urlsplit
 
 import httpx
@@ -40,6 +40,11 @@ class Response:
     not_modified: bool = False
 
     @property
+    def validators(self) -> tuple[str | None, str | None]:
+        """This answer's ETag and Last-Modified, for the caller to keep with what it stored from it."""
+        return self.headers.get("etag"), self.headers.get("last-modified")
+
+    @property
     def text(self) -> str:
         return decode_body(self.content, self.headers.get("content-type", ""))
 
@@ -54,14 +59,6 @@ class FetchError(Exception):
 
 class RobotsDisallowed(FetchError):
     """robots.txt forbids the URL; it was not requested."""
-
-
-class ValidatorStore(Protocol):
-    """Where ETag/Last-Modified of earlier responses are kept (the SQLite store implements it)."""
-
-    def get_validators(self, url: str) -> tuple[str | None, str | None]: ...
-
-    def save_validators(self, url: str, etag: str | None, last_modified: str | None) -> None: ...
 
 
 class _Retryable(Exception):
@@ -114,12 +111,10 @@ class PoliteClient:
     def __init__(
         self,
         settings: HttpSettings | None = None,
-        validators: ValidatorStore | None = None,
         sleep: Callable[[float], None] = time.sleep,
         transport: httpx.BaseTransport | None = None,
     ):
         self.settings = settings or HttpSettings()
-        self.validators = validators
         self._sleep = sleep
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, Protego | str | None] = {}
@@ -178,26 +173,24 @@ class PoliteClient:
 
     # ----------------------------------------------------------------------------------- requests
 
-    def get(self, url: str, *, check_robots: bool = True, conditional: bool = False) -> Response:
+    def get(self, url: str, *, check_robots: bool = True,
+            validators: tuple[str | None, str | None] | None = None) -> Response:
         """GET a URL politely. Raises RobotsDisallowed (never requested) or FetchError.
 
-        `check_robots=False` is for feeds a user subscribed to (fetched on their behalf, like a
-        feed reader). `conditional=True` sends the stored ETag/Last-Modified and returns a
-        Response with `not_modified=True` on 304.
+        `check_robots=False` is for feeds a user subscribed to (fetched on their behalf, like a feed
+        reader). `validators` (ETag, Last-Modified) from an earlier answer make the request conditional:
+        a 304 gives a Response with `not_modified=True`. The client keeps no validators itself: the caller
+        stores the answer's (`Response.validators`) together with what it made of the answer.
         """
         if check_robots:
             self._check_robots(url)
         headers = {}
-        if conditional and self.validators:
-            etag, last_modified = self.validators.get_validators(url)
-            if etag:
-                headers["If-None-Match"] = etag
-            if last_modified:
-                headers["If-Modified-Since"] = last_modified
-        response = self._request(url, headers)
-        if conditional and self.validators and not response.not_modified:
-            self.validators.save_validators(url, response.headers.get("etag"), response.headers.get("last-modified"))
-        return response
+        etag, last_modified = validators or (None, None)
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return self._request(url, headers)
 
     def _request(self, url: str, headers: dict[str, str]) -> Response:
         retrying = Retrying(
@@ -243,6 +236,11 @@ class PoliteClient:
                 return Response(str(raw.url), raw.status_code, content, {k.lower(): v for k, v in raw.headers.items()})
         except httpx.TimeoutException:
             raise _Retryable(f"timed out after {self.settings.timeout:g} s") from None
+        except httpx.TooManyRedirects:
+            raise FetchError(url, "too many redirects (a redirect loop?)") from None
+        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as error:
+            # a link or redirect to ftp:, file:, or a URL that cannot be requested: asking again will not help
+            raise FetchError(url, f"cannot be requested: {error}") from None
         except (httpx.TransportError, httpx.DecodingError) as error:
             # includes bodies cut short (fewer bytes than Content-Length) and refused connections
             raise _Retryable(f"network error: {error.__class__.__name__}: {error}") from None

@@ -84,9 +84,16 @@ def regjeringen_doc_id(url: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+REGJERINGEN_HOSTS = ("regjeringen.no", "www.regjeringen.no")
+
+
 def item_id_for_url(url: str) -> str:
-    """Identity of a document known only by its URL: the canonical URL itself."""
-    return canonical_url(url)
+    """Identity of a document known by its URL, the same whichever source kind read it: a regjeringen.no
+    document is its numeric id (`/no/id3168525/`), any other URL its canonical form."""
+    canonical = canonical_url(url)
+    if urlsplit(canonical).hostname in REGJERINGEN_HOSTS and (doc_id := regjeringen_doc_id(canonical)):
+        return regjeringen_item_id(doc_id, canonical)
+    return canonical
 
 
 def regjeringen_item_id(doc_id: int, url: str) -> str:
@@ -279,9 +286,61 @@ def document_type(label: str | None) -> str | None:
     return _type_labels().get(text.casefold(), "other")
 
 
-def document_type_title(term: str) -> str:
-    """A readable name for a vocabulary term."""
-    return document_types().get(term, {}).get("title", term)
+def document_type_title(term: str, language: str | None = "en") -> str:
+    """A readable name for a vocabulary term, in an item's language (bokmål, nynorsk, else English)."""
+    spec = document_types().get(term, {})
+    lang = language_code(language) or "en"
+    return spec.get(f"title_{lang}") or spec.get("title", term)
+
+
+# Fixed words readers see inside an entry or a message, in the item's language (nb, nn, en).
+_LABELS = {
+    "deadline": {"nb": "Høringsfrist", "nn": "Høyringsfrist", "en": "Consultation deadline"},
+    "status": {"nb": "Status", "nn": "Status", "en": "Status"},
+    "published": {"nb": "Publisert", "nn": "Publisert", "en": "Published"},
+    "type": {"nb": "Type", "nn": "Type", "en": "Type"},
+}
+
+
+def label(key: str, language: str | None) -> str:
+    """A fixed label ("deadline", "status", "published", "type") in an item's language; English for others."""
+    lang = language_code(language) or "nb"
+    return _LABELS[key].get(lang, _LABELS[key]["en"])
+
+
+def format_date(value: datetime | date | None, with_time: bool = True) -> str:
+    """A date as readers in Norway write it, in Oslo time: "14.08.2026", or "14.08.2026 10:00" where the time
+    is known (a bare date is Oslo midnight and shows no "00:00")."""
+    if value is None:
+        return ""
+    if not isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y")
+    local = value.astimezone(OSLO)
+    bare = (local.hour, local.minute, local.second) == (0, 0, 0)
+    return local.strftime("%d.%m.%Y" if bare or not with_time else "%d.%m.%Y %H:%M")
+
+
+# --------------------------------------------------------------------------------------------- keywords
+
+
+@cache
+def keyword_pattern(keyword: str) -> re.Pattern:
+    """A keyword as a pattern. It matches at the start of a word, in any letter case ("integrering" matches
+    "Integreringsloven", not "reintegrering"); `*` stands for any letters ("*bosetting" matches
+    "flyktningbosetting"). A keyword in capitals is an abbreviation and matches only as a whole word, in
+    any case ("KS" matches "KS-styret", not "boks"; "NAV" matches "Nav", not "navn"; "NAV*" matches "NAVs")."""
+    word = clean_text(keyword)
+    parts = [re.escape(part) for part in word.split("*")]
+    body = r"\w*".join(parts)
+    start = "" if word.startswith("*") else r"(?<!\w)"
+    letters = word.replace("*", "")
+    end = r"(?!\w)" if letters.isupper() and not word.endswith("*") else ""  # an abbreviation: a whole word
+    return re.compile(start + body + end, re.IGNORECASE)
+
+
+def matches_keyword(text: str, keywords: list[str]) -> bool:
+    """Whether any of the keywords occurs in the text (see keyword_pattern)."""
+    return any(keyword_pattern(k).search(text) for k in keywords if k.strip(" *"))
 
 
 def now_utc() -> datetime:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 
@@ -47,30 +48,38 @@ class RunReport:
         return [i for o in self.outcomes for i in o.new_ids]
 
 
-def fetch_source(source: SourceConfig, store: Store, client: PoliteClient) -> SourceOutcome:
-    """Fetch one source and store what it gives. Never raises: a failure is the outcome's error."""
-    context = SourceContext(http=client, known_item=store.get_item, log=logging.getLogger(f"aggregator.sources.{source.id}"))
+def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: int = 0,
+                 backfill: bool = False) -> SourceOutcome:
+    """Fetch one source and commit what it gives in one transaction. Never raises: a failure is the
+    outcome's error. `backfill`: walk every page up to the source's max_pages, and take the new items
+    in as history (no notifications)."""
+    context = SourceContext(
+        http=client, source_id=source.id, run=run, backfill=backfill,
+        observed=lambda item_id: store.observed(source.id, item_id),
+        validators=lambda url: store.get_validators(source.id, url),
+        article_state=store.article_state,
+        log=logging.getLogger(f"aggregator.sources.{source.id}"),
+    )
     try:
         result = fetcher(source.kind)(source, context)
+        changes, before = store.commit_fetch(source.id, source.topics, result, run, history=backfill)
     except SourceError as error:
         return _failed(source, store, str(error))
     except Exception as error:  # a bug or a surprise in one source must not stop the others
         log.debug("source %s crashed", source.id, exc_info=True)
         return _failed(source, store, f"unexpected error: {error.__class__.__name__}: {error}")
     outcome = SourceOutcome(source.id, ok=True, warnings=result.warnings, not_modified=result.not_modified)
-    for record in result.records:
-        change = store.upsert(record, source.id, source.topics)
-        if change == "new" and record.id not in outcome.new_ids:
-            outcome.new_ids.append(record.id)
-        elif change == "changed" and record.id not in outcome.changed_ids:
-            outcome.changed_ids.append(record.id)
+    outcome.new_ids = [item_id for item_id, change in changes.items() if change == "new"]
+    outcome.changed_ids = [item_id for item_id, change in changes.items() if change == "changed"]
     outcome.seen = len({r.id for r in result.records})
-    item_count = store.source_state(source.id).get("last_item_count") if result.not_modified else outcome.seen
-    before = store.record_success(source.id, item_count or 0)
     outcome.first_success = not before.get("first_success")
     outcome.state = store.source_state(source.id)
     for warning in result.warnings:
         log.warning("%s: %s", source.id, warning)
+    for problem in store.article_problems(source.id):
+        if problem["status"] == "given_up" and problem["item_id"] in result.article_failures:
+            log.warning("%s: gave up on the article page %s after %d attempts (%s)", source.id, problem["url"],
+                        problem["attempts"], problem["last_error"])
     log.info(
         "%s: %s", source.id,
         "not modified" if result.not_modified else f"{outcome.seen} items, {len(outcome.new_ids)} new, {len(outcome.changed_ids)} changed",
@@ -86,13 +95,28 @@ def _failed(source: SourceConfig, store: Store, error: str) -> SourceOutcome:
 
 def fetch_all(config: Config, store: Store, client: PoliteClient | None = None) -> list[SourceOutcome]:
     """Fetch every configured source, one after the other, through one polite client."""
+    run_number = store.begin_run()
     own_client = client is None
-    client = client or PoliteClient(config.http, validators=store)
+    client = client or PoliteClient(config.http)
     try:
-        return [fetch_source(source, store, client) for source in config.sources]
+        return [fetch_source(source, store, client, run_number) for source in config.sources]
     finally:
         if own_client:
             client.close()
+
+
+def backfill(config: Config, store: Store, source_id: str, pages: int) -> RunReport:
+    """Walk a listing's pages 1..`pages` once, even those this source has seen, and write the feeds.
+    The older documents it finds are history: they reach the feeds, not the notifications."""
+    source = next((s for s in config.sources if s.id == source_id), None)
+    if source is None:
+        raise ValueError(f"no source with id {source_id!r} in {config.path}")
+    report = RunReport()
+    with PoliteClient(config.http) as client:
+        widened = dataclasses.replace(source, max_pages=pages)
+        report.outcomes = [fetch_source(widened, store, client, store.begin_run(), backfill=True)]
+    report.published = publish(config, store)
+    return report
 
 
 def run(config: Config, store: Store, *, fetch: bool = True, build: bool = True, notify: bool = True) -> RunReport:

@@ -12,15 +12,18 @@ import os
 import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .config import Config, TopicConfig
-from .normalize import OSLO, document_type_title, language_code, ministries, ministry_name
+from lxml import etree
+
+from .normalize import OSLO, document_type_title, format_date, label, language_code, matches_keyword, ministries, ministry_name
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -46,9 +49,9 @@ class FeedSpec:
 
 
 def has_any_word(item: dict, keywords: list[str]) -> bool:
-    """Whether any keyword occurs in the item's title or summary, in any letter case."""
-    text = f"{item['title']} {item['summary'] or ''}".casefold()
-    return any(word.casefold() in text for word in keywords)
+    """Whether any keyword occurs in the item's title or summary (normalize.keyword_pattern's rules:
+    at the start of a word, any case; capitals are a whole abbreviation; `*` is any letters)."""
+    return matches_keyword(f"{item['title']} {item['summary'] or ''}", keywords)
 
 
 def topic_matcher(topic: TopicConfig) -> Callable[[dict], bool]:
@@ -107,12 +110,14 @@ def feed_specs(config: Config, store: Store, items: list[dict]) -> list[FeedSpec
 # ------------------------------------------------------------------------------------------ rendering
 
 
-def _entry_author(item: dict) -> list[str]:
+def entry_authors(item: dict) -> list[str]:
+    """Who an entry is credited to: its authors (ministries in the item's language, KS), else the ministries,
+    else the feed it came from (its title, else its host); never a site it does not come from."""
     if item["authors"]:
         return item["authors"]
     if item["ministries"]:
         return [ministry_name(a, item["language"]) for a in item["ministries"]]
-    return ["KS" if "ks.no" in item["link"] else "regjeringen.no"]
+    return [item["extra"].get("credit") or urlsplit(item["link"]).hostname or item["link"]]
 
 
 def _language(entries: list[dict]) -> str:
@@ -121,9 +126,24 @@ def _language(entries: list[dict]) -> str:
     return max(languages, key=languages.count) if languages else "nb"
 
 
+def entry_content(item: dict) -> str | None:
+    """The text an entry shows beyond its summary: a hearing's deadline and status, labelled in the item's
+    language. None when there is nothing beyond the summary."""
+    facts = []
+    extra, language = item["extra"], item["language"]
+    if extra.get("deadline"):
+        facts.append(f"{label('deadline', language)}: {format_date(date.fromisoformat(extra['deadline']))}")
+    if extra.get("hearing_status"):
+        facts.append(f"{label('status', language)}: {extra['hearing_status']}")
+    if not facts:
+        return None
+    return "\n\n".join(filter(None, [item["summary"], "\n".join(facts)]))
+
+
 def render_atom(spec: FeedSpec, config: Config, topic_titles: dict[str, str]) -> bytes:
-    """The Atom 1.0 document of one feed."""
+    """The Atom 1.0 document of one feed. An entry in another language than the feed's says so (xml:lang)."""
     self_url = f"{config.base_url}{spec.path}.atom"
+    feed_language = _language(spec.entries)
     fg = FeedGenerator()
     fg.id(self_url)
     fg.title(spec.title)
@@ -131,7 +151,7 @@ def render_atom(spec: FeedSpec, config: Config, topic_titles: dict[str, str]) ->
     fg.link(href=self_url, rel="self", type="application/atom+xml")
     fg.link(href=spec.alternate or f"{config.base_url}index.html", rel="alternate", type="text/html")
     fg.author({"name": "aggregator (regjeringen.no and KS)"})
-    fg.language(_language(spec.entries))
+    fg.language(feed_language)
     fg.updated(max((e["updated"] or e["first_seen"] for e in spec.entries), default=EPOCH).astimezone(OSLO))
     for item in spec.entries:
         entry = fg.add_entry(order="append")
@@ -139,25 +159,43 @@ def render_atom(spec: FeedSpec, config: Config, topic_titles: dict[str, str]) ->
         entry.title(item["title"])
         entry.link(href=item["link"], rel="alternate", type="text/html")
         # Every time in Oslo's offset: the instant is unchanged, and readers see the sites' own clock.
-        published = (item["published"] or item["first_seen"]).astimezone(OSLO)
-        entry.published(published)
-        entry.updated(max(item["updated"] or published, published).astimezone(OSLO))
-        for name in _entry_author(item):
+        # An item whose date is unknown has no `published` (Atom allows that): never the fetch time.
+        updated = item["updated"] or item["first_seen"]
+        if item["published"]:
+            entry.published(item["published"].astimezone(OSLO))
+            updated = max(updated, item["published"])
+        entry.updated(updated.astimezone(OSLO))
+        for name in entry_authors(item):
             entry.author({"name": name})
         for abbr in item["ministries"]:
             entry.category(term=abbr, scheme=f"{config.base_url}ministries/", label=ministry_name(abbr, item["language"]))
         if item["document_type"]:
             entry.category(term=item["document_type"], scheme=f"{config.base_url}document-types/",
-                           label=document_type_title(item["document_type"]))
+                           label=document_type_title(item["document_type"], item["language"]))
         for topic in item["topics"]:
             entry.category(term=topic, scheme=f"{config.base_url}topics/", label=topic_titles.get(topic) or topic)
         if item["summary"]:
             entry.summary(item["summary"], type="text")
-        deadline = item["extra"].get("deadline")
-        if deadline:
-            # Feed readers show content before summary: put the hearing's deadline where it is seen.
-            entry.content(f"{item['summary'] or ''}\n\nDeadline (høringsfrist): {deadline}".strip(), type="text")
-    return fg.atom_str(pretty=True)
+        content = entry_content(item)
+        if content:
+            # Feed readers show content before summary: put the hearing's facts where they are seen.
+            entry.content(content, type="text")
+    return _mark_entry_languages(fg.atom_str(pretty=True), spec.entries, feed_language)
+
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _mark_entry_languages(atom: bytes, entries: list[dict], feed_language: str) -> bytes:
+    """Add xml:lang to each entry whose language differs from the feed's (feedgen knows only the feed's)."""
+    languages = [language_code(e["language"]) or feed_language for e in entries]
+    if all(lang == feed_language for lang in languages):
+        return atom
+    root = etree.fromstring(atom)
+    for node, lang in zip(root.iterfind("{http://www.w3.org/2005/Atom}entry"), languages):
+        if lang != feed_language:
+            node.set(_XML_LANG, lang)
+    return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
 
 
 def render_opml(specs: list[FeedSpec], config: Config) -> bytes:

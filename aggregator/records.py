@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 
 
 @dataclass
 class Record:
-    """One published document as a source saw it, already normalized.
+    """One published document as one source (or its article page) saw it, already normalized.
 
-    `id` is the document's identity and never depends on its text (see normalize.item_id_*).
+    `id` is the document's identity and never depends on its text (see normalize.item_id_for_url).
     Times are time zone-aware. `ministries` holds regjeringen.no abbreviations ("aid", "jd");
     `topics` holds topic ids (slugs) and `topic_titles` their titles where the site gives them.
     `extra` carries kind-specific facts: "deadline" (ISO date of a hearing's deadline),
@@ -32,13 +33,42 @@ class Record:
     extra: dict = field(default_factory=dict)
 
 
+_TIME_FIELDS = ("published", "updated")
+
+
+def record_to_json(record: Record) -> str:
+    """A record as stable JSON text (sorted keys), so the same observation always gives the same text."""
+    data = asdict(record)
+    for name in _TIME_FIELDS:
+        data[name] = data[name].isoformat() if data[name] else None
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def record_from_json(text: str) -> Record:
+    data = json.loads(text)
+    known = {f.name for f in fields(Record)}
+    data = {k: v for k, v in data.items() if k in known}
+    for name in _TIME_FIELDS:
+        data[name] = datetime.fromisoformat(data[name]) if data.get(name) else None
+    return Record(**data)
+
+
 @dataclass
 class FetchResult:
-    """What one source's fetch gave: its records, and warnings that did not stop it."""
+    """What one source's fetch gave, for the pipeline to commit in one transaction.
+
+    `records`: the source's own view of each document (listing, feed entry). `articles`: what article
+    pages said, by item id. `article_failures`: item id -> (url, reason) for article pages that could not
+    be read (retried on later runs). `validators`: URL -> (ETag, Last-Modified) of the answers this fetch
+    vouches for; they are committed with the items, never before, so a killed run repeats the request.
+    """
 
     records: list[Record] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     not_modified: bool = False
+    articles: dict[str, Record] = field(default_factory=dict)
+    article_failures: dict[str, tuple[str, str]] = field(default_factory=dict)
+    validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
 class SourceError(Exception):

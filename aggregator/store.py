@@ -2,6 +2,12 @@
 
 One file, WAL mode, opened through sqlite-utils. Times are stored as ISO 8601 text with their offset.
 Lists and dicts are stored as JSON text and decoded on the way out.
+
+A document is kept twice over: each source's own observation of it (`observations`, one row per source
+and one for its article page) and the merged row readers get (`items`), recomputed by merge.py whenever
+an observation changes. A source's fetch (observations, article-page attempts, HTTP validators, its
+health) is committed in one transaction, so a run killed at any moment loses nothing and repeats only
+what it had not committed.
 """
 
 from __future__ import annotations
@@ -10,15 +16,15 @@ import fcntl
 import json
 import os
 from contextlib import contextmanager
-from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
-from .normalize import OSLO, clean_text, is_cut_from
-from .records import Record
+from .merge import ARTICLE, Document, Observation, after_article_failure, effective_updated, merge, text_changed
+from .normalize import clean_text
+from .records import FetchResult, Record, record_from_json, record_to_json
 
 JSON_COLUMNS = ("ministries", "authors", "topics", "sources", "extra")
 TIME_COLUMNS = ("published", "updated", "first_seen", "changed")
@@ -92,7 +98,49 @@ def _v2(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+def _v3(db: sqlite_utils.Database) -> None:
+    """Per-source observations, fetch state keyed by source and URL, article-page attempts, a run counter.
+
+    Items stored before keep their row: each of their sources gets the row as its observation, and their
+    article pages count as read (the old code read them once), so an upgrade re-fetches nothing.
+    """
+    for statement in (
+        # one source's view of one document (source_id "#article": its article page), as record JSON
+        """CREATE TABLE observations (
+            item_id TEXT NOT NULL, source_id TEXT NOT NULL, data TEXT NOT NULL, source_topics TEXT NOT NULL,
+            seen_at TEXT NOT NULL, PRIMARY KEY (item_id, source_id))""",
+        "CREATE INDEX observations_source ON observations (source_id)",
+        # HTTP validators of the answers a source's committed items came from
+        """CREATE TABLE fetch_state (
+            source_id TEXT NOT NULL, url TEXT NOT NULL, etag TEXT, last_modified TEXT, saved TEXT NOT NULL,
+            PRIMARY KEY (source_id, url))""",
+        # article pages: read | failed (retried from run next_run) | given_up
+        """CREATE TABLE article_state (
+            item_id TEXT PRIMARY KEY, url TEXT, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+            next_run INTEGER NOT NULL DEFAULT 0, last_error TEXT, last_attempt_at TEXT)""",
+        "CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT)",
+        "DROP TABLE validators",
+    ):
+        db.execute(statement)
+    rows = db.execute("SELECT * FROM items").fetchall()
+    columns = [d[0] for d in db.execute("SELECT * FROM items LIMIT 0").description]
+    for values in rows:
+        item = decode_item(dict(zip(columns, values)))
+        record = Record(
+            id=item["id"], link=item["link"], title=item["title"], summary=item["summary"] or "",
+            language=item["language"], published=item["published"], document_type=item["document_type"],
+            ministries=item["ministries"], authors=item["authors"], topics=item["topics"], extra=item["extra"],
+        )
+        for source_id in item["sources"]:
+            db.execute(
+                "INSERT OR IGNORE INTO observations VALUES (?, ?, ?, '[]', ?)",
+                [item["id"], source_id, record_to_json(record), iso(item["first_seen"])],
+            )
+        db.execute("INSERT OR IGNORE INTO article_state (item_id, url, status) VALUES (?, ?, 'read')",
+                   [item["id"], item["link"]])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -110,16 +158,6 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def _union(old: list, new: list) -> list:
-    return old + [v for v in new if v not in old]
-
-
-def _is_date_only(value: datetime) -> bool:
-    local = value.astimezone(OSLO)
-    return (local.hour, local.minute, local.second) == (0, 0, 0)
-
-
-
 def decode_item(row: dict) -> dict:
     """A stored row as plain Python: lists and dicts decoded, times aware."""
     item = dict(row)
@@ -128,6 +166,28 @@ def decode_item(row: dict) -> dict:
     for column in TIME_COLUMNS:
         item[column] = from_iso(item.get(column))
     return item
+
+
+def _encode(row: dict) -> dict:
+    encoded = dict(row)
+    for column in JSON_COLUMNS:
+        encoded[column] = json.dumps(encoded.get(column) or ({} if column == "extra" else []), ensure_ascii=False, sort_keys=True)
+    for column in TIME_COLUMNS:
+        value = encoded.get(column)
+        encoded[column] = iso(value) if isinstance(value, datetime) else value
+    return encoded
+
+
+def _row_for(document: Document, first_seen: datetime, text_changed_at: datetime | None) -> dict:
+    """The `items` row of a merged document. `changed` is when its text last changed (first_seen until then)."""
+    return _encode({
+        "id": document.id, "link": document.link, "title": document.title, "summary": document.summary,
+        "language": document.language, "published": document.published,
+        "updated": effective_updated(document, first_seen, text_changed_at),
+        "first_seen": first_seen, "changed": text_changed_at or first_seen,
+        "document_type": document.document_type, "ministries": document.ministries, "authors": document.authors,
+        "topics": document.topics, "sources": document.sources, "extra": document.extra,
+    })
 
 
 # ------------------------------------------------------------------------------------------ the store
@@ -154,12 +214,37 @@ class Store:
     def conn(self):
         return self.db.conn
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction: everything inside is committed together or not at all (nested: a savepoint)."""
+        if self.conn.in_transaction:
+            self.conn.execute("SAVEPOINT nested")
+            try:
+                yield
+            except BaseException:
+                self.conn.execute("ROLLBACK TO SAVEPOINT nested")
+                self.conn.execute("RELEASE SAVEPOINT nested")
+                raise
+            self.conn.execute("RELEASE SAVEPOINT nested")
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.rollback()
+            raise
+        self.conn.commit()
+
     def migrate(self) -> None:
-        with self.conn:  # one transaction per migration run: a failed step leaves the old version
-            version = self.db.execute("PRAGMA user_version").fetchone()[0]
-            for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
-                step(self.db)
-                self.db.execute(f"PRAGMA user_version = {number}")
+        """Bring the schema up to date, one transaction per migration: a run killed half-way through one
+        leaves the version before it, which the next run migrates again. (DDL in an explicit transaction,
+        since Python's sqlite3 would otherwise commit each CREATE TABLE on its own.)"""
+        while (version := self.schema_version) < len(MIGRATIONS):
+            with self.transaction():
+                if self.schema_version != version:  # another process migrated meanwhile
+                    continue
+                MIGRATIONS[version](self.db)
+                self.db.execute(f"PRAGMA user_version = {version + 1}")
 
     @property
     def schema_version(self) -> int:
@@ -187,6 +272,20 @@ class Store:
         finally:
             handle.close()
 
+    # ----------------------------------------------------------------------------------- runs
+
+    def begin_run(self) -> int:
+        """Count a fetching run; article-page retries are spaced in these runs. Returns this run's number."""
+        with self.transaction():
+            row = self.conn.execute("SELECT value FROM store_meta WHERE key = 'runs'").fetchone()
+            number = int(row[0]) + 1 if row else 1
+            self.conn.execute("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('runs', ?)", [str(number)])
+        return number
+
+    def current_run(self) -> int:
+        row = self.conn.execute("SELECT value FROM store_meta WHERE key = 'runs'").fetchone()
+        return int(row[0]) if row else 0
+
     # ----------------------------------------------------------------------------------- items
 
     def get_item(self, item_id: str) -> dict | None:
@@ -195,85 +294,6 @@ class Store:
         if row is None:
             return None
         return decode_item(dict(zip([d[0] for d in cursor.description], row)))
-
-    def upsert(self, record: Record, source_id: str, source_topics: list[str] = (), now: datetime | None = None) -> str:
-        """Store a record seen through a source. Returns "new", "changed" or "unchanged".
-
-        The same id seen again (another source, page or language listing) is one row with the
-        union of sources, topics and ministries. A changed title or summary updates the row and
-        its `updated` time; a listing's cut-off summary never replaces a whole one.
-        """
-        now = now or utc_now()
-        topics = _union(list(record.topics), list(source_topics))
-        with self.conn:
-            for topic_id, title in record.topic_titles.items():
-                self.db.execute(
-                    "INSERT INTO topics (id, title) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET title = excluded.title",
-                    [topic_id, clean_text(title)],
-                )
-            stored = self.get_item(record.id)
-            if stored is None:
-                self.db["items"].insert(self._new_row(record, source_id, topics, now))
-                return "new"
-            row, changed = self._merged_row(stored, record, source_id, topics, now)
-            if row != self._encode(stored):
-                self.db["items"].update(record.id, row)
-            return "changed" if changed else "unchanged"
-
-    def _new_row(self, record: Record, source_id: str, topics: list[str], now: datetime) -> dict:
-        row = asdict(record)
-        row.pop("topic_titles")
-        row.update(
-            topics=topics,
-            sources=[source_id],
-            first_seen=now,
-            changed=now,
-            updated=record.updated or record.published or now,
-        )
-        return self._encode(row)
-
-    def _merged_row(self, stored: dict, record: Record, source_id: str, topics: list[str], now: datetime) -> tuple[dict, bool]:
-        merged = dict(stored)
-        changed = False
-        for field_name in ("title", "summary"):
-            new, old = getattr(record, field_name) or "", stored[field_name] or ""
-            if new and new != old and not is_cut_from(new, old):
-                merged[field_name] = new
-                changed = True
-        if record.published and (
-            stored["published"] is None
-            or (_is_date_only(stored["published"]) and not _is_date_only(record.published)
-                and stored["published"].astimezone(OSLO).date() == record.published.astimezone(OSLO).date())
-        ):
-            merged["published"] = record.published
-        if record.updated and (stored["updated"] is None or record.updated > stored["updated"]):
-            merged["updated"] = record.updated
-        elif changed:
-            merged["updated"] = max(now, stored["updated"] or now)
-        if merged["published"] and merged["updated"] and merged["published"] > merged["updated"]:
-            merged["updated"] = merged["published"]  # a listing's bare date was refined by the article's time
-        if record.document_type and stored["document_type"] in (None, "other"):
-            merged["document_type"] = record.document_type
-        merged["language"] = stored["language"] or record.language
-        merged["link"] = record.link or stored["link"]
-        merged["ministries"] = _union(stored["ministries"], record.ministries)
-        merged["authors"] = _union(stored["authors"], record.authors)
-        merged["topics"] = _union(stored["topics"], topics)
-        merged["sources"] = _union(stored["sources"], [source_id])
-        merged["extra"] = {**stored["extra"], **record.extra}
-        if changed:
-            merged["changed"] = now
-        return self._encode(merged), changed
-
-    @staticmethod
-    def _encode(row: dict) -> dict:
-        encoded = dict(row)
-        for column in JSON_COLUMNS:
-            encoded[column] = json.dumps(encoded.get(column) or ({} if column == "extra" else []), ensure_ascii=False, sort_keys=True)
-        for column in TIME_COLUMNS:
-            value = encoded.get(column)
-            encoded[column] = iso(value) if isinstance(value, datetime) else value
-        return encoded
 
     def items(self, where: str = "1", params: list | tuple = ()) -> list[dict]:
         """Decoded items matching an SQL condition, newest first (published, else first seen)."""
@@ -288,9 +308,119 @@ class Store:
     def count_items(self, source_id: str | None = None) -> int:
         if source_id is None:
             return self.db.execute("SELECT count(*) FROM items").fetchone()[0]
-        return self.db.execute(
-            "SELECT count(*) FROM items, json_each(items.sources) WHERE json_each.value = ?", [source_id]
-        ).fetchone()[0]
+        return self.db.execute("SELECT count(*) FROM observations WHERE source_id = ?", [source_id]).fetchone()[0]
+
+    # ----------------------------------------------------------------------------------- observations
+
+    def observed(self, source_id: str, item_id: str) -> Record | None:
+        """What this source said of this document last time it was committed, or None if it never did."""
+        row = self.conn.execute(
+            "SELECT data FROM observations WHERE item_id = ? AND source_id = ?", [item_id, source_id]
+        ).fetchone()
+        return record_from_json(row[0]) if row else None
+
+    def upsert(self, record: Record, source_id: str, source_topics: Iterable[str] = (), now: datetime | None = None) -> str:
+        """Store one source's observation of a document and re-merge it. Returns "new", "changed" or "unchanged"."""
+        with self.transaction():
+            self._observe(source_id, record, source_topics, now or utc_now())
+            return self._refresh(record.id, now or utc_now())
+
+    def _observe(self, source_id: str, record: Record, source_topics: Iterable[str], now: datetime) -> None:
+        for topic_id, title in record.topic_titles.items():
+            self.conn.execute(
+                "INSERT INTO topics (id, title) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET title = excluded.title",
+                [topic_id, clean_text(title)],
+            )
+        data, topics = record_to_json(record), json.dumps(list(source_topics), ensure_ascii=False)
+        self.conn.execute(
+            "INSERT INTO observations (item_id, source_id, data, source_topics, seen_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (item_id, source_id) DO UPDATE SET data = excluded.data, source_topics = excluded.source_topics, "
+            "seen_at = excluded.seen_at WHERE data != excluded.data OR source_topics != excluded.source_topics",
+            [record.id, source_id, data, topics, iso(now)],
+        )
+
+    def _refresh(self, item_id: str, now: datetime) -> str:
+        """Re-merge a document from its observations; write its row only when it differs."""
+        rows = self.conn.execute(
+            "SELECT source_id, data, source_topics FROM observations WHERE item_id = ?", [item_id]
+        ).fetchall()
+        document = merge([Observation(s, record_from_json(d), tuple(json.loads(t))) for s, d, t in rows])
+        stored = self.get_item(item_id)
+        if stored is None:
+            row = _row_for(document, now, None)
+            self.conn.execute(
+                f"INSERT INTO items ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+            )
+            return "new"
+        first_seen = stored["first_seen"]
+        text_changed_at = stored["changed"] if stored["changed"] and stored["changed"] > first_seen else None
+        moved = text_changed(stored, document)
+        row = _row_for(document, first_seen, now if moved else text_changed_at)
+        if row != _encode(stored):
+            assignments = ", ".join(f"{column} = ?" for column in row if column != "id")
+            self.conn.execute(f"UPDATE items SET {assignments} WHERE id = ?",
+                              [v for c, v in row.items() if c != "id"] + [item_id])
+        return "changed" if moved else "unchanged"
+
+    # ----------------------------------------------------------------------------------- one source's fetch
+
+    def commit_fetch(self, source_id: str, source_topics: Iterable[str], result: FetchResult, run: int,
+                     now: datetime | None = None, history: bool = False) -> tuple[dict[str, str], dict]:
+        """Commit what one source's fetch gave, in one transaction: its observations, the article pages
+        read or failed, the validators of the answers they came from, and the source's success.
+
+        Returns (item id -> "new" | "changed" | "unchanged", the source state before). `history`: the new
+        items are old documents (a backfill), which the notifier must not announce as news.
+        """
+        now = now or utc_now()
+        topics = list(source_topics)
+        changes: dict[str, str] = {}
+        with self.transaction():
+            for item_id, article in result.articles.items():
+                self._observe(ARTICLE, article, (), now)
+                self._set_article_state(item_id, article.link, {"status": "read", "attempts": 0, "next_run": 0}, None, now)
+            for item_id, (url, reason) in result.article_failures.items():
+                state = after_article_failure(self.article_state(item_id), run)
+                self._set_article_state(item_id, url, state, reason, now)
+            for record in result.records:
+                self._observe(source_id, record, topics, now)
+            for item_id in dict.fromkeys([r.id for r in result.records] + list(result.articles)):
+                if self.conn.execute("SELECT 1 FROM observations WHERE item_id = ? AND source_id != ?",
+                                     [item_id, ARTICLE]).fetchone():
+                    changes[item_id] = self._refresh(item_id, now)
+            for url, (etag, last_modified) in result.validators.items():
+                self._save_validators(source_id, url, etag, last_modified, now)
+            if history:
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO notify_items (item_id, news, classified_at) VALUES (?, 0, ?)",
+                    [(item_id, iso(now)) for item_id, change in changes.items() if change == "new"],
+                )
+            count = self.source_state(source_id).get("last_item_count") if result.not_modified else len(
+                {r.id for r in result.records})
+            before = self.record_success(source_id, count or 0, now)
+        return changes, before
+
+    # ----------------------------------------------------------------------------------- article pages
+
+    def article_state(self, item_id: str) -> dict | None:
+        row = next(self.db.query("SELECT * FROM article_state WHERE item_id = ?", [item_id]), None)
+        return dict(row) if row else None
+
+    def _set_article_state(self, item_id: str, url: str, state: dict, error: str | None, now: datetime) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO article_state (item_id, url, status, attempts, next_run, last_error, last_attempt_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [item_id, url, state["status"], state["attempts"], state["next_run"], error, iso(now)],
+        )
+
+    def article_problems(self, source_id: str | None = None) -> list[dict]:
+        """Article pages not read (yet): failing ones being retried and given-up ones, of one source or all."""
+        sql = "SELECT a.* FROM article_state a WHERE a.status != 'read'"
+        params: list = []
+        if source_id:
+            sql += " AND a.item_id IN (SELECT item_id FROM observations WHERE source_id = ?)"
+            params.append(source_id)
+        return [dict(r) for r in self.db.query(sql + " ORDER BY a.item_id", params)]
 
     # ----------------------------------------------------------------------------------- source state
 
@@ -298,57 +428,56 @@ class Store:
         row = next(self.db.query("SELECT * FROM source_state WHERE source_id = ?", [source_id]), None)
         return row or {"source_id": source_id, "consecutive_failures": 0}
 
+    def _upsert_source_state(self, values: dict) -> None:
+        columns = ", ".join(values)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in values if c != "source_id")
+        self.conn.execute(
+            f"INSERT INTO source_state ({columns}) VALUES ({', '.join('?' * len(values))}) "
+            f"ON CONFLICT (source_id) DO UPDATE SET {updates}",
+            list(values.values()),
+        )
+
     def record_success(self, source_id: str, item_count: int, now: datetime | None = None) -> dict:
         """Note a successful fetch; returns the state before it (to tell a first success or a recovery)."""
-        now = iso(now or utc_now())
+        stamp = iso(now or utc_now())
         before = self.source_state(source_id)
-        with self.conn:
-            self.db["source_state"].upsert(
-                {
-                    "source_id": source_id,
-                    "first_success": before.get("first_success") or now,
-                    "last_attempt": now,
-                    "last_success": now,
-                    "consecutive_failures": 0,
-                    "failing_since": None,
-                    "last_item_count": item_count,
-                },
-                pk="source_id",
-            )
+        with self.transaction():
+            self._upsert_source_state({
+                "source_id": source_id, "first_success": before.get("first_success") or stamp, "last_attempt": stamp,
+                "last_success": stamp, "consecutive_failures": 0, "failing_since": None, "last_item_count": item_count,
+            })
         return before
 
     def record_failure(self, source_id: str, error: str, now: datetime | None = None) -> dict:
         """Note a failed fetch; returns the state after it."""
-        now = iso(now or utc_now())
+        stamp = iso(now or utc_now())
         before = self.source_state(source_id)
-        with self.conn:
-            self.db["source_state"].upsert(
-                {
-                    "source_id": source_id,
-                    "last_attempt": now,
-                    "last_error": error,
-                    "last_error_at": now,
-                    "consecutive_failures": (before.get("consecutive_failures") or 0) + 1,
-                    "failing_since": before.get("failing_since") or now,
-                },
-                pk="source_id",
-            )
+        with self.transaction():
+            self._upsert_source_state({
+                "source_id": source_id, "last_attempt": stamp, "last_error": error, "last_error_at": stamp,
+                "consecutive_failures": (before.get("consecutive_failures") or 0) + 1,
+                "failing_since": before.get("failing_since") or stamp,
+            })
         return self.source_state(source_id)
 
     # ----------------------------------------------------------------------------------- HTTP validators
 
-    def get_validators(self, url: str) -> tuple[str | None, str | None]:
-        row = next(self.db.query("SELECT etag, last_modified FROM validators WHERE url = ?", [url]), None)
-        return (row["etag"], row["last_modified"]) if row else (None, None)
+    def get_validators(self, source_id: str, url: str) -> tuple[str | None, str | None]:
+        """The ETag and Last-Modified this source's committed items came with, for a conditional request."""
+        row = self.conn.execute(
+            "SELECT etag, last_modified FROM fetch_state WHERE source_id = ? AND url = ?", [source_id, url]
+        ).fetchone()
+        return (row[0], row[1]) if row else (None, None)
 
-    def save_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
-        with self.conn:
-            if etag or last_modified:
-                self.db["validators"].upsert(
-                    {"url": url, "etag": etag, "last_modified": last_modified, "saved": iso(utc_now())}, pk="url"
-                )
-            else:
-                self.db.execute("DELETE FROM validators WHERE url = ?", [url])
+    def _save_validators(self, source_id: str, url: str, etag: str | None, last_modified: str | None,
+                         now: datetime) -> None:
+        if etag or last_modified:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO fetch_state (source_id, url, etag, last_modified, saved) VALUES (?, ?, ?, ?, ?)",
+                [source_id, url, etag, last_modified, iso(now)],
+            )
+        else:
+            self.conn.execute("DELETE FROM fetch_state WHERE source_id = ? AND url = ?", [source_id, url])
 
 
 def _newest_first(item: dict) -> tuple:

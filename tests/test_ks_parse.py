@@ -6,12 +6,15 @@ the reconstructed pages in ../shared are used where present (they skip cleanly o
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from aggregator.config import SourceConfig
 from aggregator.http import FetchError, Response, RobotsDisallowed
 from aggregator.normalize import hearing_reference
 from aggregator.records import SourceError
+from aggregator.merge import ARTICLE, Document, Observation, merge
 from aggregator.sources import SourceContext
 from aggregator.sources.ks import fetch, ks_document_type, parse_article, parse_listing
 
@@ -73,7 +76,7 @@ class FakeHttp:
         self.routes = routes
         self.requested: list[str] = []
 
-    def get(self, url: str, *, check_robots: bool = True, conditional: bool = False) -> Response:
+    def get(self, url: str, *, check_robots: bool = True, validators=None) -> Response:
         self.requested.append(url)
         answer = self.routes.get(url, FetchError(url, "HTTP 404 Not Found", 404))
         if isinstance(answer, Exception):
@@ -92,12 +95,28 @@ def site_with(listing: str, **overrides: str | Exception) -> FakeHttp:
     return FakeHttp(routes)
 
 
-def as_rows(records) -> list[tuple]:
+def completed(result) -> list[Document]:
+    """The documents the store makes of a fetch: each teaser merged with its article page, if read."""
     return [
-        (r.title, r.link, r.extra.get("label"), r.document_type, r.extra.get("hearing_ref"), r.summary,
-         r.published.isoformat() if r.published else None, r.updated.isoformat() if r.updated else None)
-        for r in records
+        merge([Observation("ks-integrering", r)] + ([Observation(ARTICLE, result.articles[r.id])] if r.id in result.articles else []))
+        for r in result.records
     ]
+
+
+def as_rows(records) -> list[tuple]:
+    rows = []
+    for r in records:
+        updated = r.site_updated if isinstance(r, Document) else r.updated
+        rows.append((r.title, r.link, r.extra.get("label"), r.document_type, r.extra.get("hearing_ref"), r.summary,
+                     r.published.isoformat() if r.published else None, updated.isoformat() if updated else None))
+    return rows
+
+
+def history(records, **article_state) -> SourceContext:
+    """A context whose source saw `records` before and read their article pages (or per `article_state`)."""
+    seen = {r.id: r for r in records}
+    return lambda http: SourceContext(http=http, observed=seen.get,
+                                      article_state=lambda i: article_state.get(i, {"status": "read"}) if i in seen else None)
 
 
 # ------------------------------------------------------------------------------------------ own markups
@@ -107,9 +126,9 @@ def as_rows(records) -> list[tuple]:
 def test_own_markups_give_the_same_items(listing):
     http = site_with(fixture(listing))
     result = fetch(source(), SourceContext(http=http))
-    assert as_rows(result.records) == EXPECTED
+    assert as_rows(completed(result)) == EXPECTED
     assert result.warnings == []
-    for record in result.records:
+    for record in completed(result):
         assert record.id == record.link
         assert record.authors == ["KS"] and record.language == "nb"
 
@@ -252,8 +271,8 @@ def test_one_broken_article_is_a_warning_and_the_item_keeps_the_teaser(failure):
     broken = EXPECTED[5][1]
     http = site_with(fixture("listing-cards.html"), **{broken: failure})
     result = fetch(source(), SourceContext(http=http))
-    assert as_rows(result.records)[:5] == EXPECTED[:5]
-    kept = result.records[5]
+    assert as_rows(completed(result))[:5] == EXPECTED[:5]
+    kept = completed(result)[5]
     assert (kept.title, kept.summary, kept.published) == (EXPECTED[5][0], EXPECTED[5][5], None)
     assert len(result.warnings) == 1
     assert broken in result.warnings[0] and failure.reason in result.warnings[0]
@@ -285,26 +304,24 @@ def test_a_date_shown_in_the_teaser_is_kept_when_the_article_fails():
 
 def test_known_unchanged_items_are_not_fetched_again():
     first = fetch(source(), SourceContext(http=site_with(fixture("listing-cards.html"))))
-    stored = {r.id: {"title": r.title, "summary": r.summary, "published": r.published, "updated": r.updated,
-                     "extra": dict(r.extra)} for r in first.records}
-    http = site_with(fixture("listing-articles.html"))
-    again = fetch(source(), SourceContext(http=http, known_item=stored.get))
+    http = site_with(fixture("listing-cards.html"))
+    again = fetch(source(), history(first.records)(http))
     assert http.requested == [LISTING]
-    # What the store holds comes back unchanged: the article's whole ingress, not the cut teaser.
-    assert as_rows(again.records) == EXPECTED
+    assert again.articles == {} and again.article_failures == {}
+    assert [r.title for r in again.records] == [row[0] for row in EXPECTED]
 
 
-def test_a_changed_teaser_or_a_missing_date_fetches_the_article_again():
+def test_a_moved_teaser_or_a_failed_article_due_again_fetches_the_article():
     first = fetch(source(), SourceContext(http=site_with(fixture("listing-cards.html"))))
-    stored = {r.id: {"title": r.title, "summary": r.summary, "published": r.published, "updated": r.updated,
-                     "extra": dict(r.extra)} for r in first.records}
-    stored[EXPECTED[0][1]]["title"] = "An older title"
-    stored[EXPECTED[3][1]]["published"] = None
+    before = [dataclasses.replace(r) for r in first.records]
+    before[0].title = "An older title"  # this page showed another title last time
+    failed = {EXPECTED[3][1]: {"status": "failed", "attempts": 1, "next_run": 0},
+              EXPECTED[4][1]: {"status": "failed", "attempts": 2, "next_run": 99}}  # not due yet
     http = site_with(fixture("listing-cards.html"), **{EXPECTED[0][1]: FetchError(EXPECTED[0][1], "HTTP 503", 503)})
-    result = fetch(source(), SourceContext(http=http, known_item=stored.get))
+    result = fetch(source(), history(before, **failed)(http))
     assert http.requested == [LISTING, EXPECTED[0][1], EXPECTED[3][1]]
-    # The article that failed this time keeps the date it gave before; the warning does not claim otherwise.
-    assert result.records[0].published.isoformat() == EXPECTED[0][6]
+    assert list(result.article_failures) == [EXPECTED[0][1]] and list(result.articles) == [EXPECTED[3][1]]
+    # The item seen before keeps the dates its article gave then (in the store); the warning does not claim otherwise.
     assert len(result.warnings) == 1 and "HTTP 503" in result.warnings[0] and "without" not in result.warnings[0]
 
 

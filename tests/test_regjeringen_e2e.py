@@ -6,6 +6,7 @@ end to end, twice."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from datetime import timezone
 
@@ -15,7 +16,8 @@ from conftest import FIXTURES, Route, validate_atom
 from aggregator.cli import main
 from aggregator.config import SourceConfig
 from aggregator.http import HttpSettings, PoliteClient
-from aggregator.records import SourceError
+from aggregator.merge import ARTICLE, Document, Observation, merge
+from aggregator.records import Record, SourceError
 from aggregator.sources import SourceContext
 from aggregator.sources.regjeringen import fetch
 
@@ -61,14 +63,20 @@ def listing_source(server, path: str = LISTING, max_pages: int = 3) -> SourceCon
     return SourceConfig(id="hoyringar", kind="regjeringen", url=server.url + path, max_pages=max_pages)
 
 
-def context(known: dict | None = None, timeout: float = 5.0) -> SourceContext:
+def context(history: list[Record] | None = None, timeout: float = 5.0) -> SourceContext:
+    """A source's context whose committed history is `history` (records this source saw, articles read)."""
     client = PoliteClient(HttpSettings(min_delay=0, retries=0, timeout=timeout))
-    return SourceContext(http=client, known_item=lambda item_id: (known or {}).get(item_id))
+    observed = {r.id: r for r in history or []}
+    return SourceContext(http=client, source_id="hoyringar", observed=observed.get,
+                         article_state=lambda item_id: {"status": "read"} if item_id in observed else None)
 
 
-def as_stored(records) -> dict:
-    """What the store would hand back for these records (ctx.known_item's view)."""
-    return {r.id: {"title": r.title, "summary": r.summary, "extra": dict(r.extra)} for r in records}
+def completed(result) -> list[Document]:
+    """The documents the store makes of a fetch: each record merged with its article page, if read."""
+    return [
+        merge([Observation("hoyringar", r)] + ([Observation(ARTICLE, result.articles[r.id])] if r.id in result.articles else []))
+        for r in result.records
+    ]
 
 
 # ============================================================================ fetch
@@ -77,20 +85,22 @@ def as_stored(records) -> dict:
 def test_fetch_listing_follows_pages_and_completes_new_items(http_server):
     serve_site(http_server)
     result = fetch(listing_source(http_server), context())
-    by_id = {r.id: r for r in result.records}
+    by_id = {r.id: r for r in completed(result)}
     assert list(by_id) == [item_id(n) for n in (4100001, 4100002, 4100003, 4099990, 4099985)]
     first = by_id[item_id(4100001)]
     assert first.summary.endswith("Forslaget gjelder også prøvene i norsk og samfunnskunnskap, som skal kunne tas flere ganger.")
     assert first.topics == ["innvandring-og-integrering", "voksnes-laering-og-kompetanse"]
-    assert first.updated.astimezone(timezone.utc).isoformat() == "2026-03-12T13:05:00+00:00"
+    assert first.site_updated.astimezone(timezone.utc).isoformat() == "2026-03-12T13:05:00+00:00"
     assert by_id[item_id(4100002)].language == "nn"  # the article page says nynorsk
     # The missing article page is a warning; the item keeps what the listing gave.
     missing = by_id[item_id(MISSING)]
     assert missing.summary == "Justis- og beredskapsdepartementet foreslår tiltak som skal gi raskere reaksjoner når offentlig ansatte blir utsatt for vold og trusler."
-    assert missing.ministries == ["jd"] and missing.extra["deadline"] == "2026-06-05" and missing.updated is None
+    assert missing.ministries == ["jd"] and missing.extra["deadline"] == "2026-06-05" and missing.site_updated is None
     assert result.warnings == [
-        f"article page {http_server.url}{ARTICLES[MISSING]}: HTTP 404 Not Found; the item keeps what the listing gave"
+        f"article page {http_server.url}{ARTICLES[MISSING]}: HTTP 404 Not Found; the item keeps what the listing gave "
+        "(tried again on a later run)"
     ]
+    assert result.article_failures == {item_id(MISSING): (http_server.url + ARTICLES[MISSING], "HTTP 404 Not Found")}
     paths = http_server.paths()
     assert paths.count(LISTING) == 1 and paths.count(f"{LISTING}?page=2") == 1
     assert [p for p in paths if "/no/dokumenter/" in p] == [ARTICLES[n] for n in (4100001, 4100002, 4100003, 4099990, 4099985)]
@@ -100,7 +110,7 @@ def test_fetch_stops_at_the_first_page_whose_items_are_all_known(http_server):
     serve_site(http_server)
     first = fetch(listing_source(http_server), context())
     http_server.requests.clear()
-    again = fetch(listing_source(http_server), context(known=as_stored(first.records)))
+    again = fetch(listing_source(http_server), context(history=first.records))
     assert http_server.paths() == ["/robots.txt", LISTING]
     assert [r.id for r in again.records] == [item_id(n) for n in (4100001, 4100002, 4100003)]
     assert again.warnings == []
@@ -109,10 +119,10 @@ def test_fetch_stops_at_the_first_page_whose_items_are_all_known(http_server):
 def test_a_changed_deadline_fetches_the_article_again(http_server):
     serve_site(http_server)
     first = fetch(listing_source(http_server, max_pages=1), context())
-    known = as_stored(first.records)
-    known[item_id(4100001)]["extra"]["deadline"] = "2026-05-01"  # the listing now shows another deadline
+    history = [dataclasses.replace(r, extra=dict(r.extra)) for r in first.records]
+    history[0].extra["deadline"] = "2026-05-01"  # this listing showed another deadline last time
     http_server.requests.clear()
-    fetch(listing_source(http_server, max_pages=1), context(known=known))
+    fetch(listing_source(http_server, max_pages=1), context(history=history))
     assert [p for p in http_server.paths() if "/no/dokumenter/" in p] == [ARTICLES[4100001]]
 
 
@@ -144,7 +154,7 @@ def test_a_subscribed_feed_is_fetched_without_robots_txt(http_server):
     result = fetch(source, context())
     assert http_server.paths()[0] == feed_path
     assert [r.id for r in result.records] == [item_id(n) for n in (4100011, 4100010, 4099990)]
-    news = result.records[0]
+    news = completed(result)[0]
     assert news.ministries == ["aid", "kdd"]  # the feed names none; the article page does
     assert news.published.isoformat() == "2026-03-30T14:00:00+02:00"
 
@@ -192,7 +202,7 @@ def test_unknown_ministry_names_are_warned_about(http_server):
     result = fetch(listing_source(http_server, path), context())
     assert len(result.records) == 3
     assert any("'Ministry of Ocean Affairs'" in w and "ministries.toml" in w for w in result.warnings)
-    licences = result.records[1]
+    licences = completed(result)[1]
     assert licences.summary.endswith("and on the views of the municipalities concerned.")
     assert licences.extra == {"web_tv": True}
 
@@ -306,7 +316,7 @@ def test_aggregator_run_twice(http_server, tmp_path):
     # The hearing whose article page is missing is there, with the listing's facts.
     missing = everything[item_id(MISSING)]
     assert [t.term for t in missing.tags if t.scheme.endswith("/document-types/")] == ["consultation"]
-    assert "2026-06-05" in missing.content[0].value
+    assert "Høringsfrist: 05.06.2026" in missing.content[0].value
 
     # Each article page was fetched once, though one document came from both the listing and the feed.
     first_paths = http_server.paths()
@@ -318,9 +328,15 @@ def test_aggregator_run_twice(http_server, tmp_path):
     before = {p: p.read_bytes() for p in feeds.rglob("*.atom")}
     assert main(["run", "--config", config]) == 0
     paths = http_server.paths()
-    assert not [p for p in paths if p in ARTICLES.values()], paths  # no article page again
+    # no article page again, but the missing one: it is retried on the next run (then after 2, 4, 8 runs)
+    assert [p for p in paths if p in ARTICLES.values()] == [ARTICLES[MISSING]], paths
     assert paths.count(LISTING) == 1 and f"{LISTING}?page=2" not in paths  # page 1 is all known
     rss_request = next(r for r in http_server.requests if r.path == RSS)
     assert rss_request.headers.get("if-none-match") == '"rss-1"'
     assert rss_request.headers.get("if-modified-since") == "Mon, 30 Mar 2026 12:00:00 GMT"
     assert {p: p.read_bytes() for p in feeds.rglob("*.atom")} == before
+
+    # The third run leaves the missing page alone (back-off); status names it.
+    http_server.requests.clear()
+    assert main(["run", "--config", config]) == 0
+    assert not [p for p in http_server.paths() if p in ARTICLES.values()]

@@ -11,11 +11,10 @@ from conftest import FIXTURES, shared_file
 
 from aggregator.normalize import OSLO
 from aggregator.records import Record, SourceError
+from aggregator.merge import ARTICLE, Document, Observation, merge
+from aggregator.normalize import is_cut_from
 from aggregator.sources.regjeringen import (
-    is_cut_from,
     is_feed_url,
-    listing_changed,
-    merge_article,
     parse_article,
     parse_listing,
     parse_rss,
@@ -24,6 +23,12 @@ from aggregator.sources.regjeringen import (
 
 SITE = "https://www.regjeringen.no"
 OWN = FIXTURES / "regjeringen"
+
+
+def merge_article(listed: Record, article: Record) -> Document:
+    """What the store makes of a listing's record and its article page (merge.py's rules)."""
+    article.id = listed.id
+    return merge([Observation("listing", listed), Observation(ARTICLE, article)])
 
 
 def own(name: str) -> str:
@@ -290,7 +295,7 @@ def test_reconstructed_listing_cut_summary_is_completed_by_the_article(topic_lis
     assert listed.summary.endswith("Starting from today, applications from")
     assert merged.summary.endswith("Starting from today, applications from the rest of this lead paragraph is only on the article page.")
     assert merged.published == oslo_midnight("2024-09-27")
-    assert merged.updated == datetime(2024, 9, 27, 12, tzinfo=timezone.utc)
+    assert merged.site_updated == datetime(2024, 9, 27, 12, tzinfo=timezone.utc)
     assert merged.ministries == ["jd", "aid"] and merged.extra == {"web_tv": True}
     assert merged.topics == ["immigration-and-integration"]
     assert (merged.id, merged.link, merged.title) == (listed.id, listed.link, listed.title)
@@ -414,7 +419,7 @@ def test_merge_keeps_the_feed_time_and_takes_the_article_ministries():
     press = records[1]
     merged = merge_article(press, parse_article(press.link, own("article-id4100010.html")))
     assert merged.published.isoformat() == "2026-03-13T10:30:00+01:00"  # the feed's time on DC.Date's day
-    assert merged.updated == datetime(2026, 3, 13, 9, 45, tzinfo=timezone.utc)
+    assert merged.site_updated == datetime(2026, 3, 13, 9, 45, tzinfo=timezone.utc)
     assert merged.ministries == ["aid"] and merged.authors == ["Arbeids- og inkluderingsdepartementet"]
     assert merged.summary.endswith("kommuner som har lykkes med å kombinere språkopplæring og arbeidspraksis.")
     assert merged.topics == ["innvandring-og-integrering", "arbeidsliv"]
@@ -466,29 +471,3 @@ def test_cut_text():
     assert is_cut_from("local conditions...", "local conditions and more.")
     assert not is_cut_from("Same text.", "Same text.")
     assert not is_cut_from("Other text", "Something else entirely")
-
-
-def test_listing_changed():
-    stored = {"title": "T", "summary": "A whole summary of the document.", "extra": {"deadline": "2026-06-01"}}
-    same = Record(id="x", link="x", title="T", summary="A whole summary", extra={"deadline": "2026-06-01"})
-    assert not listing_changed(same, stored)
-    assert listing_changed(Record(id="x", link="x", title="T2", summary="A whole summary"), stored)
-    assert listing_changed(Record(id="x", link="x", title="T", summary="Another summary"), stored)
-    assert listing_changed(Record(id="x", link="x", title="T", extra={"deadline": "2026-07-01"}), stored)
-    assert listing_changed(Record(id="x", link="x", title="T", extra={"hearing_status": "Under behandling"}), stored)
-
-
-def test_oslo_dates_across_daylight_saving():
-    records, _ = parse_listing(OWN_HEARINGS_URL, own("hoyringar-page1.html"))
-    assert records[0].published.utcoffset() == timedelta(hours=1)
-    assert records[0].published.astimezone(timezone.utc) == datetime(2026, 3, 11, 23, tzinfo=timezone.utc)
-
-
-def test_one_document_is_one_id_across_rss_and_listings_but_not_across_languages(topic_listing):
-    listed, _ = topic_listing
-    fed = parse_rss(f"{SITE}/en/rss/Rss/2581966/?topic=918", reconstructed("regjeringen-en-rss-topic918.xml").read_bytes())
-    assert [r.id for r in fed] == [r.id for r in listed]
-    html = ('<ul id="searchResultsListing"><li class="listItem"><h2 class="title">'
-            '<a href="/no/aktuelt/omradesatsing/id3079510/">Områdesatsing</a></h2></li></ul>')
-    (norwegian,), _ = parse_listing(f"{SITE}/no/aktuelt/nyheter/id2006120/", html)
-    assert norwegian.id == f"{SITE}/no/id3079510/" != listed[0].id == f"{SITE}/en/id3079510/"

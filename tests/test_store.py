@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from aggregator.normalize import OSLO, parse_date
-from aggregator.records import Record
+from aggregator.records import FetchResult, Record
 from aggregator.store import MIGRATIONS, Store, StoreBusy
 
 T0 = datetime(2026, 7, 4, 8, 0, tzinfo=timezone.utc)
@@ -85,9 +85,9 @@ def test_the_same_document_from_another_source_is_one_row_with_the_union(store):
     again = record(ministries=["fin", "ed"], topics=["energi"])
     assert store.upsert(again, "listing", ["hearings-source-topic"], now=T0 + timedelta(hours=1)) == "unchanged"
     item = store.get_item(ID)
-    assert item["sources"] == ["rss", "listing"]
+    assert item["sources"] == ["listing", "rss"]  # sorted: the order sources were read in never matters
     assert item["ministries"] == ["fin", "ed"]
-    assert item["topics"] == ["skatt", "energi", "hearings-source-topic"]
+    assert item["topics"] == ["energi", "hearings-source-topic", "skatt"]
     assert item["first_seen"] == T0
     assert store.count_items() == 1 and store.count_items("listing") == 1
 
@@ -150,11 +150,13 @@ def test_source_state_counts_failures_and_resets_on_success(store):
     assert after["last_error"] == "timed out"  # kept for status: when did it last fail, and why
 
 
-def test_validators_round_trip_and_are_dropped_when_the_server_stops_giving_them(store):
-    store.save_validators("https://x/feed", '"abc"', "Fri, 03 Jul 2026 14:35:59 GMT")
-    assert store.get_validators("https://x/feed") == ('"abc"', "Fri, 03 Jul 2026 14:35:59 GMT")
-    store.save_validators("https://x/feed", None, None)
-    assert store.get_validators("https://x/feed") == (None, None)
+def test_validators_are_kept_per_source_and_dropped_when_the_server_stops_giving_them(store):
+    url = "https://x/feed"
+    store.commit_fetch("a", [], FetchResult(validators={url: ('"abc"', "Fri, 03 Jul 2026 14:35:59 GMT")}), run=1)
+    assert store.get_validators("a", url) == ('"abc"', "Fri, 03 Jul 2026 14:35:59 GMT")
+    assert store.get_validators("b", url) == (None, None)  # the same URL in another source has its own
+    store.commit_fetch("a", [], FetchResult(validators={url: (None, None)}), run=2)
+    assert store.get_validators("a", url) == (None, None)
 
 
 def test_a_second_process_cannot_take_the_lock_while_one_holds_it(tmp_path):

@@ -3,31 +3,54 @@
 Every kind exposes `fetch(source: SourceConfig, ctx: SourceContext) -> FetchResult`; parsing is done
 by pure functions of (URL, bytes or text) inside the module, so most tests need no server.
 A source raises SourceError when it cannot be read at all; problems with single items are warnings.
+
+A source writes nothing: it reads its own committed history through the context (what it saw before,
+the validators of its last answers, whether an article page is due) and hands back everything it
+learnt in its FetchResult, which the pipeline commits in one transaction.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import logging
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable, TypeVar
 
+from .. import merge
 from ..http import FetchError, PoliteClient, Response
-from ..records import SourceError
+from ..records import FetchResult, Record, SourceError
+
+T = TypeVar("T")
 
 
 @dataclass
 class SourceContext:
-    """What a source may use: the one HTTP client, and a look-up of what the store already holds.
+    """What a source may use: the one HTTP client, and read-only views of its own committed history.
 
-    `known_item(item_id)` returns the stored item as a dict (keys as in store.items, lists decoded)
-    or None; sources use it to stop paginating at known pages and to fetch article pages only for
-    new or changed items.
+    `observed(item_id)`: this source's last committed view of a document (None: never seen by this source).
+    `validators(url)`: (ETag, Last-Modified) of this source's last committed answer from that URL.
+    `article_state(item_id)`: the document's article-page attempts (None: never tried).
+    `run`: the number of this fetching run (article-page retries are spaced in runs).
+    `backfill`: walk every page up to max_pages, even pages this source has seen.
     """
 
     http: PoliteClient
-    known_item: Callable[[str], dict | None] = lambda item_id: None
+    source_id: str = ""
+    observed: Callable[[str], Record | None] = lambda item_id: None
+    validators: Callable[[str], tuple[str | None, str | None]] = lambda url: (None, None)
+    article_state: Callable[[str], dict | None] = lambda item_id: None
+    run: int = 0
+    backfill: bool = False
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("aggregator.sources"))
+
+    def seen(self, item_id: str) -> bool:
+        """Whether this source (not another one) has committed this document before."""
+        return self.observed(item_id) is not None
+
+    def needs_article(self, record: Record) -> bool:
+        """Whether the document's article page is to be read now (merge.needs_article decides)."""
+        return merge.needs_article(self.observed(record.id), record, self.article_state(record.id), self.run)
 
 
 def meta_tags(tree) -> dict[str, str]:
@@ -45,14 +68,58 @@ def fetcher(kind: str):
     return importlib.import_module(f"{__name__}.{kind}").fetch
 
 
-def get_subscribed_feed(url: str, ctx: SourceContext, what: str = "feed") -> Response | None:
+def get_subscribed_feed(url: str, ctx: SourceContext, result: FetchResult, what: str = "feed") -> Response | None:
     """GET a feed the user subscribed to, or None when it is unchanged (304). Raises SourceError.
 
     A configured feed is fetched on the user's behalf, as a feed reader does, so robots.txt is not
-    consulted; the request is conditional, so an unchanged feed costs one 304.
+    consulted. The request is conditional on this source's own last committed answer, so an unchanged
+    feed costs one 304; the new answer's validators go into the result, committed with its items.
     """
     try:
-        response = ctx.http.get(url, check_robots=False, conditional=True)
+        response = ctx.http.get(url, check_robots=False, validators=ctx.validators(url))
     except FetchError as error:
         raise SourceError(f"{what} {url}: {error.reason}") from None
-    return None if response.not_modified else response
+    if response.not_modified:
+        return None
+    result.validators[url] = response.validators
+    return response
+
+
+def each_item(entries: Iterable[T], build: Callable[[T], Record | None], warnings: list[str],
+              describe: Callable[[T], str]) -> list[Record]:
+    """Build a record from each entry; an entry that cannot be read is a warning naming it, and the
+    source goes on with the others (one bad link or date must not cost the other items)."""
+    records = []
+    for entry in entries:
+        try:
+            record = build(entry)
+        except Exception as error:  # any surprise in one entry is that entry's problem
+            warnings.append(f"skipped {describe(entry)}: {error.__class__.__name__}: {error}")
+            continue
+        if record is not None:
+            records.append(record)
+    return records
+
+
+def read_article(record: Record, ctx: SourceContext, result: FetchResult,
+                 parse: Callable[[str, str], Record]) -> Record | None:
+    """Read a document's article page into `result.articles`; a failure goes to `result.article_failures`
+    (retried on a later run) and is a warning, never the source's failure."""
+    try:
+        response = ctx.http.get(record.link, check_robots=True)
+        article = dataclasses.replace(parse(response.url, response.text), id=record.id)
+    except FetchError as error:  # RobotsDisallowed included: not crawling it is no failure of the source
+        reason = error.reason
+    except Exception as error:  # a page we cannot parse is this item's problem, not the source's
+        ctx.log.debug("article %s crashed the parser", record.link, exc_info=True)
+        reason = f"could not be parsed ({error.__class__.__name__}: {error})"
+    else:
+        result.articles[record.id] = article
+        return article
+    result.article_failures[record.id] = (record.link, reason)
+    result.warnings.append(f"article page {record.link}: {reason}; the item keeps what the listing gave "
+                           "(tried again on a later run)")
+    return None
+
+
+__all__ = ["SourceContext", "SourceError", "each_item", "fetcher", "get_subscribed_feed", "meta_tags", "read_article"]

@@ -32,7 +32,7 @@ from ..config import SourceConfig
 from ..http import FetchError
 from ..normalize import OSLO, canonical_url, clean_text, document_type, find_date, hearing_reference, item_id_for_url, language_code, parse_date
 from ..records import FetchResult, Record, SourceError
-from . import SourceContext, meta_tags
+from . import SourceContext, meta_tags, read_article
 
 AUTHOR = "KS"
 HEADINGS = "h2, h3, h4, h5, h6"
@@ -75,89 +75,51 @@ class ArticleFacts:
 
 def fetch(source: SourceConfig, ctx: SourceContext) -> FetchResult:
     """Read the configured topic page (only that page: what "Les flere artikler" loads is not known)
-    and the article pages of new or changed items."""
+    and the article pages of the items that need them (new ones, and ones whose teaser moved)."""
     # Not a conditional GET: a 304 would hide a layout change that the last run already reported.
     try:
         response = ctx.http.get(source.url)
     except FetchError as error:
         raise SourceError(f"ks.no page {source.url}: {error.reason}") from None
-    records = parse_listing(response.url, response.text, source.selectors)
-    warnings: list[str] = []
-    for record in records:
-        known = ctx.known_item(record.id)
-        if known and not _needs_article(record, known):
-            _keep_known(record, known)
+    result = FetchResult()
+    result.records = parse_listing(response.url, response.text, source.selectors, result.warnings)
+    for record in result.records:
+        if not ctx.needs_article(record):
             continue
-        if known:  # should its article page fail now, the dates it gave before still stand
-            record.published = known.get("published") or record.published
-        warning = _add_article(record, source, ctx)
-        if warning:
-            warnings.append(warning)
-    return FetchResult(records=records, warnings=warnings)
+        parse = lambda url, html, teaser=record: _article_record(teaser, url, html, source, result.warnings)  # noqa: E731
+        if read_article(record, ctx, result, parse) is None and record.published is None and not ctx.seen(record.id):
+            result.warnings[-1] += "; for now without a publication date"
+    return result
 
 
-def _needs_article(record: Record, known: dict) -> bool:
-    """A stored item is read again only when its teaser changed or its dates are still missing."""
-    return (
-        known.get("published") is None
-        or not _same_text(record.title, known.get("title") or "")
-        or not _same_text(record.summary, known.get("summary") or "")
-        or record.extra.get("label") != (known.get("extra") or {}).get("label")
+def _article_record(teaser: Record, url: str, html: str, source: SourceConfig, warnings: list[str]) -> Record:
+    """What an article page adds to its teaser, as the article page's observation (merge.py combines them).
+
+    The teaser's title stands unless it is cut off; the ingress replaces the teaser's lead when it is
+    longer; dates come from the article only (teasers rarely carry them).
+    """
+    facts = parse_article(url, html, source.selectors)
+    extra = {}
+    if teaser.document_type == "consultation-response" and "hearing_ref" not in teaser.extra and facts.hearing_ref:
+        extra["hearing_ref"] = facts.hearing_ref
+    updated = facts.updated if facts.updated and (facts.published is None or facts.updated > facts.published) else None
+    cut_title = teaser.title.endswith(("…", "...")) and facts.title.startswith(teaser.title.rstrip(" .…"))
+    if facts.published is None and teaser.published is None:
+        facts.warnings.append(f"{teaser.link}: no publication date found on the article page, so the item has none "
+                              "(if the page shows one, pin it with a date selector in [sources.selectors])")
+    warnings.extend(facts.warnings)
+    return Record(
+        id=teaser.id, link=teaser.link,
+        title=facts.title if cut_title else "",
+        summary=facts.ingress if len(facts.ingress) > len(teaser.summary) else "",
+        language=teaser.language, published=facts.published, updated=updated, extra=extra,
     )
-
-
-def _same_text(teaser: str, stored: str) -> bool:
-    # The stored text may be the article's whole ingress (or title) where the teaser shows a cut one.
-    stem = teaser.rstrip(" .…").rstrip()
-    return teaser == stored or (bool(stem) and stem in stored)
-
-
-def _keep_known(record: Record, known: dict) -> None:
-    """Give an unchanged item what its article page gave last time, so the store sees no change."""
-    record.title = known.get("title") or record.title
-    record.summary = known.get("summary") or record.summary
-    record.published = known.get("published")
-    record.updated = known.get("updated")
-    record.extra = {**(known.get("extra") or {}), **record.extra}  # e.g. a hearing reference found in the article
-
-
-def _add_article(record: Record, source: SourceConfig, ctx: SourceContext) -> str | None:
-    """Merge the article page's facts into the record; a page that fails is a warning, never an error."""
-    try:
-        response = ctx.http.get(record.link)
-        facts = parse_article(response.url, response.text, source.selectors)
-    except FetchError as error:
-        reason = error.reason
-    except Exception as error:  # a page we cannot parse is this item's problem, not the source's
-        ctx.log.debug("article %s crashed the parser", record.link, exc_info=True)
-        reason = f"could not be parsed ({error.__class__.__name__}: {error})"
-    else:
-        _merge(record, facts)
-        warnings = list(facts.warnings)
-        if record.published is None:
-            warnings.append(f"{record.link}: no publication date found on the article page, so the item has none "
-                            "(if the page shows one, pin it with a date selector in [sources.selectors])")
-        return " ".join(warnings) or None
-    dateless = ", without a publication date" if record.published is None else ""
-    return f"{record.link}: article page not read ({reason}); the item keeps the listing's title and summary{dateless}"
-
-
-def _merge(record: Record, facts: ArticleFacts) -> None:
-    record.published = facts.published or record.published
-    if facts.updated and (record.published is None or facts.updated > record.published):
-        record.updated = facts.updated
-    if len(facts.ingress) > len(record.summary):
-        record.summary = facts.ingress
-    if record.title.endswith(("…", "...")) and facts.title.startswith(record.title.rstrip(" .…")):
-        record.title = facts.title  # a listing that cuts titles: the article has the whole one
-    if record.document_type == "consultation-response" and "hearing_ref" not in record.extra and facts.hearing_ref:
-        record.extra["hearing_ref"] = facts.hearing_ref
 
 
 # ============================================================================================ listing
 
 
-def parse_listing(url: str, html: str, selectors: dict | None = None) -> list[Record]:
+def parse_listing(url: str, html: str, selectors: dict | None = None, warnings: list[str] | None = None) -> list[Record]:
     """The article teasers of a ks.no topic page, as Records (no dates: those are on the articles).
 
     Raises SourceError when no teaser is found, since that means the layout changed, not "no news".
@@ -173,7 +135,13 @@ def parse_listing(url: str, html: str, selectors: dict | None = None) -> list[Re
         blocks = _teaser_blocks(_content_root(tree), url)
     records: dict[str, Record] = {}
     for block, heading, link in blocks:
-        record = _teaser_record(block, heading, link, url, selectors, language)
+        try:
+            record = _teaser_record(block, heading, link, url, selectors, language)
+        except Exception as error:  # one teaser we cannot read (a broken link) must not cost the others
+            if warnings is not None:
+                warnings.append(f"skipped a teaser on {url} ({link or clean_text(block.text())[:80]!r}): "
+                                f"{error.__class__.__name__}: {error}")
+            continue
         if record and record.id not in records:  # the same article teased twice is one item
             records[record.id] = record
     if not records:

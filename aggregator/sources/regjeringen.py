@@ -7,16 +7,17 @@ listing page (`/no/dokument/hoyringar/id1763/`, topic pages with "More on this t
   check, and conditionally (an unchanged feed costs one 304).
 - Listing pages, their `?page=N` pagination and article pages are crawling: robots.txt governs them.
 - A listing shows only part of a document (a cut summary, no topics, no last-modified), and RSS even
-  less (no ministries), so each new or changed item's article page is fetched once to complete it.
-  A missing article page is a warning: the item keeps what the listing gave.
+  less (no ministries), so a new item's article page is read once, and again when this source's own
+  view of it moves. A missing article page is a warning: the item keeps what the listing gave, and the
+  page is tried again on later runs. (merge.py lays the article's facts over the listing's.)
+- Pagination stops at the first page whose items this source has all seen before; a first run (or a
+  backfill) walks up to `max_pages`.
 
-Parsing is done by pure functions of (URL, text): `parse_listing`, `parse_rss`, `parse_article`;
-`merge_article` lays an article's facts over a listing's.
+Parsing is done by pure functions of (URL, text): `parse_listing`, `parse_rss`, `parse_article`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -26,12 +27,10 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..config import SourceConfig
 from ..http import FetchError, Response, RobotsDisallowed
 from ..normalize import (
-    OSLO,
     canonical_url,
     clean_text,
     document_type,
     find_date,
-    is_cut_from,
     item_id_for_url,
     language_code,
     ministries,
@@ -45,7 +44,7 @@ from ..normalize import (
     unknown_ministry_names,
 )
 from ..records import FetchResult, Record, SourceError
-from . import SourceContext, get_subscribed_feed, meta_tags
+from . import SourceContext, each_item, get_subscribed_feed, meta_tags, read_article
 
 # The site's one RSS generator; its filters mirror the listing's, but two are spelled differently.
 RSS_GENERATOR_PATH = "/{section}/rss/Rss/2581966/"
@@ -105,12 +104,15 @@ def rss_url_for_listing(url: str) -> str:
 
 
 def _fetch_rss(source: SourceConfig, ctx: SourceContext) -> FetchResult:
-    response = get_subscribed_feed(source.url, ctx, "RSS feed")
+    result = FetchResult()
+    response = get_subscribed_feed(source.url, ctx, result, "RSS feed")
     if response is None:
         return FetchResult(not_modified=True)
-    result = FetchResult()
-    records = parse_rss(response.url, response.content)
+    records = parse_rss(response.url, response.content, result.warnings)
     result.records = _complete(records, ctx, result, origin=response.url)
+    if not records:
+        # An unknown filter value (documentType=…) gives an empty feed, not an error: say so.
+        result.warnings.append(f"RSS feed {source.url} has no items; check its filters (documentType, owner, topic)")
     return result
 
 
@@ -124,10 +126,11 @@ def _fetch_listing(source: SourceConfig, ctx: SourceContext) -> FetchResult:
             break
         if page == 1 and _looks_like_feed(response):
             # A URL without /rss/ that answers with XML is a feed after all.
-            result.records = _complete(parse_rss(response.url, response.content), ctx, result, origin=response.url)
+            result.records = _complete(parse_rss(response.url, response.content, result.warnings), ctx, result,
+                                       origin=response.url)
             return result
         try:
-            records, next_url = parse_listing(response.url, response.text)
+            records, next_url = parse_listing(response.url, response.text, result.warnings)
         except SourceError as error:
             if page == 1:
                 raise
@@ -135,10 +138,12 @@ def _fetch_listing(source: SourceConfig, ctx: SourceContext) -> FetchResult:
             break
         records = [r for r in records if r.id not in seen]
         seen.update(r.id for r in records)
-        all_known = bool(records) and all(ctx.known_item(r.id) for r in records)
+        # This source's own history decides, not the store's: another source holding these items says
+        # nothing of whether this listing's older pages were ever read.
+        all_seen = bool(records) and all(ctx.seen(r.id) for r in records)
         result.records.extend(_complete(records, ctx, result, origin=response.url))
-        if all_known:
-            ctx.log.info("%s: every item on page %d is known already; not paging further", source.id, page)
+        if all_seen and not ctx.backfill:
+            ctx.log.info("%s: every item on page %d was seen before; not paging further", source.id, page)
             break
         if not next_url:
             break
@@ -171,46 +176,16 @@ def _looks_like_feed(response: Response) -> bool:
 
 
 def _complete(records: list[Record], ctx: SourceContext, result: FetchResult, origin: str) -> list[Record]:
-    """Fetch the article page of each new item, or of a known one whose listing facts changed.
+    """Read the article page of each document that needs it (merge.needs_article decides) into the result.
 
-    Known, unchanged items are passed on as the listing gave them: the store keeps the richer facts
-    it already holds (a cut summary never replaces a whole one). Article pages are fetched only on
-    the host of the listing or feed, so a link to another site is not crawled as an article.
+    Article pages are read only on the host of the listing or feed, so a link to another site is not
+    crawled as an article.
     """
-    completed = []
     host = urlsplit(origin).netloc.lower()
     for record in records:
-        known = ctx.known_item(record.id)
-        needs_article = known is None or listing_changed(record, known)
-        if needs_article and urlsplit(record.link).netloc.lower() == host:
-            article = _fetch_article(record.link, ctx, result)
-            if article is not None:
-                record = merge_article(record, article)
-        completed.append(record)
-    return completed
-
-
-def _fetch_article(url: str, ctx: SourceContext, result: FetchResult) -> Record | None:
-    try:
-        response = ctx.http.get(url, check_robots=True)
-    except FetchError as error:  # RobotsDisallowed included: not crawling it is no failure of the source
-        result.warnings.append(f"article page {url}: {error.reason}; the item keeps what the listing gave")
-        return None
-    return parse_article(response.url, response.text)
-
-
-def listing_changed(record: Record, known: dict) -> bool:
-    """Whether a listing shows a stored item differently (title, summary, hearing deadline or status),
-    which calls for its article page again. A cut-off form of the stored text is no change."""
-    for field_name in ("title", "summary"):
-        new, old = getattr(record, field_name), known.get(field_name) or ""
-        if new and new != old and not is_cut_from(new, old):
-            return True
-    stored_extra = known.get("extra") or {}
-    return any(
-        record.extra.get(key) and record.extra.get(key) != stored_extra.get(key)
-        for key in ("deadline", "hearing_status")
-    )
+        if urlsplit(record.link).netloc.lower() == host and ctx.needs_article(record):
+            read_article(record, ctx, result, parse_article)
+    return records
 
 
 def _unknown_ministry_warnings(records: list[Record]) -> list[str]:
@@ -225,17 +200,24 @@ def _unknown_ministry_warnings(records: list[Record]) -> list[str]:
 # ============================================================================================ listings
 
 
-def parse_listing(url: str, html: str) -> tuple[list[Record], str | None]:
+def parse_listing(url: str, html: str, warnings: list[str] | None = None) -> tuple[list[Record], str | None]:
     """The items of a listing page (`ul#searchResultsListing > li.listItem`) and the URL of its next
-    page, if any. Raises SourceError when the page has no listing at all (the layout changed)."""
+    page, if any. Raises SourceError when the page has no listing at all (the layout changed); an item
+    that cannot be read is skipped with a warning in `warnings`."""
     doc = LexborHTMLParser(html)
     items = doc.css("#searchResultsListing > li.listItem") or doc.css("li.listItem")
     if not items and doc.css_first("#searchResultsListing") is None:
         raise SourceError(
             f"{url}: no result list (ul#searchResultsListing) on the page; the site's layout may have changed"
         )
-    records = [record for li in items if (record := _listing_item(li, url))]
+    records = each_item(items, lambda li: _listing_item(li, url), warnings if warnings is not None else [],
+                        lambda li: f"listing item {_describe(li)} on {url}")
     return records, _next_page_url(doc, url)
+
+
+def _describe(li: LexborNode) -> str:
+    anchor = li.css_first("a[href]")
+    return repr(anchor.attributes.get("href") if anchor is not None else clean_text(li.text())[:80])
 
 
 def _listing_item(li: LexborNode, page_url: str) -> Record | None:
@@ -313,14 +295,16 @@ def _with_page(url: str, number: int) -> str:
 # ============================================================================================ RSS
 
 
-def parse_rss(url: str, content: bytes) -> list[Record]:
-    """The items of one of the site's RSS feeds. Raises SourceError when it is no feed."""
+def parse_rss(url: str, content: bytes, warnings: list[str] | None = None) -> list[Record]:
+    """The items of one of the site's RSS feeds. Raises SourceError when it is no feed; an entry that
+    cannot be read is skipped with a warning in `warnings`."""
     parsed = feedparser.parse(content)
     if not parsed.entries and (parsed.bozo or not parsed.version):
         reason = parsed.get("bozo_exception") or "no feed elements"
         raise SourceError(f"RSS feed {url}: not an RSS or Atom feed ({reason})")
     channel_language = language_code(parsed.feed.get("language"))
-    return [record for entry in parsed.entries if (record := _rss_item(url, entry, channel_language))]
+    return each_item(parsed.entries, lambda entry: _rss_item(url, entry, channel_language),
+                     warnings if warnings is not None else [], lambda entry: f"RSS item {entry.get('link')!r}")
 
 
 def _rss_item(feed_url: str, entry, channel_language: str | None) -> Record | None:
@@ -430,57 +414,6 @@ def _article_topics(doc: LexborHTMLParser, meta: dict[str, str]) -> dict[str, st
         title = clean_text(meta["dc.subject"])
         topics[slugify(title)] = title
     return topics
-
-
-def merge_article(record: Record, article: Record) -> Record:
-    """A listing's (or feed's) record completed with what its article page says.
-
-    The article gives the whole title and ingress where the listing cut them, the published date
-    (DC.Date) unless the listing already has a time on that day, the last-modified time, the type
-    where the listing had none, more ministries and the topics.
-    """
-    language = article.language or record.language
-    abbrs = list(dict.fromkeys([*record.ministries, *article.ministries]))
-    unknown = [a for a in [*record.authors, *article.authors] if not ministry_abbr(a)]
-    return dataclasses.replace(
-        record,
-        title=_fuller(record.title, article.title),
-        summary=_fuller(record.summary, article.summary),
-        language=language,
-        published=_published(record.published, article.published),
-        updated=article.updated or record.updated,
-        document_type=_known_type(record.document_type, article.document_type),
-        ministries=abbrs,
-        authors=_authors(abbrs, language, unknown),
-        topics=list(dict.fromkeys([*record.topics, *article.topics])),
-        topic_titles={**article.topic_titles, **record.topic_titles},
-        extra={**article.extra, **record.extra},
-    )
-
-
-def _known_type(listed: str | None, article: str | None) -> str | None:
-    """The listing's type unless it had none or one outside the vocabulary ("other")."""
-    if listed not in (None, "other"):
-        return listed
-    return article or listed
-
-
-def _fuller(short: str, full: str) -> str:
-    """The article's text where the listing's is missing or a cut-off form of it."""
-    if not short or (full and is_cut_from(short, full)):
-        return full or short
-    return short
-
-
-def _published(listed, article_date):
-    """The listing's date (or the feed's time) unless the article dates the document to another day.
-
-    A date without a time is Oslo midnight; a feed's time on the same day is more precise, so it stays.
-    """
-    if listed is None or article_date is None:
-        return listed or article_date
-    same_day = listed.astimezone(OSLO).date() == article_date.astimezone(OSLO).date()
-    return listed if same_day else article_date
 
 
 # ============================================================================================ shared bits
