@@ -299,11 +299,13 @@ _LABELS = {
     "status": {"nb": "Status", "nn": "Status", "en": "Status"},
     "published": {"nb": "Publisert", "nn": "Publisert", "en": "Published"},
     "type": {"nb": "Type", "nn": "Type", "en": "Type"},
+    "from": {"nb": "Fra", "nn": "Frå", "en": "From"},
 }
 
 
 def label(key: str, language: str | None) -> str:
-    """A fixed label ("deadline", "status", "published", "type") in an item's language; English for others."""
+    """A fixed label ("deadline", "status", "published", "type", "from") in an item's language; English for
+    languages other than bokmål and nynorsk."""
     lang = language_code(language) or "nb"
     return _LABELS[key].get(lang, _LABELS[key]["en"])
 

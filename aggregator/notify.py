@@ -33,8 +33,8 @@ import apprise
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateNotFound, select_autoescape
 
 from .config import Config, SubscriptionConfig, redact
-from .normalize import OSLO, document_type_title, ministry_name
-from .publish import FeedSpec, feed_specs, has_any_word
+from .normalize import OSLO, document_type_title, format_date, label
+from .publish import FeedSpec, entry_authors, feed_specs, has_any_word
 from .store import Store, from_iso, iso, utc_now
 
 log = logging.getLogger(__name__)
@@ -588,19 +588,14 @@ def item_view(item: dict) -> dict:
         "title": item["title"],
         "summary": item["summary"] or "",
         "link": item["link"],
-        "publisher": ", ".join(_publishers(item)),
-        "document_type": document_type_title(item["document_type"]) if item["document_type"] else None,
+        "publisher": ", ".join(entry_authors(item)),
+        "document_type": document_type_title(item["document_type"], item["language"]) if item["document_type"] else None,
         "deadline": deadline.strftime("%d.%m.%Y") if deadline else None,
-        "published": _local(item["published"] or item["first_seen"]),
+        # A bare date shows as a date (no "00:00"); an unknown one as nothing, never the fetch time.
+        "published": format_date(item["published"]),
+        # fixed words in the item's language (nb, nn, en): labels.deadline, .published, .type, .from, .status
+        "labels": {key: label(key, item["language"]) for key in ("deadline", "published", "type", "from", "status")},
     }
-
-
-def _publishers(item: dict) -> list[str]:
-    if item["ministries"]:
-        return [ministry_name(abbr, item["language"]) for abbr in item["ministries"]]
-    if item["authors"]:
-        return item["authors"]
-    return ["KS" if "ks.no" in item["link"] else "regjeringen.no"]
 
 
 def _local(value: datetime | str | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from datetime import datetime
 from dataclasses import dataclass, field
 
 from . import notify as notifications
@@ -12,7 +13,7 @@ from .http import PoliteClient
 from .publish import PublishReport, publish
 from .records import SourceError
 from .sources import SourceContext, fetcher
-from .store import Store
+from .store import Store, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ class RunReport:
 
 
 def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: int = 0,
-                 backfill: bool = False) -> SourceOutcome:
+                 backfill: bool = False, run_started: datetime | None = None) -> SourceOutcome:
     """Fetch one source and commit what it gives in one transaction. Never raises: a failure is the
     outcome's error. `backfill`: walk every page up to the source's max_pages, and take the new items
     in as history (no notifications)."""
@@ -62,7 +63,8 @@ def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: 
     )
     try:
         result = fetcher(source.kind)(source, context)
-        changes, before = store.commit_fetch(source.id, source.topics, result, run, history=backfill)
+        changes, before = store.commit_fetch(source.id, source.topics, result, run, history=backfill,
+                                             run_started=run_started)
     except SourceError as error:
         return _failed(source, store, str(error))
     except Exception as error:  # a bug or a surprise in one source must not stop the others
@@ -95,11 +97,11 @@ def _failed(source: SourceConfig, store: Store, error: str) -> SourceOutcome:
 
 def fetch_all(config: Config, store: Store, client: PoliteClient | None = None) -> list[SourceOutcome]:
     """Fetch every configured source, one after the other, through one polite client."""
-    run_number = store.begin_run()
+    run_number, started = store.begin_run(), utc_now()
     own_client = client is None
     client = client or PoliteClient(config.http)
     try:
-        return [fetch_source(source, store, client, run_number) for source in config.sources]
+        return [fetch_source(source, store, client, run_number, run_started=started) for source in config.sources]
     finally:
         if own_client:
             client.close()

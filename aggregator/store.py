@@ -339,8 +339,11 @@ class Store:
             [record.id, source_id, data, topics, iso(now)],
         )
 
-    def _refresh(self, item_id: str, now: datetime) -> str:
-        """Re-merge a document from its observations; write its row only when it differs."""
+    def _refresh(self, item_id: str, now: datetime, run_started: datetime | None = None) -> str:
+        """Re-merge a document from its observations; write its row only when it differs.
+
+        A text change of a document first seen in this same run (`run_started`) is no update: readers
+        never saw the text it replaced, which only tells which source came first in the config."""
         rows = self.conn.execute(
             "SELECT source_id, data, source_topics FROM observations WHERE item_id = ?", [item_id]
         ).fetchall()
@@ -355,6 +358,8 @@ class Store:
         first_seen = stored["first_seen"]
         text_changed_at = stored["changed"] if stored["changed"] and stored["changed"] > first_seen else None
         moved = text_changed(stored, document)
+        if moved and run_started is not None and first_seen >= run_started:
+            text_changed_at, moved = None, False
         row = _row_for(document, first_seen, now if moved else text_changed_at)
         if row != _encode(stored):
             assignments = ", ".join(f"{column} = ?" for column in row if column != "id")
@@ -365,7 +370,8 @@ class Store:
     # ----------------------------------------------------------------------------------- one source's fetch
 
     def commit_fetch(self, source_id: str, source_topics: Iterable[str], result: FetchResult, run: int,
-                     now: datetime | None = None, history: bool = False) -> tuple[dict[str, str], dict]:
+                     now: datetime | None = None, history: bool = False,
+                     run_started: datetime | None = None) -> tuple[dict[str, str], dict]:
         """Commit what one source's fetch gave, in one transaction: its observations, the article pages
         read or failed, the validators of the answers they came from, and the source's success.
 
@@ -387,7 +393,7 @@ class Store:
             for item_id in dict.fromkeys([r.id for r in result.records] + list(result.articles)):
                 if self.conn.execute("SELECT 1 FROM observations WHERE item_id = ? AND source_id != ?",
                                      [item_id, ARTICLE]).fetchone():
-                    changes[item_id] = self._refresh(item_id, now)
+                    changes[item_id] = self._refresh(item_id, now, run_started)
             for url, (etag, last_modified) in result.validators.items():
                 self._save_validators(source_id, url, etag, last_modified, now)
             if history:

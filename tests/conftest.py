@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 import feedparser
 import pytest
@@ -56,9 +57,15 @@ class LocalServer:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self):  # noqa: N802 (http.server's naming)
-                request = Request(self.path, {k.lower(): v for k, v in self.headers.items()})
+                # A request through this server as an HTTP proxy names the whole URL ("GET http://host/p"):
+                # serve it by its path, so tests can use real host names such as www.regjeringen.no.
+                path = self.path
+                if path.startswith(("http://", "https://")):
+                    parts = urlsplit(path)
+                    path = parts.path + (f"?{parts.query}" if parts.query else "")
+                request = Request(path, {k.lower(): v for k, v in self.headers.items()})
                 server.requests.append(request)
-                route = server.routes.get(self.path) or Route(b"not found", 404, content_type="text/plain")
+                route = server.routes.get(path) or Route(b"not found", 404, content_type="text/plain")
                 if callable(route.body):
                     route = route.body(request)
                 body = route.body.encode("utf-8") if isinstance(route.body, str) else route.body
@@ -83,7 +90,8 @@ class LocalServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # a short poll interval: shutdown() waits up to one interval, at every test's teardown
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
     def add(self, path: str, body, status: int = 200, content_type: str = "text/html; charset=utf-8", **headers) -> None:

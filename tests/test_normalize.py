@@ -7,8 +7,14 @@ import pytest
 from aggregator.normalize import (
     canonical_url,
     clean_text,
+    OSLO,
     document_type,
+    document_type_title,
     find_date,
+    format_date,
+    item_id_for_url,
+    label,
+    matches_keyword,
     ministries,
     ministry_abbr,
     ministry_name,
@@ -129,3 +135,42 @@ def test_regjeringen_identity_is_the_numeric_id_per_language_section():
     nb_other_slug = regjeringen_item_id(3168525, "https://www.regjeringen.no/no/aktuelt/b/id3168525/")
     en = regjeringen_item_id(3168525, "https://www.regjeringen.no/en/dokumenter/c/id3168525/")
     assert nb == nb_other_slug != en
+
+
+@pytest.mark.parametrize("keyword, text, hit", [
+    ("KS", "Nytt fra KS-styret", True),
+    ("KS", "Pengene ligger i en boks", False),
+    ("ks", "KS mener at", True),
+    ("NAV", "Nav-kontoret i Bergen", True),
+    ("NAV", "Fullt navn og adresse", False),
+    ("NAV*", "NAVs tall", True),
+    ("integrering", "Endringer i integreringsloven", True),
+    ("integrering", "Arbeid med reintegrering", False),
+    ("*bosetting", "Rekordhøy flyktningbosetting", True),
+    ("bosetting", "Rekordhøy flyktningbosetting", False),
+    ("Høyring", "Ny høyring om skatt", True),
+    ("skatt", "SKATTEETATEN melder", True),
+])
+def test_keywords_match_at_the_start_of_a_word(keyword, text, hit):
+    assert matches_keyword(text, [keyword]) is hit
+
+
+def test_the_same_regjeringen_document_has_one_identity_for_every_kind():
+    assert item_id_for_url("https://www.regjeringen.no/no/aktuelt/nye-tall/id4100011/?utm_source=rss") == \
+        "https://www.regjeringen.no/no/id4100011/"
+    assert item_id_for_url("https://regjeringen.no/no/dokumenter/x/id4100011/") == "https://www.regjeringen.no/no/id4100011/"
+    # another site's /id123/ path is just a URL
+    assert item_id_for_url("https://www.ks.no/aktuelt/sak/id123/") == "https://www.ks.no/aktuelt/sak/id123/"
+
+
+def test_dates_are_shown_as_dates_when_they_have_no_time():
+    assert format_date(datetime(2026, 7, 3, tzinfo=OSLO)) == "03.07.2026"
+    assert format_date(datetime(2026, 7, 3, 8, 5, tzinfo=timezone.utc)) == "03.07.2026 10:05"
+    assert format_date(None) == ""
+
+
+def test_labels_speak_the_items_language():
+    assert [label("deadline", lang) for lang in ("nb", "nn", "en", None)] == [
+        "Høringsfrist", "Høyringsfrist", "Consultation deadline", "Høringsfrist"]
+    assert document_type_title("consultation", "nn") == "Høyring"
+    assert document_type_title("consultation", "en") == "Consultation"

@@ -4,6 +4,8 @@ retries, broken sources, dry runs, test messages and status."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 from pathlib import Path
 from datetime import datetime, timedelta, timezone
@@ -103,8 +105,8 @@ def test_the_first_run_is_a_baseline_then_each_new_item_is_one_message(tmp_path,
     body = webhook.messages[0]["message"]
     assert "Regjeringen foreslår en ny ordning for lærlinger." in body
     assert feed.items[2].link in body
-    assert "Type: Press release" in body and "From: " in body
-    assert "Type: Consultation" in webhook.messages[1]["message"]
+    assert "Type: Pressemelding" in body and "Fra: " in body  # labels in the item's language (bokmål)
+    assert "Type: Høring" in webhook.messages[1]["message"]
 
     assert run(config) == 0  # nothing new: nothing sent, nothing sent again
     assert len(webhook.messages) == 2
@@ -330,6 +332,8 @@ def test_digests_when_due_and_forced_hold_only_new_items_grouped_by_feed(tmp_pat
         store.upsert(record(1, "Vanlig nyhet"), "dep")
         store.upsert(record(2, "Høring om kommuneøkonomi", "2026-06-01", "consultation"), "dep")
         store.upsert(record(3, "Nyeste nyhet"), "dep")
+        # a document whose site gives a bare date: shown as a date, never with "00:00"
+        store.upsert(dataclasses.replace(record(9, "Sak med bare dato"), published=datetime(2026, 2, 27, tzinfo=OSLO)), "dep")
         now = datetime.now(timezone.utc)
         first_seen = datetime.fromisoformat(next(store.db.query("SELECT first_seen FROM subscriptions"))["first_seen"])
 
@@ -341,13 +345,15 @@ def test_digests_when_due_and_forced_hold_only_new_items_grouped_by_feed(tmp_pat
         assert notify.notify_step(config, store, now=due - timedelta(seconds=1)).digests == {"weekly-mail": "not due"}
         assert notify.notify_step(config, store, now=due).digests == {"weekly-mail": "sent"}
         [digest] = webhook.messages
-        assert digest["title"] == "Daily digest: 3 new items"
+        assert digest["title"] == "Daily digest: 4 new items"
         text = digest["message"]
         # grouped by the subscription's feeds, in its order; an item under the first feed that holds it; newest first
         assert text.index("== Hearings – Høringer ==") < text.index("Høring om kommuneøkonomi") < text.index("== All items")
         assert text.index("== All items") < text.index("Nyeste nyhet") < text.index("Vanlig nyhet")
         assert text.count("Høring om kommuneøkonomi") == 1
-        assert ">>> DEADLINE (høringsfrist): 01.06.2026 <<<" in text
+        assert ">>> Høringsfrist: 01.06.2026 <<<" in text
+        assert "· 27.02.2026 " in text + " " and "27.02.2026 00:00" not in text
+        assert "01.03.2026 12:00" in text  # a time where the site gives one (11:00 UTC)
 
         assert notify.notify_step(config, store, now=due + timedelta(hours=1)).digests == {"weekly-mail": "not due"}
         store.upsert(record(4, "Sak etter digesten"), "dep")

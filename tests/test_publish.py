@@ -188,3 +188,50 @@ def test_write_if_changed_is_atomic_and_leaves_no_temporary_files(tmp_path):
     assert write_if_changed(target, b"two") is True
     assert target.read_bytes() == b"two"
     assert [p.name for p in target.parent.iterdir()] == ["x.atom"]
+
+
+def test_an_entry_in_another_language_than_its_feed_says_so_with_its_own_labels(setup):
+    config, store = setup
+    english = Record(id="https://www.regjeringen.no/en/id9/", link="https://www.regjeringen.no/en/dokumenter/c/id9/",
+                     title="Consultation on tax", summary="A proposal on tax.", language="en",
+                     published=datetime(2026, 7, 2, tzinfo=OSLO), document_type="consultation", ministries=["fin"],
+                     extra={"deadline": "2026-09-01", "hearing_status": "Open"})
+    store.upsert(english, "gov-no", now=T0)
+    config.max_entries = 10
+    publish(config, store)
+    root = ET.parse(config.output_dir / "ministries/fin.atom").getroot()
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    by_id = {e.findtext("{http://www.w3.org/2005/Atom}id"): e for e in root.iter("{http://www.w3.org/2005/Atom}entry")}
+    assert root.get(lang) in ("nn", "en")
+    languages = {entry_id: entry.get(lang) or root.get(lang) for entry_id, entry in by_id.items()}
+    assert languages == {"https://www.regjeringen.no/no/id1/": "nn", "https://www.regjeringen.no/en/id9/": "en"}
+    parsed = {e.id: e for e in feed(config, "ministries/fin").entries}
+    assert "Consultation deadline: 01.09.2026\nStatus: Open" in parsed["https://www.regjeringen.no/en/id9/"].content[0].value
+    assert "Høyringsfrist: 14.08.2026" in parsed["https://www.regjeringen.no/no/id1/"].content[0].value
+    labels = {t.term: t.label for t in parsed["https://www.regjeringen.no/en/id9/"].tags}
+    assert labels["consultation"] == "Consultation" and labels["fin"] == "Ministry of Finance"
+
+
+def test_keyword_topics_match_words_not_letters_inside_words(setup, tmp_path):
+    config, store = setup
+    store.upsert(Record(id="https://x.example/boks", link="https://x.example/boks", title="Postboks flyttes",
+                        language="nb"), "ks", now=T0)
+    store.upsert(Record(id="https://x.example/ks", link="https://x.example/ks", title="KS-styret har møtt",
+                        language="nb"), "ks", now=T0)
+    config.topics.append(dataclasses.replace(config.topics[0], id="ks-saker", title="KS", document_types=[],
+                                             keywords=["KS"]))
+    publish(config, store)
+    titles = [e.title for e in feed(config, "topics/ks-saker").entries]
+    assert "KS-styret har møtt" in titles and "Postboks flyttes" not in titles
+
+
+def test_an_entry_without_author_is_credited_to_its_own_feed_or_host(setup):
+    config, store = setup
+    store.upsert(Record(id="https://fylke.example/a", link="https://fylke.example/a", title="Fylkessak",
+                        extra={"credit": "Fylkesnytt"}), "ks", now=T0)
+    store.upsert(Record(id="https://kommune.example/b", link="https://kommune.example/b", title="Kommunesak"), "ks", now=T0)
+    config.max_entries = 10
+    publish(config, store)
+    authors = {e.title: e.author for e in feed(config, "sources/ks").entries}
+    assert authors["Fylkessak"] == "Fylkesnytt" and authors["Kommunesak"] == "kommune.example"
+    assert "regjeringen.no" not in authors.values()
