@@ -2,7 +2,9 @@
 
 Exit codes: 0 every source fetched; 1 a source failed (the rest was still stored and written) — for
 notify, digest and test-notify: a delivery failed (it is retried on a later run); 2 bad usage or
-configuration; 3 another aggregator command holds the store. A failed delivery never changes `run`'s code.
+configuration; 3 another aggregator command holds the store; 4 the store cannot be used (damaged, not a
+store); 5 the output folder cannot be written (read-only, full); 130 interrupted (Ctrl-C). A failed delivery
+never changes `run`'s code.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ import sys
 from . import __version__, notify, pipeline
 from .config import Config, ConfigError, load_config
 from .publish import feed_specs
-from .store import Store, StoreBusy
+from .store import WHAT_TO_DO, Store, StoreBusy, StoreDamaged
 
-EXIT_OK, EXIT_SOURCE_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+EXIT_OK, EXIT_SOURCE_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_STORE, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 5, 130
 
 log = logging.getLogger("aggregator")
 
@@ -67,6 +69,16 @@ def _setup_logging(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # Every source's fetch is one transaction: what was committed stays, the rest is done next run.
+        print("aggregator: interrupted; what was already stored is kept, the rest is done on the next run",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: list[str] | None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -80,16 +92,22 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         store = Store(config.database)
+    except StoreDamaged as error:
+        print(f"aggregator: {error} ([storage] database in {config.path})", file=sys.stderr)
+        return EXIT_STORE
     except (OSError, sqlite3.DatabaseError) as error:
-        print(f"aggregator: cannot open the store {config.database} ([storage] database in {config.path}): {error}",
-              file=sys.stderr)
-        return EXIT_USAGE
+        print(f"aggregator: cannot open the store {config.database} ([storage] database in {config.path}): {error}; "
+              f"{WHAT_TO_DO}", file=sys.stderr)
+        return EXIT_STORE
     try:
         with store.exclusive():
             return COMMANDS[args.command](config, store, args)
     except StoreBusy as busy:
         print(f"aggregator: {busy}", file=sys.stderr)
         return EXIT_BUSY
+    except sqlite3.DatabaseError as error:  # pages damaged on disk, found while working
+        print(f"aggregator: the store {config.database} is damaged ({error}); {WHAT_TO_DO}", file=sys.stderr)
+        return EXIT_STORE
     finally:
         store.close()
 
@@ -98,6 +116,9 @@ def _exit_code(report: pipeline.RunReport) -> int:
     if report.failed:  # each error was logged when it happened; this is the one line cron mail leads with
         names = ", ".join(o.source_id for o in report.failed)
         print(f"aggregator: {len(report.failed)} of {len(report.outcomes)} sources failed: {names}", file=sys.stderr)
+    if report.publish_error:
+        print(f"aggregator: {report.publish_error}", file=sys.stderr)
+        return EXIT_OUTPUT
     return EXIT_SOURCE_FAILED if report.failed else EXIT_OK
 
 
@@ -110,8 +131,7 @@ def cmd_fetch(config: Config, store: Store, args) -> int:
 
 
 def cmd_build(config: Config, store: Store, args) -> int:
-    pipeline.run(config, store, fetch=False, notify=False)
-    return EXIT_OK
+    return _exit_code(pipeline.run(config, store, fetch=False, notify=False))
 
 
 def cmd_backfill(config: Config, store: Store, args) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -20,7 +21,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_USER_AGENT = "aggregator/0.1 (+https://example.org/contact)"  # the documented default; set your own contact
 MAX_BODY_BYTES = 15 * 1024 * 1024  # a listing page is ~200 kB; anything near this is not a page we want
-MAX_RETRY_AFTER = 300.0  # seconds; a server asking for longer gets its wish by us giving up for this run
+# Seconds one request may spend waiting to be retried, Retry-After included: a server asking for longer gets its
+# wish by us not asking that host again this run (cron runs again soon enough; a run must not hang for hours).
+MAX_RETRY_WAIT = 60.0
 
 
 @dataclass
@@ -50,11 +53,12 @@ class Response:
 
 
 class FetchError(Exception):
-    """A URL could not be fetched: its status (None for network errors) and a reason a user can read."""
+    """A URL could not be fetched: its status (None for network errors) and a reason a user can read.
+    `challenge`: the answer was a bot check (a Cloudflare challenge), which a browser would pass."""
 
-    def __init__(self, url: str, reason: str, status: int | None = None):
+    def __init__(self, url: str, reason: str, status: int | None = None, challenge: bool = False):
         super().__init__(f"{url}: {reason}")
-        self.url, self.reason, self.status = url, reason, status
+        self.url, self.reason, self.status, self.challenge = url, reason, status, challenge
 
 
 class RobotsDisallowed(FetchError):
@@ -82,6 +86,19 @@ def parse_retry_after(value: str | None) -> float | None:
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""")
+
+
+_CHALLENGE_MARKERS = (b"challenge-platform", b"cf-chl", b"Just a moment...", b"cf_chl_opt")
+
+
+def is_challenge(raw: httpx.Response) -> bool:
+    """Whether a 403 is a bot check (Cloudflare's "Just a moment…") rather than a plain refusal."""
+    if raw.headers.get("cf-mitigated", "").lower() == "challenge":
+        return True
+    if "cloudflare" not in raw.headers.get("server", "").lower():
+        return False
+    head = b"".join(raw.iter_bytes())[:65536]
+    return any(marker in head for marker in _CHALLENGE_MARKERS)
 
 
 def decode_body(content: bytes, content_type: str = "") -> str:
@@ -118,11 +135,17 @@ class PoliteClient:
         self._sleep = sleep
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, Protego | str | None] = {}
-        self._client = httpx.Client(
+        self._transport = transport
+        # Hosts not to ask again this run: no connection at all, or a server asking us to wait long.
+        self._unreachable: dict[str, str] = {}
+        self._client = self._new_client()
+
+    def _new_client(self) -> httpx.Client:
+        return httpx.Client(
             headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=self.settings.timeout,
             follow_redirects=True,
-            transport=transport,
+            transport=self._transport,
         )
 
     def close(self) -> None:
@@ -193,11 +216,13 @@ class PoliteClient:
         return self._request(url, headers)
 
     def _request(self, url: str, headers: dict[str, str]) -> Response:
+        waited: list[float] = []
         retrying = Retrying(
             stop=stop_after_attempt(self.settings.retries + 1),
             retry=retry_if_exception(lambda e: isinstance(e, _Retryable)),
             wait=self._wait,
-            sleep=self._sleep,
+            sleep=lambda seconds: (waited.append(seconds), self._sleep(seconds)),
+            before_sleep=lambda state: self._before_retry(url, state, sum(waited)),
             reraise=True,
         )
         try:
@@ -205,11 +230,25 @@ class PoliteClient:
         except _Retryable as error:
             raise FetchError(url, error.reason, error.status) from None
 
+    def _before_retry(self, url: str, state: RetryCallState, waited: float) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, _Retryable) and error.status in (429, 503):
+            self._check_wait(url, urlsplit(url).netloc.lower(), waited, self._wait(state), error.status)
+
     def _wait(self, state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
         if isinstance(error, _Retryable) and error.retry_after is not None:
             return error.retry_after
         return max(self.settings.min_delay, 0.5) * 2 ** (state.attempt_number - 1)
+
+    def _check_wait(self, url: str, host: str, waited: float, retry_after: float | None, status: int) -> None:
+        """Give up on a host for this run when its Retry-After, or the waiting so far, passes MAX_RETRY_WAIT."""
+        wanted = retry_after if retry_after is not None else 0.0
+        if wanted > MAX_RETRY_WAIT or waited + wanted > MAX_RETRY_WAIT:
+            reason = (f"HTTP {status}; the server asks to wait {wanted:.0f} s, longer than this run waits "
+                      f"({MAX_RETRY_WAIT:.0f} s): {host} is not asked again until the next run")
+            self._unreachable[host] = reason
+            raise FetchError(url, reason, status)
 
     def _pause_for(self, host: str) -> None:
         last = self._last_request.get(host)
@@ -220,16 +259,49 @@ class PoliteClient:
         self._last_request[host] = time.monotonic()
 
     def _attempt(self, url: str, headers: dict[str, str]) -> Response:
-        self._pause_for(urlsplit(url).netloc.lower())
+        host = urlsplit(url).netloc.lower()
+        if host in self._unreachable:
+            raise FetchError(url, self._unreachable[host])
+        self._pause_for(host)
+        return self._bounded(url, headers)
+
+    def _bounded(self, url: str, headers: dict[str, str]) -> Response:
+        """One exchange, bounded in time as a whole: httpx's timeout is per read, so a server sending a byte
+        a second would hold the run (and the store's lock) for ever. The exchange runs in a helper thread;
+        one that overruns is abandoned with its connection, and the client starts afresh."""
+        outcome: dict = {}
+        done = threading.Event()
+        client = self._client
+
+        def exchange() -> None:
+            try:
+                outcome["response"] = self._exchange(client, url, headers)
+            except BaseException as error:  # handed to the caller's thread as it is
+                outcome["error"] = error
+            finally:
+                done.set()
+
+        threading.Thread(target=exchange, name=f"GET {url}", daemon=True).start()
+        total = 2 * self.settings.timeout  # a silent server times out after `timeout`; a dripping one here
+        if not done.wait(total):
+            self._client = self._new_client()
+            raise FetchError(url, f"no complete answer within {total:g} s (a server sending very slowly?)")
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["response"]
+
+    def _exchange(self, client: httpx.Client, url: str, headers: dict[str, str]) -> Response:
+        host = urlsplit(url).hostname or url
         try:
-            with self._client.stream("GET", url, headers=headers) as raw:
+            with client.stream("GET", url, headers=headers) as raw:
                 if raw.status_code == 429 or raw.status_code >= 500:
-                    retry_after = parse_retry_after(raw.headers.get("retry-after"))
-                    if retry_after is not None and retry_after > MAX_RETRY_AFTER:
-                        raise FetchError(url, f"HTTP {raw.status_code}, server asks to wait {retry_after:.0f} s", raw.status_code)
-                    raise _Retryable(f"HTTP {raw.status_code}", retry_after, raw.status_code)
+                    raise _Retryable(f"HTTP {raw.status_code}", parse_retry_after(raw.headers.get("retry-after")),
+                                     raw.status_code)
                 if raw.status_code == 304:
                     return Response(str(raw.url), 304, b"", dict(raw.headers), not_modified=True)
+                if raw.status_code == 403 and is_challenge(raw):
+                    raise FetchError(url, "HTTP 403: a bot check (Cloudflare challenge) that only a browser passes; "
+                                          "the site's RSS feeds usually stay open", 403, challenge=True)
                 if raw.status_code >= 400:
                     raise FetchError(url, f"HTTP {raw.status_code} {raw.reason_phrase}".strip(), raw.status_code)
                 content = self._read_limited(raw, url)
@@ -241,8 +313,14 @@ class PoliteClient:
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as error:
             # a link or redirect to ftp:, file:, or a URL that cannot be requested: asking again will not help
             raise FetchError(url, f"cannot be requested: {error}") from None
+        except httpx.ConnectError as error:
+            # no route, no DNS, nothing listening: asking again at once will not help, nor asking for its other
+            # pages this run
+            reason = f"cannot reach {host} (no network or DNS?): {error}"
+            self._unreachable[urlsplit(url).netloc.lower()] = reason
+            raise FetchError(url, reason) from None
         except (httpx.TransportError, httpx.DecodingError) as error:
-            # includes bodies cut short (fewer bytes than Content-Length) and refused connections
+            # includes bodies cut short (fewer bytes than Content-Length) and connections reset
             raise _Retryable(f"network error: {error.__class__.__name__}: {error}") from None
 
     @staticmethod

@@ -54,9 +54,11 @@ def slugify(text: str) -> str:
 
 def language_code(tag: str | None) -> str | None:
     """A language tag's primary code: "nn-NO" -> "nn", "en_GB" -> "en"; "no" -> "nb" (the sites' /no/ is bokmål
-    unless a page says nynorsk). None for no tag."""
+    unless a page says nynorsk). None for no tag, or for one that is no language tag at all."""
     primary = (tag or "").strip().split("-")[0].split("_")[0].lower()
-    return {"no": "nb"}.get(primary, primary) or None
+    if not re.fullmatch(r"[a-z]{2,3}", primary):
+        return None
+    return {"no": "nb"}.get(primary, primary)
 
 
 # --------------------------------------------------------------------------------------------- URLs
@@ -64,15 +66,39 @@ def language_code(tag: str | None) -> str | None:
 _TRACKING_PARAMS = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|mc_cid|mc_eid)$", re.I)
 
 
+# Never part of a link: C0/C1 control characters, and the invisible zero-width and bidirectional marks a
+# hostile page can use to disguise where a link goes.
+_INVISIBLE_IN_URLS = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
 def canonical_url(url: str, base: str | None = None) -> str:
-    """Absolute URL with scheme and host lower-cased, tracking parameters and fragment dropped."""
+    """Absolute http(s) URL with scheme and host lower-cased; tracking parameters, credentials, fragment,
+    control and invisible characters dropped. Raises ValueError for a link that is not http(s) or cannot be
+    requested (`javascript:`, `data:`, no host, a port out of range, a broken IPv6 address), so that only
+    http(s) links ever leave the store."""
+    url = _INVISIBLE_IN_URLS.sub("", url or "").strip()
     if base:
-        url = urljoin(base, url.strip())
-    parts = urlsplit(url.strip())
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k)]
+        url = urljoin(base, url)
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ValueError(f"not an http(s) link: {url[:80]!r}")
     host = (parts.hostname or "").lower()
-    netloc = host if parts.port in (None, 80, 443) else f"{host}:{parts.port}"
+    if not host:
+        raise ValueError(f"a link without a host: {url[:80]!r}")
+    port = parts.port  # raises ValueError for a port out of range
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k)]
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port in (None, 80, 443) else f"{host}:{port}"
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
+
+
+def is_http_url(url: str | None) -> bool:
+    """Whether a stored link may be published as it is (http or https, nothing hidden in it)."""
+    try:
+        return bool(url) and canonical_url(url) is not None and not _INVISIBLE_IN_URLS.search(url or "")
+    except ValueError:
+        return False
 
 
 _REGJERINGEN_ID = re.compile(r"/id(\d+)/?$")
@@ -175,10 +201,19 @@ def parse_date(value: str | None) -> datetime | None:
         return None
     if re.match(r"^[A-Za-z]{3},?\s+\d", text):
         try:
-            return _aware(parsedate_to_datetime(text))
-        except (TypeError, ValueError):
+            return _plausible(_aware(parsedate_to_datetime(text)))
+        except (TypeError, ValueError, OverflowError):
             pass
     return find_date(text)
+
+
+# Dates outside these years are no publication dates of these sites (a year 9999 would also break time
+# arithmetic in Oslo's zone): they are treated as no date at all.
+PLAUSIBLE_YEARS = range(1814, 2200)
+
+
+def _plausible(value: datetime | None) -> datetime | None:
+    return value if value is not None and value.year in PLAUSIBLE_YEARS else None
 
 
 def find_date(text: str | None) -> datetime | None:
@@ -188,10 +223,12 @@ def find_date(text: str | None) -> datetime | None:
     for pattern, build in ((_ISO_DATE, _iso_match), (_NUMERIC_DATE, _numeric_match), (_MONTH_NAME_DATE, _month_name_match)):
         for m in pattern.finditer(text):
             try:
-                found.append((m.start(), build(m)))
-                break
-            except ValueError:  # 31.02.2024 and the like: not a date, look further
+                value = _plausible(build(m))
+            except (ValueError, OverflowError):  # 31.02.2024 and the like: not a date, look further
                 continue
+            if value is not None:
+                found.append((m.start(), value))
+                break
     return min(found, key=lambda pair: pair[0])[1] if found else None
 
 

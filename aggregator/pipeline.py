@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from . import notify as notifications
 from .config import Config, SourceConfig
 from .http import PoliteClient
-from .publish import PublishReport, publish
+from .publish import PublishError, PublishReport, publish
 from .records import SourceError
 from .sources import SourceContext, fetcher
 from .store import Store, utc_now
@@ -38,6 +38,7 @@ class SourceOutcome:
 class RunReport:
     outcomes: list[SourceOutcome] = field(default_factory=list)
     published: PublishReport | None = None
+    publish_error: str | None = None  # the output folder could not be written
     notified: notifications.NotifyReport | None = None  # None when notifying was skipped or crashed
 
     @property
@@ -117,7 +118,11 @@ def backfill(config: Config, store: Store, source_id: str, pages: int) -> RunRep
     with PoliteClient(config.http) as client:
         widened = dataclasses.replace(source, max_pages=pages)
         report.outcomes = [fetch_source(widened, store, client, store.begin_run(), backfill=True)]
-    report.published = publish(config, store)
+    try:
+        report.published = publish(config, store)
+    except PublishError as error:
+        log.error("%s", error)
+        report.publish_error = str(error)
     return report
 
 
@@ -132,7 +137,11 @@ def run(config: Config, store: Store, *, fetch: bool = True, build: bool = True,
     if fetch:
         report.outcomes = fetch_all(config, store)
     if build:
-        report.published = publish(config, store)
+        try:
+            report.published = publish(config, store)
+        except PublishError as error:  # the items are stored; notifications need no feed file, so go on
+            log.error("%s", error)
+            report.publish_error = str(error)
     if notify:
         report.notified = _notify(config, store)
     return report

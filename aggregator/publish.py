@@ -23,7 +23,17 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from .config import Config, TopicConfig
 from lxml import etree
 
-from .normalize import OSLO, document_type_title, format_date, label, language_code, matches_keyword, ministries, ministry_name
+from .normalize import (
+    OSLO,
+    document_type_title,
+    format_date,
+    is_http_url,
+    label,
+    language_code,
+    matches_keyword,
+    ministries,
+    ministry_name,
+)
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -103,7 +113,8 @@ def feed_specs(config: Config, store: Store, items: list[dict]) -> list[FeedSpec
     for spec in specs:
         matching = [i for i in items if spec.matches(i)]
         spec.total = len(matching)
-        spec.entries = matching[: config.max_entries]
+        # only http(s) links leave the store, also links stored by an older version
+        spec.entries = [i for i in matching[: config.max_entries] if is_http_url(i["link"])]
     return specs
 
 
@@ -153,34 +164,48 @@ def render_atom(spec: FeedSpec, config: Config, topic_titles: dict[str, str]) ->
     fg.author({"name": "aggregator (regjeringen.no and KS)"})
     fg.language(feed_language)
     fg.updated(max((e["updated"] or e["first_seen"] for e in spec.entries), default=EPOCH).astimezone(OSLO))
+    written = []
     for item in spec.entries:
         entry = fg.add_entry(order="append")
-        entry.id(item["id"])
-        entry.title(item["title"])
-        entry.link(href=item["link"], rel="alternate", type="text/html")
-        # Every time in Oslo's offset: the instant is unchanged, and readers see the sites' own clock.
-        # An item whose date is unknown has no `published` (Atom allows that): never the fetch time.
-        updated = item["updated"] or item["first_seen"]
-        if item["published"]:
-            entry.published(item["published"].astimezone(OSLO))
-            updated = max(updated, item["published"])
-        entry.updated(updated.astimezone(OSLO))
-        for name in entry_authors(item):
-            entry.author({"name": name})
-        for abbr in item["ministries"]:
-            entry.category(term=abbr, scheme=f"{config.base_url}ministries/", label=ministry_name(abbr, item["language"]))
-        if item["document_type"]:
-            entry.category(term=item["document_type"], scheme=f"{config.base_url}document-types/",
-                           label=document_type_title(item["document_type"], item["language"]))
-        for topic in item["topics"]:
-            entry.category(term=topic, scheme=f"{config.base_url}topics/", label=topic_titles.get(topic) or topic)
-        if item["summary"]:
-            entry.summary(item["summary"], type="text")
-        content = entry_content(item)
-        if content:
-            # Feed readers show content before summary: put the hearing's facts where they are seen.
-            entry.content(content, type="text")
-    return _mark_entry_languages(fg.atom_str(pretty=True), spec.entries, feed_language)
+        try:
+            _fill_entry(entry, item, config, topic_titles)
+        except Exception as error:  # one poisoned item must not cost the feed, nor every later run
+            fg.remove_entry(entry)
+            log.warning("%s: left out item %s: %s: %s", spec.path, item["id"], error.__class__.__name__, error)
+            continue
+        written.append(item)
+    return _mark_entry_languages(fg.atom_str(pretty=True), written, feed_language)
+
+
+def _fill_entry(entry, item: dict, config: Config, topic_titles: dict[str, str]) -> None:
+    """One Atom entry of a stored item. Raises ValueError for an item that cannot be published as it is."""
+    if not is_http_url(item["link"]):  # only http(s) links leave the store, also ones stored by older versions
+        raise ValueError(f"its link is not a plain http(s) link: {item['link'][:80]!r}")
+    entry.id(item["id"])
+    entry.title(item["title"])
+    entry.link(href=item["link"], rel="alternate", type="text/html")
+    # Every time in Oslo's offset: the instant is unchanged, and readers see the sites' own clock.
+    # An item whose date is unknown has no `published` (Atom allows that): never the fetch time.
+    updated = item["updated"] or item["first_seen"]
+    if item["published"]:
+        entry.published(item["published"].astimezone(OSLO))
+        updated = max(updated, item["published"])
+    entry.updated(updated.astimezone(OSLO))
+    for name in entry_authors(item):
+        entry.author({"name": name})
+    for abbr in item["ministries"]:
+        entry.category(term=abbr, scheme=f"{config.base_url}ministries/", label=ministry_name(abbr, item["language"]))
+    if item["document_type"]:
+        entry.category(term=item["document_type"], scheme=f"{config.base_url}document-types/",
+                       label=document_type_title(item["document_type"], item["language"]))
+    for topic in item["topics"]:
+        entry.category(term=topic, scheme=f"{config.base_url}topics/", label=topic_titles.get(topic) or topic)
+    if item["summary"]:
+        entry.summary(item["summary"], type="text")
+    content = entry_content(item)
+    if content:
+        # Feed readers show content before summary: put the hearing's facts where they are seen.
+        entry.content(content, type="text")
 
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -256,13 +281,39 @@ class PublishReport:
     specs: list[FeedSpec] = field(default_factory=list)
 
 
+class PublishError(Exception):
+    """The output folder cannot be written: the message names the file and what to do."""
+
+
+def remove_leftovers(out: Path) -> list[str]:
+    """Delete temporary files that a run killed while writing left behind (`.<name>.<random>.tmp`)."""
+    removed = []
+    for leftover in out.rglob(".*.tmp") if out.is_dir() else []:
+        leftover.unlink(missing_ok=True)
+        removed.append(str(leftover.relative_to(out)))
+    return removed
+
+
 def publish(config: Config, store: Store) -> PublishReport:
-    """Write every feed, index.html and feeds.opml under the output folder."""
+    """Write every feed, index.html and feeds.opml under the output folder. Raises PublishError when the
+    folder cannot be written (read-only, full); nothing half-written is left in place."""
+    try:
+        return _publish(config, store)
+    except OSError as error:
+        target = error.filename or config.output_dir
+        raise PublishError(
+            f"cannot write the feeds to {target} ([output] directory in {config.path}): {error.strerror or error}; "
+            "check that the folder exists, is writable and its disk has space"
+        ) from None
+
+
+def _publish(config: Config, store: Store) -> PublishReport:
     items = store.items()
     specs = feed_specs(config, store, items)
     topic_titles = {**store.topic_titles(), **{t.id: t.title for t in config.topics if t.title}}
     out = config.output_dir
     report = PublishReport(specs=specs)
+    report.removed.extend(remove_leftovers(out))
     files = {f"{s.path}.atom": render_atom(s, config, topic_titles) for s in specs}
     files["index.html"] = render_index(specs, config)
     files["feeds.opml"] = render_opml(specs, config)

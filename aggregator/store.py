@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,6 +33,20 @@ TIME_COLUMNS = ("published", "updated", "first_seen", "changed")
 
 class StoreBusy(Exception):
     """Another aggregator process holds the store's lock."""
+
+
+class StoreDamaged(sqlite3.DatabaseError):
+    """The store file is no usable store (empty, damaged, a table missing): the message says what to do."""
+
+
+# Every table a store of the latest schema has; one missing means the file was damaged or tampered with.
+REQUIRED_TABLES = {
+    "items", "topics", "source_state", "observations", "fetch_state", "article_state", "store_meta",
+    "notify_meta", "notify_sources", "notify_items", "subscriptions", "subscription_items", "messages",
+    "deliveries", "source_alerts",
+}
+WHAT_TO_DO = ("restore it from a backup, or move it away to start a new store (the feeds are rebuilt from the "
+              "sites; notifications start again from a new baseline)")
 
 
 # ------------------------------------------------------------------------------------------ migrations
@@ -193,19 +208,51 @@ def _row_for(document: Document, first_seen: datetime, text_changed_at: datetime
 # ------------------------------------------------------------------------------------------ the store
 
 
+def _open(path: Path) -> sqlite_utils.Database:
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA busy_timeout = 30000")
+    db.enable_wal()
+    # In WAL mode NORMAL is still safe against corruption and against a killed process; it only
+    # skips an fsync per commit, which a power cut could cost the last commits of.
+    db.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+def _create(path: Path) -> None:
+    """Make a new store whole under a temporary name, then rename it: a run killed meanwhile leaves no
+    half-made store at `path` (only a temporary file, cleared by the next creation)."""
+    for leftover in path.parent.glob(f".{path.name}.new-*"):
+        leftover.unlink(missing_ok=True)
+    temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
+    db = _open(temporary)
+    try:
+        Store.migrate_db(db)
+    finally:
+        db.close()
+    os.replace(temporary, path)
+
+
 class Store:
     """Open (and migrate) the store; every read and write the project does goes through here."""
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite_utils.Database(self.path)
-        self.db.execute("PRAGMA busy_timeout = 30000")
-        self.db.enable_wal()
-        # In WAL mode NORMAL is still safe against corruption and against a killed process; it only
-        # skips an fsync per commit, which a power cut could cost the last commits of.
-        self.db.execute("PRAGMA synchronous = NORMAL")
-        self.migrate()
+        if not self.path.exists():
+            _create(self.path)
+        elif self.path.stat().st_size == 0:
+            # Never one of ours (a new store is made whole under another name, then renamed): not taken as new.
+            raise StoreDamaged(f"the store {self.path} is an empty file (0 bytes), not a store; {WHAT_TO_DO}")
+        self.db = _open(self.path)
+        try:
+            self.migrate()
+            missing = REQUIRED_TABLES - set(self.db.table_names())
+            if missing:
+                raise StoreDamaged(f"the store {self.path} is damaged: table(s) {', '.join(sorted(missing))} "
+                                   f"missing; {WHAT_TO_DO}")
+        except BaseException:
+            self.db.close()
+            raise
 
     def close(self) -> None:
         self.db.close()
@@ -236,15 +283,24 @@ class Store:
         self.conn.commit()
 
     def migrate(self) -> None:
-        """Bring the schema up to date, one transaction per migration: a run killed half-way through one
-        leaves the version before it, which the next run migrates again. (DDL in an explicit transaction,
+        """Bring the schema up to date (see migrate_db)."""
+        Store.migrate_db(self.db)
+
+    @staticmethod
+    def migrate_db(db: sqlite_utils.Database) -> None:
+        """Bring a database's schema up to date, one transaction per migration: a run killed half-way through
+        one leaves the version before it, which the next run migrates again. (DDL in an explicit transaction,
         since Python's sqlite3 would otherwise commit each CREATE TABLE on its own.)"""
-        while (version := self.schema_version) < len(MIGRATIONS):
-            with self.transaction():
-                if self.schema_version != version:  # another process migrated meanwhile
-                    continue
-                MIGRATIONS[version](self.db)
-                self.db.execute(f"PRAGMA user_version = {version + 1}")
+        while (version := db.execute("PRAGMA user_version").fetchone()[0]) < len(MIGRATIONS):
+            db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                if db.execute("PRAGMA user_version").fetchone()[0] == version:  # else another process migrated
+                    MIGRATIONS[version](db)
+                    db.execute(f"PRAGMA user_version = {version + 1}")
+            except BaseException:
+                db.conn.rollback()
+                raise
+            db.conn.commit()
 
     @property
     def schema_version(self) -> int:

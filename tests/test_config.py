@@ -139,7 +139,7 @@ def test_redact_hides_passwords_in_urls():
 def test_a_store_that_cannot_be_opened_is_a_clear_error(tmp_path, capsys):
     path = write(tmp_path, MINIMAL + '\n[storage]\ndatabase = "store.db"\n')
     (tmp_path / "store.db").write_bytes(b"this is not an SQLite database, it is a text file" * 20)
-    assert main(["status", "--config", str(path)]) == 2
+    assert main(["status", "--config", str(path)]) == 4  # the store cannot be used
     err = capsys.readouterr().err
     assert "cannot open the store" in err and "store.db" in err and "[storage] database" in err
     assert "Traceback" not in err

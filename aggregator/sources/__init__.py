@@ -14,8 +14,11 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, TypeVar
+
+import feedparser
 
 from .. import merge
 from ..http import FetchError, PoliteClient, Response
@@ -85,6 +88,29 @@ def get_subscribed_feed(url: str, ctx: SourceContext, result: FetchResult, what:
     return response
 
 
+# A character reference to a lone UTF-16 surrogate (&#xD800;) is no character at all; feedparser fails the
+# whole document on one, so it becomes U+FFFD (the replacement character) before parsing.
+_SURROGATE_REFS = re.compile(rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*5[5-7][0-9]{3});")
+
+
+def _surrogate_free(content: bytes) -> bytes:
+    def replace(match: re.Match) -> bytes:
+        text = match.group(0)[2:-1].decode("ascii")
+        number = int(text[1:], 16) if text[:1] in "xX" else int(text)
+        return b"&#xFFFD;" if 0xD800 <= number <= 0xDFFF else match.group(0)
+    return _SURROGATE_REFS.sub(replace, content)
+
+
+def parse_feed_document(url: str, content: bytes, headers: dict | None = None, what: str = "feed"):
+    """feedparser's reading of an RSS or Atom document. Raises SourceError when it is no feed at all
+    (an empty answer included), with a reason a user can read."""
+    parsed = feedparser.parse(_surrogate_free(content), response_headers=headers or {})
+    if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
+        reason = parsed.get("bozo_exception") or ("an empty answer" if not content.strip() else "no feed elements")
+        raise SourceError(f"{what} {url}: not an RSS or Atom feed ({reason})")
+    return parsed
+
+
 def each_item(entries: Iterable[T], build: Callable[[T], Record | None], warnings: list[str],
               describe: Callable[[T], str]) -> list[Record]:
     """Build a record from each entry; an entry that cannot be read is a warning naming it, and the
@@ -122,4 +148,5 @@ def read_article(record: Record, ctx: SourceContext, result: FetchResult,
     return None
 
 
-__all__ = ["SourceContext", "SourceError", "each_item", "fetcher", "get_subscribed_feed", "meta_tags", "read_article"]
+__all__ = ["SourceContext", "SourceError", "each_item", "fetcher", "get_subscribed_feed", "meta_tags", "parse_feed_document",
+           "read_article"]

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import feedparser
-
 from ..config import SourceConfig
 from ..normalize import canonical_url, clean_text, document_type, item_id_for_url, language_code, parse_date
-from ..records import FetchResult, Record, SourceError
-from . import SourceContext, each_item, get_subscribed_feed
+from ..records import FetchResult, Record
+from . import SourceContext, each_item, get_subscribed_feed, parse_feed_document
 
 
 def fetch(source: SourceConfig, ctx: SourceContext) -> FetchResult:
@@ -31,10 +29,7 @@ def fetch(source: SourceConfig, ctx: SourceContext) -> FetchResult:
 def parse_feed(url: str, content: bytes, headers: dict | None = None, warnings: list[str] | None = None) -> list[Record]:
     """Records from an RSS or Atom document. Raises SourceError when it is not a feed at all; an entry
     that cannot be read is skipped with a warning in `warnings`."""
-    parsed = feedparser.parse(content, response_headers=headers or {})
-    if not parsed.entries and (parsed.bozo or not parsed.version):
-        reason = parsed.get("bozo_exception") or "no feed elements"
-        raise SourceError(f"feed {url}: not an RSS or Atom feed ({reason})")
+    parsed = parse_feed_document(url, content, headers)
     language = language_code(parsed.feed.get("language"))
     credit = clean_text(parsed.feed.get("title")) or urlsplit(url).hostname or url
     return each_item(

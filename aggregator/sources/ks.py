@@ -219,7 +219,10 @@ def article_url(href: str | None, page_url: str) -> str | None:
     the page itself, its sections and breadcrumbs, search, files)."""
     if not href or href.strip().startswith(("mailto:", "tel:", "javascript:")):
         return None
-    url = canonical_url(href, page_url)
+    try:
+        url = canonical_url(href, page_url)
+    except ValueError:  # not http(s), or no link a client could request: no article
+        return None
     target, page = urlsplit(url), urlsplit(canonical_url(page_url))
     if target.scheme not in ("http", "https") or _site(target) != _site(page):
         return None

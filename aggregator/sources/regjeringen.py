@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-import feedparser
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..config import SourceConfig
@@ -44,7 +43,7 @@ from ..normalize import (
     unknown_ministry_names,
 )
 from ..records import FetchResult, Record, SourceError
-from . import SourceContext, each_item, get_subscribed_feed, meta_tags, read_article
+from . import SourceContext, each_item, get_subscribed_feed, meta_tags, parse_feed_document, read_article
 
 # The site's one RSS generator; its filters mirror the listing's, but two are spelled differently.
 RSS_GENERATOR_PATH = "/{section}/rss/Rss/2581966/"
@@ -298,10 +297,7 @@ def _with_page(url: str, number: int) -> str:
 def parse_rss(url: str, content: bytes, warnings: list[str] | None = None) -> list[Record]:
     """The items of one of the site's RSS feeds. Raises SourceError when it is no feed; an entry that
     cannot be read is skipped with a warning in `warnings`."""
-    parsed = feedparser.parse(content)
-    if not parsed.entries and (parsed.bozo or not parsed.version):
-        reason = parsed.get("bozo_exception") or "no feed elements"
-        raise SourceError(f"RSS feed {url}: not an RSS or Atom feed ({reason})")
+    parsed = parse_feed_document(url, content, what="RSS feed")
     channel_language = language_code(parsed.feed.get("language"))
     return each_item(parsed.entries, lambda entry: _rss_item(url, entry, channel_language),
                      warnings if warnings is not None else [], lambda entry: f"RSS item {entry.get('link')!r}")
