@@ -17,6 +17,7 @@ import sys
 from . import __version__, notify, pipeline
 from .config import Config, ConfigError, load_config
 from .publish import feed_specs
+from .progress import Progress
 from .store import WHAT_TO_DO, Store, StoreBusy, StoreDamaged
 
 EXIT_OK, EXIT_SOURCE_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_STORE, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 5, 130
@@ -54,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _setup_logging(args: argparse.Namespace) -> None:
-    level = logging.ERROR if args.quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose + 1, 2)]
+    # default: warnings and errors (and run's one-line summary); -v: what each source did; -vv: everything
+    level = logging.ERROR if args.quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s" if args.verbose > 1 else "%(levelname)s: %(message)s"))
     root = logging.getLogger()
@@ -100,6 +102,8 @@ def _main(argv: list[str] | None) -> int:
               f"{WHAT_TO_DO}", file=sys.stderr)
         return EXIT_STORE
     try:
+        if _reads_only(args):  # WAL lets these read while a run holds the store
+            return COMMANDS[args.command](config, store, args)
         with store.exclusive():
             return COMMANDS[args.command](config, store, args)
     except StoreBusy as busy:
@@ -112,6 +116,11 @@ def _main(argv: list[str] | None) -> int:
         store.close()
 
 
+def _reads_only(args: argparse.Namespace) -> bool:
+    """Commands that change nothing, and so need not wait for (or refuse during) a run."""
+    return args.command == "status" or (args.command == "notify" and args.dry_run)
+
+
 def _exit_code(report: pipeline.RunReport) -> int:
     if report.failed:  # each error was logged when it happened; this is the one line cron mail leads with
         names = ", ".join(o.source_id for o in report.failed)
@@ -122,12 +131,19 @@ def _exit_code(report: pipeline.RunReport) -> int:
     return EXIT_SOURCE_FAILED if report.failed else EXIT_OK
 
 
+def _report(report: pipeline.RunReport, args) -> int:
+    if not args.quiet:
+        print(f"aggregator {args.command}: {report.summary()}")
+    return _exit_code(report)
+
+
 def cmd_run(config: Config, store: Store, args) -> int:
-    return _exit_code(pipeline.run(config, store))
+    return _report(pipeline.run(config, store, progress=Progress.for_terminal(not args.quiet)), args)
 
 
 def cmd_fetch(config: Config, store: Store, args) -> int:
-    return _exit_code(pipeline.run(config, store, build=False, notify=False))
+    return _report(pipeline.run(config, store, build=False, notify=False,
+                                progress=Progress.for_terminal(not args.quiet)), args)
 
 
 def cmd_build(config: Config, store: Store, args) -> int:

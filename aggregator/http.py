@@ -139,6 +139,9 @@ class PoliteClient:
         # Hosts not to ask again this run: no connection at all, or a server asking us to wait long.
         self._unreachable: dict[str, str] = {}
         self._client = self._new_client()
+        # Watchers of the client's work (progress.Progress): told of each request and each politeness pause.
+        self.on_request: Callable[[str], None] = lambda url: None
+        self.on_wait: Callable[[str, float], None] = lambda host, seconds: None
 
     def _new_client(self) -> httpx.Client:
         return httpx.Client(
@@ -255,6 +258,7 @@ class PoliteClient:
         if last is not None:
             remaining = self.settings.min_delay - (time.monotonic() - last)
             if remaining > 0:
+                self.on_wait(host, remaining)
                 self._sleep(remaining)
         self._last_request[host] = time.monotonic()
 
@@ -263,6 +267,7 @@ class PoliteClient:
         if host in self._unreachable:
             raise FetchError(url, self._unreachable[host])
         self._pause_for(host)
+        self.on_request(url)
         return self._bounded(url, headers)
 
     def _bounded(self, url: str, headers: dict[str, str]) -> Response:

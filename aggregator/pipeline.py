@@ -11,6 +11,7 @@ from . import notify as notifications
 from .config import Config, SourceConfig
 from .http import PoliteClient
 from .publish import PublishError, PublishReport, publish
+from .progress import Progress
 from .records import SourceError
 from .sources import SourceContext, fetcher
 from .store import Store, utc_now
@@ -33,6 +34,13 @@ class SourceOutcome:
     first_success: bool = False  # the baseline fetch: its items are history, not news
     state: dict = field(default_factory=dict)  # source_state after this run
 
+    def summary(self) -> str:
+        if not self.ok:
+            return f"FAILED: {self.error}"
+        if self.not_modified:
+            return "not modified"
+        return f"{self.seen} items, {len(self.new_ids)} new, {len(self.changed_ids)} changed"
+
 
 @dataclass
 class RunReport:
@@ -48,6 +56,22 @@ class RunReport:
     @property
     def new_ids(self) -> list[str]:
         return [i for o in self.outcomes for i in o.new_ids]
+
+    def summary(self) -> str:
+        """One line for a person (or cron's mail): what this run did."""
+        parts = []
+        if self.outcomes:
+            ok = len(self.outcomes) - len(self.failed)
+            changed = sum(len(o.changed_ids) for o in self.outcomes)
+            parts.append(f"{len(self.outcomes)} sources ({ok} ok" + (f", {len(self.failed)} failed)" if self.failed else ")")
+                         + f", {len(self.new_ids)} new items, {changed} changed")
+        if self.published:
+            parts.append(f"feeds: {len(self.published.written)} written, {len(self.published.unchanged)} unchanged")
+        elif self.publish_error:
+            parts.append("feeds: NOT written")
+        if self.notified:
+            parts.append(f"notifications: {len(self.notified.sent)} sent, {len(self.notified.failed)} failed")
+        return "; ".join(parts)
 
 
 def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: int = 0,
@@ -83,10 +107,7 @@ def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: 
         if problem["status"] == "given_up" and problem["item_id"] in result.article_failures:
             log.warning("%s: gave up on the article page %s after %d attempts (%s)", source.id, problem["url"],
                         problem["attempts"], problem["last_error"])
-    log.info(
-        "%s: %s", source.id,
-        "not modified" if result.not_modified else f"{outcome.seen} items, {len(outcome.new_ids)} new, {len(outcome.changed_ids)} changed",
-    )
+    log.info("%s: %s", source.id, outcome.summary())
     return outcome
 
 
@@ -96,14 +117,25 @@ def _failed(source: SourceConfig, store: Store, error: str) -> SourceOutcome:
     return SourceOutcome(source.id, ok=False, error=error, state=state)
 
 
-def fetch_all(config: Config, store: Store, client: PoliteClient | None = None) -> list[SourceOutcome]:
+def fetch_all(config: Config, store: Store, client: PoliteClient | None = None,
+              progress: Progress | None = None) -> list[SourceOutcome]:
     """Fetch every configured source, one after the other, through one polite client."""
     run_number, started = store.begin_run(), utc_now()
     own_client = client is None
     client = client or PoliteClient(config.http)
+    progress = progress or Progress()
+    client.on_request, client.on_wait = progress.request, progress.waiting
+    outcomes = []
+    progress.start(len(config.sources))
     try:
-        return [fetch_source(source, store, client, run_number, run_started=started) for source in config.sources]
+        for source in config.sources:
+            progress.source(source.id)
+            outcome = fetch_source(source, store, client, run_number, run_started=started)
+            progress.source_done(source.id, outcome.summary())
+            outcomes.append(outcome)
+        return outcomes
     finally:
+        progress.stop()
         if own_client:
             client.close()
 
@@ -126,7 +158,8 @@ def backfill(config: Config, store: Store, source_id: str, pages: int) -> RunRep
     return report
 
 
-def run(config: Config, store: Store, *, fetch: bool = True, build: bool = True, notify: bool = True) -> RunReport:
+def run(config: Config, store: Store, *, fetch: bool = True, build: bool = True, notify: bool = True,
+        progress: Progress | None = None) -> RunReport:
     """The main job. Feeds are written even when some sources failed: the others' items are news too."""
     report = RunReport()
     if notify:  # before fetching, so that a subscription added to the config gets this run's news
@@ -135,7 +168,7 @@ def run(config: Config, store: Store, *, fetch: bool = True, build: bool = True,
         except Exception as error:  # it is done again by the notify step; fetching matters more
             log.error("notifications: cannot note the subscriptions: %s", error)
     if fetch:
-        report.outcomes = fetch_all(config, store)
+        report.outcomes = fetch_all(config, store, progress=progress)
     if build:
         try:
             report.published = publish(config, store)

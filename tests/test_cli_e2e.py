@@ -158,3 +158,37 @@ def test_the_console_script_runs_with_the_config_from_the_environment(site, tmp_
     assert done.returncode == 0, done.stderr
     assert "dep-news: 2 items, 2 new" in done.stderr
     assert (tmp_path / "feeds/all.atom").exists()
+
+
+def test_status_and_a_dry_run_read_while_a_run_holds_the_store(site, tmp_path, capsys):
+    config = write_config(tmp_path, site.url)
+    assert main(["fetch", "--config", str(config)]) == 0
+    holder = ("import sys,time; from aggregator.store import Store; s=Store(sys.argv[1])\n"
+              "with s.exclusive():\n print('locked', flush=True); time.sleep(30)")
+    child = subprocess.Popen([sys.executable, "-c", holder, str(tmp_path / "data/aggregator.db")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "locked"
+        capsys.readouterr()
+        assert main(["status", "--config", str(config)]) == 0
+        assert "dep-news (feed): ok; 2 items" in capsys.readouterr().out
+        assert main(["notify", "--dry-run", "--config", str(config)]) == 0
+        assert main(["run", "--config", str(config)]) == 3  # a writer still waits for nobody
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_default_output_is_warnings_and_one_summary_line(site, tmp_path):
+    config = write_config(tmp_path, site.url)
+    script = ROOT / ".venv" / "bin" / "aggregator"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "aggregator.cli"]
+    done = subprocess.run([*command, "run", "--config", str(config)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # nothing went wrong, so nothing to say there (INFO is for -v)
+    assert done.stdout.splitlines() == [
+        "aggregator run: 2 sources (2 ok), 3 new items, 0 changed; feeds: 8 written, 0 unchanged; "
+        "notifications: 0 sent, 0 failed"]
+    quiet = subprocess.run([*command, "run", "-q", "--config", str(config)], capture_output=True, text=True, timeout=60)
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
+    verbose = subprocess.run([*command, "run", "-v", "--config", str(config)], capture_output=True, text=True, timeout=60)
+    assert "INFO: dep-news: not modified" in verbose.stderr and "DEBUG" not in verbose.stderr
