@@ -359,6 +359,24 @@ def format_date(value: datetime | date | None, with_time: bool = True) -> str:
     return local.strftime("%d.%m.%Y" if bare or not with_time else "%d.%m.%Y %H:%M")
 
 
+_MONTH_NAMES = {
+    "nb": ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+           "november", "desember"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"],
+}
+
+
+def format_long_date(value: datetime | date | None, language: str | None) -> str:
+    """A date written out in an item's language: "3. mars 2026" (bokmål and nynorsk), "3 March 2026"."""
+    if value is None:
+        return ""
+    day = value.astimezone(OSLO).date() if isinstance(value, datetime) else value
+    if language_code(language) == "en":
+        return f"{day.day} {_MONTH_NAMES['en'][day.month - 1]} {day.year}"
+    return f"{day.day}. {_MONTH_NAMES['nb'][day.month - 1]} {day.year}"
+
+
 # --------------------------------------------------------------------------------------------- keywords
 
 

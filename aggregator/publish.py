@@ -1,8 +1,9 @@
 """Feed definitions and their files: Atom feeds (feedgen), index.html (Jinja2), feeds.opml.
 
 Every file is rendered in memory and replaced atomically only when its bytes changed, so a run that
-changed nothing leaves every modification time alone. Nothing here reads the clock: a feed's
-`updated` is its newest entry's, which keeps the output a pure function of the store.
+changed nothing leaves every modification time alone. A feed's `updated` is its newest entry's, which
+keeps the feeds a pure function of the store; only index.html reads the clock, for the days left of
+open hearings (so it may change once a day).
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from urllib.parse import urlsplit
 from feedgen.feed import FeedGenerator
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from .config import Config, TopicConfig
 from lxml import etree
 
+from .config import Config, TopicConfig
 from .normalize import (
     OSLO,
     document_type_title,
     format_date,
+    format_long_date,
     is_http_url,
     label,
     language_code,
@@ -240,14 +242,77 @@ def render_opml(specs: list[FeedSpec], config: Config) -> bytes:
 _templates = Environment(loader=PackageLoader("aggregator", "templates"), autoescape=select_autoescape(["html", "j2"]))
 
 
-def render_index(specs: list[FeedSpec], config: Config) -> bytes:
+@dataclass
+class SourceHealth:
+    """A configured source as the index shows it."""
+
+    id: str
+    title: str
+    url: str
+    items: int
+    status: str  # ok | failing | new
+    since: datetime | None = None  # failing since
+    last_error: str | None = None
+
+
+def source_health(config: Config, store: Store) -> list[SourceHealth]:
+    health = []
+    for source in config.sources:
+        state = store.source_state(source.id)
+        if state.get("consecutive_failures"):
+            status, since = "failing", datetime.fromisoformat(state["failing_since"]) if state.get("failing_since") else None
+        else:
+            status, since = ("ok" if state.get("last_success") else "new"), None
+        health.append(SourceHealth(source.id, source.title or source.id, source.url, store.count_items(source.id),
+                                   status, since, state.get("last_error") if status == "failing" else None))
+    return health
+
+
+def open_hearings(items: list[dict], today: date) -> list[dict]:
+    """Hearings whose deadline is today or later, soonest first, each with its days left."""
+    found = []
+    for item in items:
+        deadline = item["extra"].get("deadline")
+        if item["document_type"] != "consultation" or not deadline:
+            continue
+        try:
+            day = date.fromisoformat(deadline)
+        except ValueError:
+            continue
+        if day >= today:
+            found.append({**item, "deadline_date": day, "days_left": (day - today).days})
+    return sorted(found, key=lambda i: (i["deadline_date"], i["id"]))
+
+
+def _item_view(item: dict) -> dict:
+    """What the index shows of an item, in the item's own language."""
+    language = language_code(item["language"]) or "nb"
+    return {
+        "title": item["title"], "link": item["link"], "language": language,
+        "date": format_long_date(item["published"], language),
+        "publisher": ", ".join(entry_authors(item)),
+        "type": document_type_title(item["document_type"], language) if item["document_type"] else "",
+        "deadline": format_long_date(item.get("deadline_date"), language) if item.get("deadline_date") else "",
+        "days_left": item.get("days_left"),
+    }
+
+
+def render_index(specs: list[FeedSpec], config: Config, health: list[SourceHealth] | None = None,
+                 hearings: list[dict] | None = None) -> bytes:
+    """index.html: what is here and how fresh it is, readable on a phone, no JavaScript."""
     groups = [
         ("All", [s for s in specs if "/" not in s.path]),
         ("Sources", [s for s in specs if s.path.startswith("sources/")]),
         ("Topics", [s for s in specs if s.path.startswith("topics/")]),
         ("Ministries", [s for s in specs if s.path.startswith("ministries/")]),
     ]
-    html = _templates.get_template("index.html.j2").render(groups=groups, specs=specs, base_url=config.base_url)
+    newest = max((e["updated"] or e["first_seen"] for s in specs for e in s.entries), default=None)
+    html = _templates.get_template("index.html.j2").render(
+        groups=groups, specs=specs, base_url=config.base_url, view=_item_view,
+        last_updated=newest.astimezone(OSLO).strftime("%d.%m.%Y %H:%M") if newest else None,
+        health=health or [], hearings=[_item_view(h) for h in hearings or []],
+        when=lambda value: value.astimezone(OSLO).strftime("%d.%m.%Y %H:%M") if value else "",
+    )
     return html.encode("utf-8")
 
 
@@ -315,7 +380,8 @@ def _publish(config: Config, store: Store) -> PublishReport:
     report = PublishReport(specs=specs)
     report.removed.extend(remove_leftovers(out))
     files = {f"{s.path}.atom": render_atom(s, config, topic_titles) for s in specs}
-    files["index.html"] = render_index(specs, config)
+    today = datetime.now(OSLO).date()  # the one clock read here: an open hearing's days left change daily
+    files["index.html"] = render_index(specs, config, source_health(config, store), open_hearings(items, today))
     files["feeds.opml"] = render_opml(specs, config)
     for name, content in files.items():
         (report.written if write_if_changed(out / name, content) else report.unchanged).append(name)
