@@ -309,7 +309,7 @@ def render_index(specs: list[FeedSpec], config: Config, health: list[SourceHealt
     newest = max((e["updated"] or e["first_seen"] for s in specs for e in s.entries), default=None)
     html = _templates.get_template("index.html.j2").render(
         groups=groups, specs=specs, base_url=config.base_url, view=_item_view,
-        last_updated=newest.astimezone(OSLO).strftime("%d.%m.%Y %H:%M") if newest else None,
+        last_updated=format_date(newest) if newest else None,
         health=health or [], hearings=[_item_view(h) for h in hearings or []],
         when=lambda value: value.astimezone(OSLO).strftime("%d.%m.%Y %H:%M") if value else "",
     )
