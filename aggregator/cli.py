@@ -16,7 +16,7 @@ import sys
 
 from . import __version__, notify, pipeline
 from .config import Config, ConfigError, load_config
-from .publish import feed_specs
+from .feeds import feed_specs
 from .progress import Progress
 from .store import WHAT_TO_DO, Store, StoreBusy, StoreDamaged
 

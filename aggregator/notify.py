@@ -33,8 +33,9 @@ import apprise
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateNotFound, select_autoescape
 
 from .config import Config, SubscriptionConfig, redact
-from .normalize import OSLO, document_type_title, format_date, label
-from .publish import FeedSpec, entry_authors, feed_specs, has_any_word
+from .normalize import OSLO, document_type_title, format_date
+from .normalize import label as fixed_label
+from .feeds import FeedSpec, entry_authors, feed_specs, has_any_word
 from .store import Store, from_iso, iso, utc_now
 
 log = logging.getLogger(__name__)
@@ -594,7 +595,7 @@ def item_view(item: dict) -> dict:
         # A bare date shows as a date (no "00:00"); an unknown one as nothing, never the fetch time.
         "published": format_date(item["published"]),
         # fixed words in the item's language (nb, nn, en): labels.deadline, .published, .type, .from, .status
-        "labels": {key: label(key, item["language"]) for key in ("deadline", "published", "type", "from", "status")},
+        "labels": {key: fixed_label(key, item["language"]) for key in ("deadline", "published", "type", "from", "status")},
     }
 
 

@@ -1,4 +1,4 @@
-"""Feed definitions and their files: Atom feeds (feedgen), index.html (Jinja2), feeds.opml.
+"""The files readers get, from feeds.py's selections: Atom feeds (feedgen), index.html (Jinja2), feeds.opml.
 
 Every file is rendered in memory and replaced atomically only when its bytes changed, so a run that
 changed nothing leaves every modification time alone. A feed's `updated` is its newest entry's, which
@@ -15,15 +15,13 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Callable
-from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 from jinja2 import Environment, PackageLoader, select_autoescape
-
 from lxml import etree
 
-from .config import Config, TopicConfig
+from .config import Config
+from .feeds import FEED_FOLDERS, FeedSpec, entry_authors, feed_specs, open_hearings
 from .normalize import (
     OSLO,
     document_type_title,
@@ -32,105 +30,16 @@ from .normalize import (
     is_http_url,
     label,
     language_code,
-    matches_keyword,
-    ministries,
     ministry_name,
 )
 from .store import Store
 
 log = logging.getLogger(__name__)
 
-FEED_FOLDERS = ("sources", "topics", "ministries")
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)  # `updated` of a feed that has no entries yet
 
 
-@dataclass
-class FeedSpec:
-    """One feed: its path under the output folder (without .atom), title, and which items it holds."""
-
-    path: str
-    title: str
-    subtitle: str
-    matches: Callable[[dict], bool]
-    alternate: str | None = None
-    entries: list[dict] = field(default_factory=list)
-    total: int = 0
-
-
-# ------------------------------------------------------------------------------------------ matching
-
-
-def has_any_word(item: dict, keywords: list[str]) -> bool:
-    """Whether any keyword occurs in the item's title or summary (normalize.keyword_pattern's rules:
-    at the start of a word, any case; capitals are a whole abbreviation; `*` is any letters)."""
-    return matches_keyword(f"{item['title']} {item['summary'] or ''}", keywords)
-
-
-def topic_matcher(topic: TopicConfig) -> Callable[[dict], bool]:
-    """A topic holds items that a source gives the topic, or whose type or words match its rules."""
-    types = set(topic.document_types)
-
-    def matches(item: dict) -> bool:
-        return (
-            topic.id in item["topics"]
-            or (item["document_type"] in types)
-            or bool(topic.keywords and has_any_word(item, topic.keywords))
-        )
-
-    return matches
-
-
-def feed_specs(config: Config, store: Store, items: list[dict]) -> list[FeedSpec]:
-    """Every feed the configuration and the stored items call for."""
-    specs = [FeedSpec("all", "All items – regjeringen.no and KS", "Everything the configured sources published", lambda i: True)]
-    for source in config.sources:
-        specs.append(
-            FeedSpec(
-                f"sources/{source.id}",
-                source.title or f"Source {source.id}",
-                f"Items from {source.url}",
-                lambda i, sid=source.id: sid in i["sources"],
-                alternate=source.url,
-            )
-        )
-    stored_titles = store.topic_titles()
-    configured = {t.id: t for t in config.topics}
-    given = {t for source in config.sources for t in source.topics} | {t for i in items for t in i["topics"]}
-    for topic_id in sorted(set(configured) | given):
-        topic = configured.get(topic_id) or TopicConfig(topic_id)
-        title = topic.title or stored_titles.get(topic_id) or topic_id.replace("-", " ").capitalize()
-        specs.append(FeedSpec(f"topics/{topic_id}", title, f"Topic: {title}", topic_matcher(topic)))
-    present = {m for i in items for m in i["ministries"]}
-    for abbr, ministry in ministries().items():
-        if abbr in present:
-            specs.append(
-                FeedSpec(
-                    f"ministries/{abbr}",
-                    f"{ministry['nb']} ({abbr.upper()})",
-                    f"{ministry['en']}: items from regjeringen.no",
-                    lambda i, a=abbr: a in i["ministries"],
-                    alternate=f"https://www.regjeringen.no/no/dep/{abbr}/id{ministry['ownerid']}/",
-                )
-            )
-    for spec in specs:
-        matching = [i for i in items if spec.matches(i)]
-        spec.total = len(matching)
-        # only http(s) links leave the store, also links stored by an older version
-        spec.entries = [i for i in matching[: config.max_entries] if is_http_url(i["link"])]
-    return specs
-
-
 # ------------------------------------------------------------------------------------------ rendering
-
-
-def entry_authors(item: dict) -> list[str]:
-    """Who an entry is credited to: its authors (ministries in the item's language, KS), else the ministries,
-    else the feed it came from (its title, else its host); never a site it does not come from."""
-    if item["authors"]:
-        return item["authors"]
-    if item["ministries"]:
-        return [ministry_name(a, item["language"]) for a in item["ministries"]]
-    return [item["extra"].get("credit") or urlsplit(item["link"]).hostname or item["link"]]
 
 
 def _language(entries: list[dict]) -> str:
@@ -266,22 +175,6 @@ def source_health(config: Config, store: Store) -> list[SourceHealth]:
         health.append(SourceHealth(source.id, source.title or source.id, source.url, store.count_items(source.id),
                                    status, since, state.get("last_error") if status == "failing" else None))
     return health
-
-
-def open_hearings(items: list[dict], today: date) -> list[dict]:
-    """Hearings whose deadline is today or later, soonest first, each with its days left."""
-    found = []
-    for item in items:
-        deadline = item["extra"].get("deadline")
-        if item["document_type"] != "consultation" or not deadline:
-            continue
-        try:
-            day = date.fromisoformat(deadline)
-        except ValueError:
-            continue
-        if day >= today:
-            found.append({**item, "deadline_date": day, "days_left": (day - today).days})
-    return sorted(found, key=lambda i: (i["deadline_date"], i["id"]))
 
 
 def _item_view(item: dict) -> dict:
