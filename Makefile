@@ -18,7 +18,7 @@ run: install
 	$(BIN)/aggregator run --config $(CONFIG)
 
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -14,11 +14,16 @@ import logging
 import sqlite3
 import sys
 
-from . import __version__, notify, pipeline
-from .config import Config, ConfigError, load_config
-from .feeds import feed_specs
-from .progress import Progress
-from .store import WHAT_TO_DO, Store, StoreBusy, StoreDamaged
+from typing import TYPE_CHECKING
+
+from . import __version__
+
+# Commands import what they need when they run: `aggregator --help` (and a typo) should not pay for loading
+# httpx, feedgen, Jinja2 and Apprise.
+if TYPE_CHECKING:
+    from . import notify, pipeline
+    from .config import Config
+    from .store import Store
 
 EXIT_OK, EXIT_SOURCE_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_STORE, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 5, 130
 
@@ -80,6 +85,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
+def _load_libraries() -> None:
+    """Load what the commands use, once the arguments are known to be good."""
+    global notify, pipeline, feed_specs, Progress
+    from . import notify, pipeline
+    from .feeds import feed_specs
+    from .progress import Progress
+
+
 def _main(argv: list[str] | None) -> int:
     parser = _parser()
     try:
@@ -87,6 +100,10 @@ def _main(argv: list[str] | None) -> int:
     except SystemExit as exit_:
         return EXIT_OK if exit_.code == 0 else EXIT_USAGE
     _setup_logging(args)
+    _load_libraries()
+    from .config import ConfigError, load_config
+    from .store import WHAT_TO_DO, Store, StoreBusy, StoreDamaged
+
     try:
         config = load_config(args.config)
     except ConfigError as error:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .http import DEFAULT_USER_AGENT, HttpSettings
+from .http_settings import DEFAULT_USER_AGENT, HttpSettings
 
 SOURCE_KINDS = ("feed", "regjeringen", "ks")
 SELECTOR_KEYS = ("item", "title", "link", "label", "summary", "date")

@@ -16,22 +16,15 @@ import httpx
 from protego import Protego
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
+from .http_settings import DEFAULT_USER_AGENT, HttpSettings  # noqa: F401 (re-exported)
+
 
 log = logging.getLogger(__name__)
 
-DEFAULT_USER_AGENT = "aggregator/0.1 (+https://example.org/contact)"  # the documented default; set your own contact
 MAX_BODY_BYTES = 15 * 1024 * 1024  # a listing page is ~200 kB; anything near this is not a page we want
 # Seconds one request may spend waiting to be retried, Retry-After included: a server asking for longer gets its
 # wish by us not asking that host again this run (cron runs again soon enough; a run must not hang for hours).
 MAX_RETRY_WAIT = 60.0
-
-
-@dataclass
-class HttpSettings:
-    user_agent: str = DEFAULT_USER_AGENT
-    timeout: float = 20.0
-    min_delay: float = 1.5
-    retries: int = 3
 
 
 @dataclass
