@@ -203,7 +203,7 @@ def cmd_status(config: Config, store: Store, args) -> int:
             print(f"    WARNING article page not read: {problem['url']}: {problem['last_error']} "
                   f"(attempt {problem['attempts']}; {later})")
     print("Feeds")
-    for spec in feed_specs(config, store, store.items()):
+    for spec in feed_specs(config, store, entries=config.max_entries):
         print(f"  {spec.path}.atom: {spec.total} items ({len(spec.entries)} in the feed)")
     _print_subscriptions(config, store)
     return EXIT_OK

@@ -53,9 +53,35 @@ def topic_matcher(topic: TopicConfig) -> Callable[[dict], bool]:
     return matches
 
 
-def feed_specs(config: Config, store: Store, items: list[dict]) -> list[FeedSpec]:
-    """Every feed the configuration and the stored items call for."""
-    specs = [FeedSpec("all", "All items – regjeringen.no and KS", "Everything the configured sources published", lambda i: True)]
+def feed_paths(item: dict, config: Config) -> list[str]:
+    """Every feed an item belongs to: all, its sources, its topics (given, or matching a topic's rules), and
+    its ministries."""
+    topics = dict.fromkeys(item["topics"])
+    topics.update((t.id, None) for t in config.topics if topic_matcher(t)(item))
+    return ["all", *(f"sources/{s}" for s in item["sources"]), *(f"topics/{t}" for t in topics),
+            *(f"ministries/{m}" for m in item["ministries"] if m in ministries())]
+
+
+def config_fingerprint(config: Config) -> str:
+    """What of the configuration decides feed membership and feed files: when it changes, all is redone."""
+    import hashlib
+    import json
+
+    relevant = {
+        "base_url": config.base_url, "max_entries": config.max_entries,
+        "sources": [(s.id, s.title, s.url, s.topics) for s in config.sources],
+        "topics": [(t.id, t.title, t.document_types, t.keywords) for t in config.topics],
+    }
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
+
+
+def feed_specs(config: Config, store: Store, *, entries: int | None = None, every_possible: bool = False) -> list[FeedSpec]:
+    """Every feed the configuration and the stored items call for (as the last build filed them); with
+    `entries`, each with its total and that many newest entries. `every_possible` (for matching
+    subscriptions): every ministry and every known topic, whether or not an item of it was filed yet."""
+    present = store.feeds_present()
+    specs = [FeedSpec("all", "All items – regjeringen.no and KS", "Everything the configured sources published",
+                      lambda i: True)]
     for source in config.sources:
         specs.append(
             FeedSpec(
@@ -68,14 +94,16 @@ def feed_specs(config: Config, store: Store, items: list[dict]) -> list[FeedSpec
         )
     stored_titles = store.topic_titles()
     configured = {t.id: t for t in config.topics}
-    given = {t for source in config.sources for t in source.topics} | {t for i in items for t in i["topics"]}
+    given = {t for source in config.sources for t in source.topics}
+    given |= {p.removeprefix("topics/") for p in present if p.startswith("topics/")}
+    if every_possible:
+        given |= set(stored_titles)
     for topic_id in sorted(set(configured) | given):
         topic = configured.get(topic_id) or TopicConfig(topic_id)
         title = topic.title or stored_titles.get(topic_id) or topic_id.replace("-", " ").capitalize()
         specs.append(FeedSpec(f"topics/{topic_id}", title, f"Topic: {title}", topic_matcher(topic)))
-    present = {m for i in items for m in i["ministries"]}
     for abbr, ministry in ministries().items():
-        if abbr in present:
+        if f"ministries/{abbr}" in present or every_possible:
             specs.append(
                 FeedSpec(
                     f"ministries/{abbr}",
@@ -85,12 +113,18 @@ def feed_specs(config: Config, store: Store, items: list[dict]) -> list[FeedSpec
                     alternate=f"https://www.regjeringen.no/no/dep/{abbr}/id{ministry['ownerid']}/",
                 )
             )
-    for spec in specs:
-        matching = [i for i in items if spec.matches(i)]
-        spec.total = len(matching)
-        # only http(s) links leave the store, also links stored by an older version
-        spec.entries = [i for i in matching[: config.max_entries] if is_http_url(i["link"])]
+    if entries is not None:
+        for spec in specs:
+            fill(spec, store, entries)
     return specs
+
+
+def fill(spec: FeedSpec, store: Store, limit: int) -> FeedSpec:
+    """Give a spec its total and its `limit` newest entries."""
+    spec.total = store.feed_count(spec.path)
+    # only http(s) links leave the store, also links stored by an older version
+    spec.entries = [i for i in store.feed_entries(spec.path, limit) if is_http_url(i["link"])]
+    return spec
 
 
 def entry_authors(item: dict) -> list[str]:

@@ -215,7 +215,7 @@ def _assign(conn, config: Config, store: Store, news: list[dict], now: datetime)
 
 
 def _specs(config: Config, store: Store, items: list[dict]) -> dict[str, FeedSpec]:
-    return {spec.path: spec for spec in feed_specs(config, store, items)}
+    return {spec.path: spec for spec in feed_specs(config, store, every_possible=True)}
 
 
 def matches(sub: SubscriptionConfig, item: dict, specs: dict[str, FeedSpec]) -> bool:

@@ -8,6 +8,7 @@ open hearings (so it may change once a day).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import tempfile
@@ -21,7 +22,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from lxml import etree
 
 from .config import Config
-from .feeds import FEED_FOLDERS, FeedSpec, entry_authors, feed_specs, open_hearings
+from .feeds import FEED_FOLDERS, FeedSpec, config_fingerprint, entry_authors, feed_paths, feed_specs, fill, open_hearings
 from .normalize import (
     OSLO,
     document_type_title,
@@ -32,7 +33,7 @@ from .normalize import (
     language_code,
     ministry_name,
 )
-from .store import Store
+from .store import Store, sort_key
 
 log = logging.getLogger(__name__)
 
@@ -266,18 +267,34 @@ def publish(config: Config, store: Store) -> PublishReport:
 
 
 def _publish(config: Config, store: Store) -> PublishReport:
-    items = store.items()
-    specs = feed_specs(config, store, items)
-    topic_titles = {**store.topic_titles(), **{t.id: t.title for t in config.topics if t.title}}
     out = config.output_dir
-    report = PublishReport(specs=specs)
+    report = PublishReport()
     report.removed.extend(remove_leftovers(out))
-    files = {f"{s.path}.atom": render_atom(s, config, topic_titles) for s in specs}
     today = datetime.now(OSLO).date()  # the one clock read here: an open hearing's days left change daily
-    files["index.html"] = render_index(specs, config, source_health(config, store), open_hearings(items, today))
+    state = _state(config, store, today)
+    if store.meta("published_state") == state and (out / "index.html").exists():
+        report.specs = feed_specs(config, store)  # nothing changed since the last build: nothing to do
+        report.unchanged = [f"{s.path}.atom" for s in report.specs] + ["index.html", "feeds.opml"]
+        log.info("feeds: nothing changed since the last build")
+        return report
+    affected = _file_items(config, store)  # None: everything
+    specs = feed_specs(config, store)
+    report.specs = specs
+    topic_titles = {**store.topic_titles(), **{t.id: t.title for t in config.topics if t.title}}
+    files: dict[str, bytes | None] = {}
+    for spec in specs:
+        name = f"{spec.path}.atom"
+        if affected is None or spec.path in affected or not (out / name).exists():
+            files[name] = render_atom(fill(spec, store, config.max_entries), config, topic_titles)
+        else:
+            fill(spec, store, 3)  # what index.html shows of it; its file stands as it is
+            files[name] = None
+    hearings = open_hearings(store.open_hearings(today.isoformat()), today)
+    files["index.html"] = render_index(specs, config, source_health(config, store), hearings)
     files["feeds.opml"] = render_opml(specs, config)
     for name, content in files.items():
-        (report.written if write_if_changed(out / name, content) else report.unchanged).append(name)
+        written = content is not None and write_if_changed(out / name, content)
+        (report.written if written else report.unchanged).append(name)
     # A feed nobody defines any more (topic dropped from the config) goes, rather than freezing silently.
     for folder in FEED_FOLDERS:
         for stale in sorted((out / folder).glob("*.atom")) if (out / folder).is_dir() else []:
@@ -285,5 +302,35 @@ def _publish(config: Config, store: Store) -> PublishReport:
             if name not in files:
                 stale.unlink()
                 report.removed.append(name)
+    store.set_meta("published_state", state)  # after the files: a run killed before this redoes them
     log.info("feeds: %d written, %d unchanged, %d removed", len(report.written), len(report.unchanged), len(report.removed))
     return report
+
+
+def _state(config: Config, store: Store, today: date) -> str:
+    """Everything the output depends on: the items (their version), the config, the sources' health, the day."""
+    health = [(h.id, h.status, h.since.isoformat() if h.since else None, h.items) for h in source_health(config, store)]
+    return json.dumps([store.content_version(), config_fingerprint(config), today.isoformat(), health])
+
+
+def _file_items(config: Config, store: Store) -> set[str] | None:
+    """Bring feed membership up to date with the items written since the last build; returns the feeds whose
+    content changed, or None when everything is redone (a changed config, a first build)."""
+    fingerprint = config_fingerprint(config)
+    since = int(store.meta("filed_version") or 0)
+    everything = store.meta("filed_config") != fingerprint
+    if everything:
+        store.clear_memberships()
+        since = 0
+    affected: set[str] = set()
+    current = store.content_version()
+    for batch in store.items_changed_since(since):
+        memberships = {item["id"]: (sort_key(item["published"], item["first_seen"]), feed_paths(item, config))
+                       for item in batch}
+        if not everything:
+            affected |= store.feeds_of(list(memberships))
+        affected |= {feed for _, feeds in memberships.values() for feed in feeds}
+        store.set_memberships(memberships)
+    store.set_meta("filed_version", str(current))
+    store.set_meta("filed_config", fingerprint)
+    return None if everything else affected

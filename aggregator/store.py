@@ -29,6 +29,8 @@ from .records import FetchResult, Record, record_from_json, record_to_json
 
 JSON_COLUMNS = ("ministries", "authors", "topics", "sources", "extra")
 TIME_COLUMNS = ("published", "updated", "first_seen", "changed")
+ITEM_COLUMNS = ("id", "link", "title", "summary", "language", "published", "updated", "first_seen", "changed",
+                "document_type", "ministries", "authors", "topics", "sources", "extra")
 
 
 class StoreBusy(Exception):
@@ -43,7 +45,7 @@ class StoreDamaged(sqlite3.DatabaseError):
 REQUIRED_TABLES = {
     "items", "topics", "source_state", "observations", "fetch_state", "article_state", "store_meta",
     "notify_meta", "notify_sources", "notify_items", "subscriptions", "subscription_items", "messages",
-    "deliveries", "source_alerts",
+    "deliveries", "source_alerts", "feed_items",
 }
 WHAT_TO_DO = ("restore it from a backup, or move it away to start a new store (the feeds are rebuilt from the "
               "sites; notifications start again from a new baseline)")
@@ -155,7 +157,26 @@ def _v3(db: sqlite_utils.Database) -> None:
                    [item["id"], item["link"]])
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
+def _v4(db: sqlite_utils.Database) -> None:
+    """Feed membership kept in SQL, so a build reads each feed's newest entries by index and redoes only what
+    changed: items get a sort key (UTC) and a version (which write last touched them)."""
+    for statement in (
+        "ALTER TABLE items ADD COLUMN sort_key TEXT",
+        "ALTER TABLE items ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX items_version ON items (version)",
+        """CREATE TABLE feed_items (
+            feed TEXT NOT NULL, item_id TEXT NOT NULL, sort_key TEXT NOT NULL, PRIMARY KEY (feed, item_id))""",
+        "CREATE INDEX feed_items_newest ON feed_items (feed, sort_key DESC, item_id)",
+        "CREATE INDEX feed_items_item ON feed_items (item_id)",
+    ):
+        db.execute(statement)
+    for item_id, published, first_seen in db.execute("SELECT id, published, first_seen FROM items").fetchall():
+        db.execute("UPDATE items SET sort_key = ?, version = 1 WHERE id = ?",
+                   [sort_key(from_iso(published), from_iso(first_seen)), item_id])
+    db.execute("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('content_version', '1')")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -173,9 +194,15 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
+def sort_key(published: datetime | None, first_seen: datetime | None) -> str:
+    """The order of feeds (newest first) as text SQL can sort: the publication date, else when first seen, in UTC."""
+    when = published or first_seen
+    return when.astimezone(timezone.utc).isoformat() if when else ""
+
+
 def decode_item(row: dict) -> dict:
     """A stored row as plain Python: lists and dicts decoded, times aware."""
-    item = dict(row)
+    item = {k: v for k, v in dict(row).items() if k not in ("sort_key", "version")}
     for column in JSON_COLUMNS:
         item[column] = json.loads(item[column]) if item.get(column) else ({} if column == "extra" else [])
     for column in TIME_COLUMNS:
@@ -344,6 +371,23 @@ class Store:
 
     # ----------------------------------------------------------------------------------- items
 
+    def _next_version(self) -> int:
+        """A new content version (inside the caller's transaction): publish redoes what has a newer one."""
+        self.conn.execute("INSERT INTO store_meta (key, value) VALUES ('content_version', '1') "
+                          "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+        return int(self.meta("content_version") or 0)
+
+    def content_version(self) -> int:
+        return int(self.meta("content_version") or 0)
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM store_meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO store_meta (key, value) VALUES (?, ?)", [key, value])
+
     def get_item(self, item_id: str) -> dict | None:
         cursor = self.db.execute("SELECT * FROM items WHERE id = ?", [item_id])
         row = cursor.fetchone()
@@ -357,6 +401,60 @@ class Store:
             f"SELECT * FROM items WHERE {where} ORDER BY COALESCE(published, first_seen) DESC, id", list(params)
         )
         return sorted((decode_item(r) for r in rows), key=_newest_first)
+
+    def items_changed_since(self, version: int, batch: int = 2000) -> Iterator[list[dict]]:
+        """Items written after a content version, in batches (so that a full rebuild never holds them all)."""
+        last = version
+        while True:
+            rows = list(self.db.query(
+                "SELECT * FROM items WHERE version > ? ORDER BY version LIMIT ?", [last, batch]))
+            if not rows:
+                return
+            last = rows[-1]["version"]
+            yield [decode_item(r) for r in rows]
+
+    # ----------------------------------------------------------------------------------- feed membership
+
+    def feeds_of(self, item_ids: list[str]) -> set[str]:
+        """The feeds these items are in now (as the last build left them)."""
+        found: set[str] = set()
+        for start in range(0, len(item_ids), 500):
+            chunk = item_ids[start:start + 500]
+            found.update(r[0] for r in self.conn.execute(
+                f"SELECT DISTINCT feed FROM feed_items WHERE item_id IN ({', '.join('?' * len(chunk))})", chunk))
+        return found
+
+    def set_memberships(self, memberships: dict[str, tuple[str, list[str]]]) -> None:
+        """Item id -> (sort key, its feeds): replace what the feeds hold of these items, in one transaction."""
+        with self.transaction():
+            self.conn.executemany("DELETE FROM feed_items WHERE item_id = ?", [(i,) for i in memberships])
+            self.conn.executemany(
+                "INSERT INTO feed_items (feed, item_id, sort_key) VALUES (?, ?, ?)",
+                [(feed, item_id, key) for item_id, (key, feeds) in memberships.items() for feed in feeds])
+
+    def clear_memberships(self) -> None:
+        with self.transaction():
+            self.conn.execute("DELETE FROM feed_items")
+
+    def feeds_present(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT DISTINCT feed FROM feed_items")}
+
+    def feed_entries(self, feed: str, limit: int) -> list[dict]:
+        """A feed's newest items (by the index on feed and sort key), newest first."""
+        rows = self.db.query(
+            "SELECT items.* FROM feed_items JOIN items ON items.id = feed_items.item_id WHERE feed_items.feed = ? "
+            "ORDER BY feed_items.sort_key DESC, feed_items.item_id LIMIT ?", [feed, limit])
+        return [decode_item(r) for r in rows]
+
+    def feed_count(self, feed: str) -> int:
+        return self.conn.execute("SELECT count(*) FROM feed_items WHERE feed = ?", [feed]).fetchone()[0]
+
+    def open_hearings(self, today: str) -> list[dict]:
+        """Consultations whose deadline (ISO date) is today or later."""
+        rows = self.db.query(
+            "SELECT * FROM items WHERE document_type = 'consultation' AND json_extract(extra, '$.deadline') >= ?",
+            [today])
+        return [decode_item(r) for r in rows]
 
     def topic_titles(self) -> dict[str, str]:
         return {r["id"]: r["title"] for r in self.db.query("SELECT id, title FROM topics")}
@@ -407,6 +505,7 @@ class Store:
         stored = self.get_item(item_id)
         if stored is None:
             row = _row_for(document, now, None)
+            row.update(sort_key=sort_key(document.published, now), version=self._next_version())
             self.conn.execute(
                 f"INSERT INTO items ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
             )
@@ -418,6 +517,7 @@ class Store:
             text_changed_at, moved = None, False
         row = _row_for(document, first_seen, now if moved else text_changed_at)
         if row != _encode(stored):
+            row.update(sort_key=sort_key(document.published, first_seen), version=self._next_version())
             assignments = ", ".join(f"{column} = ?" for column in row if column != "id")
             self.conn.execute(f"UPDATE items SET {assignments} WHERE id = ?",
                               [v for c, v in row.items() if c != "id"] + [item_id])

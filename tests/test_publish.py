@@ -235,3 +235,30 @@ def test_an_entry_without_author_is_credited_to_its_own_feed_or_host(setup):
     authors = {e.title: e.author for e in feed(config, "sources/ks").entries}
     assert authors["Fylkessak"] == "Fylkesnytt" and authors["Kommunesak"] == "kommune.example"
     assert "regjeringen.no" not in authors.values()
+
+
+def test_a_build_redoes_only_the_feeds_whose_items_changed(setup, monkeypatch):
+    from aggregator import publish as publishing
+
+    config, store = setup
+    publish(config, store)
+    rendered: list[str] = []
+    real = publishing.render_atom
+    monkeypatch.setattr(publishing, "render_atom", lambda spec, *a: (rendered.append(spec.path), real(spec, *a))[1])
+    report = publish(config, store)  # nothing changed: nothing rendered, nothing written
+    assert rendered == [] and report.written == []
+
+    moved = dataclasses.replace(ITEMS[1][0], ministries=["aid"], authors=["Arbeids- og inkluderingsdepartementet"],
+                                title="Ny integreringsstrategi (oppdatert)")
+    store.upsert(moved, "gov-no", config.sources[0].topics, now=T0)  # it leaves bfd, keeps aid
+    publish(config, store)
+    assert set(rendered) == {"all", "sources/gov-no", "topics/innvandring-og-integrering", "topics/arbeidsliv",
+                             "ministries/aid"}  # not the ministry of finance's feed, nor the KS source's
+    assert not (config.output_dir / "ministries/bfd.atom").exists()  # no item left in it: the feed goes
+
+    rendered.clear()
+    config.topics.append(dataclasses.replace(config.topics[0], id="alt-om-ks", title="KS", document_types=[],
+                                             keywords=["KS"]))
+    publish(config, store)  # a changed config: every feed is filed and written anew
+    assert "topics/alt-om-ks" in rendered and "all" in rendered
+    assert [e.title for e in feed(config, "topics/alt-om-ks").entries] == ["Høringssvar: NOU 2022: 18"]
