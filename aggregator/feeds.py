@@ -5,13 +5,14 @@ decides membership itself, so a feed file and a subscription to it always agree.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 from urllib.parse import urlsplit
 
 from .config import Config, TopicConfig
-from .normalize import is_http_url, matches_keyword, ministries, ministry_name
+from .normalize import is_http_url, keyword_pattern, matches_keyword, ministries, ministry_name
 from .store import Store
 
 FEED_FOLDERS = ("sources", "topics", "ministries")
@@ -42,24 +43,38 @@ def has_any_word(item: dict, keywords: list[str]) -> bool:
 def topic_matcher(topic: TopicConfig) -> Callable[[dict], bool]:
     """A topic holds items that a source gives the topic, or whose type or words match its rules."""
     types = set(topic.document_types)
+    # one pattern for all of the topic's keywords (each as normalize.keyword_pattern reads it)
+    words = re.compile("|".join(f"(?:{keyword_pattern(k).pattern})" for k in topic.keywords if k.strip(" *")),
+                       re.IGNORECASE) if any(k.strip(" *") for k in topic.keywords) else None
 
     def matches(item: dict) -> bool:
         return (
             topic.id in item["topics"]
             or (item["document_type"] in types)
-            or bool(topic.keywords and has_any_word(item, topic.keywords))
+            or bool(words and words.search(f"{item['title']} {item['summary'] or ''}"))
         )
 
     return matches
 
 
+class FeedRules:
+    """A configuration's feed rules, made once: which feeds an item belongs to."""
+
+    def __init__(self, config: Config):
+        self.topics = [(t.id, topic_matcher(t)) for t in config.topics]
+        self.ministries = set(ministries())
+
+    def paths(self, item: dict) -> list[str]:
+        """all, the item's sources, its topics (given, or matching a topic's rules), and its ministries."""
+        topics = dict.fromkeys(item["topics"])
+        topics.update((topic_id, None) for topic_id, matches in self.topics if matches(item))
+        return ["all", *(f"sources/{s}" for s in item["sources"]), *(f"topics/{t}" for t in topics),
+                *(f"ministries/{m}" for m in item["ministries"] if m in self.ministries)]
+
+
 def feed_paths(item: dict, config: Config) -> list[str]:
-    """Every feed an item belongs to: all, its sources, its topics (given, or matching a topic's rules), and
-    its ministries."""
-    topics = dict.fromkeys(item["topics"])
-    topics.update((t.id, None) for t in config.topics if topic_matcher(t)(item))
-    return ["all", *(f"sources/{s}" for s in item["sources"]), *(f"topics/{t}" for t in topics),
-            *(f"ministries/{m}" for m in item["ministries"] if m in ministries())]
+    """Every feed an item belongs to (see FeedRules)."""
+    return FeedRules(config).paths(item)
 
 
 def config_fingerprint(config: Config) -> str:
@@ -119,9 +134,9 @@ def feed_specs(config: Config, store: Store, *, entries: int | None = None, ever
     return specs
 
 
-def fill(spec: FeedSpec, store: Store, limit: int) -> FeedSpec:
-    """Give a spec its total and its `limit` newest entries."""
-    spec.total = store.feed_count(spec.path)
+def fill(spec: FeedSpec, store: Store, limit: int, total: int | None = None) -> FeedSpec:
+    """Give a spec its total (counted, unless given) and its `limit` newest entries."""
+    spec.total = store.feed_count(spec.path) if total is None else total
     # only http(s) links leave the store, also links stored by an older version
     spec.entries = [i for i in store.feed_entries(spec.path, limit) if is_http_url(i["link"])]
     return spec

@@ -22,7 +22,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from lxml import etree
 
 from .config import Config
-from .feeds import FEED_FOLDERS, FeedSpec, config_fingerprint, entry_authors, feed_paths, feed_specs, fill, open_hearings
+from .feeds import FEED_FOLDERS, FeedRules, FeedSpec, config_fingerprint, entry_authors, feed_specs, fill, open_hearings
 from .normalize import (
     OSLO,
     document_type_title,
@@ -165,7 +165,8 @@ class SourceHealth:
     last_error: str | None = None
 
 
-def source_health(config: Config, store: Store) -> list[SourceHealth]:
+def source_health(config: Config, store: Store, totals: dict[str, int] | None = None) -> list[SourceHealth]:
+    """Each configured source's health; its item count from `totals` (feed -> entries) where given."""
     health = []
     for source in config.sources:
         state = store.source_state(source.id)
@@ -173,7 +174,8 @@ def source_health(config: Config, store: Store) -> list[SourceHealth]:
             status, since = "failing", datetime.fromisoformat(state["failing_since"]) if state.get("failing_since") else None
         else:
             status, since = ("ok" if state.get("last_success") else "new"), None
-        health.append(SourceHealth(source.id, source.title or source.id, source.url, store.count_items(source.id),
+        items = totals.get(f"sources/{source.id}", 0) if totals is not None else store.count_items(source.id)
+        health.append(SourceHealth(source.id, source.title or source.id, source.url, items,
                                    status, since, state.get("last_error") if status == "failing" else None))
     return health
 
@@ -278,19 +280,21 @@ def _publish(config: Config, store: Store) -> PublishReport:
         log.info("feeds: nothing changed since the last build")
         return report
     affected = _file_items(config, store)  # None: everything
+    totals = store.feed_totals()
     specs = feed_specs(config, store)
     report.specs = specs
     topic_titles = {**store.topic_titles(), **{t.id: t.title for t in config.topics if t.title}}
     files: dict[str, bytes | None] = {}
     for spec in specs:
         name = f"{spec.path}.atom"
+        spec_total = totals.get(spec.path, 0)
         if affected is None or spec.path in affected or not (out / name).exists():
-            files[name] = render_atom(fill(spec, store, config.max_entries), config, topic_titles)
+            files[name] = render_atom(fill(spec, store, config.max_entries, spec_total), config, topic_titles)
         else:
-            fill(spec, store, 3)  # what index.html shows of it; its file stands as it is
+            fill(spec, store, 3, spec_total)  # what index.html shows of it; its file stands as it is
             files[name] = None
     hearings = open_hearings(store.open_hearings(today.isoformat()), today)
-    files["index.html"] = render_index(specs, config, source_health(config, store), hearings)
+    files["index.html"] = render_index(specs, config, source_health(config, store, totals), hearings)
     files["feeds.opml"] = render_opml(specs, config)
     for name, content in files.items():
         written = content is not None and write_if_changed(out / name, content)
@@ -309,7 +313,7 @@ def _publish(config: Config, store: Store) -> PublishReport:
 
 def _state(config: Config, store: Store, today: date) -> str:
     """Everything the output depends on: the items (their version), the config, the sources' health, the day."""
-    health = [(h.id, h.status, h.since.isoformat() if h.since else None, h.items) for h in source_health(config, store)]
+    health = [(h.id, h.status, h.since.isoformat() if h.since else None) for h in source_health(config, store, {})]
     return json.dumps([store.content_version(), config_fingerprint(config), today.isoformat(), health])
 
 
@@ -319,18 +323,22 @@ def _file_items(config: Config, store: Store) -> set[str] | None:
     fingerprint = config_fingerprint(config)
     since = int(store.meta("filed_version") or 0)
     everything = store.meta("filed_config") != fingerprint
+    totals = {} if everything else store.feed_totals()
     if everything:
         store.clear_memberships()
         since = 0
     affected: set[str] = set()
     current = store.content_version()
+    rules = FeedRules(config)
     for batch in store.items_changed_since(since):
-        memberships = {item["id"]: (sort_key(item["published"], item["first_seen"]), feed_paths(item, config))
+        memberships = {item["id"]: (sort_key(item["published"], item["first_seen"]), rules.paths(item))
                        for item in batch}
         if not everything:
             affected |= store.feeds_of(list(memberships))
         affected |= {feed for _, feeds in memberships.values() for feed in feeds}
-        store.set_memberships(memberships)
+        for feed, delta in store.set_memberships(memberships).items():
+            totals[feed] = totals.get(feed, 0) + delta
+    store.set_meta("feed_totals", json.dumps({feed: n for feed, n in totals.items() if n > 0}))
     store.set_meta("filed_version", str(current))
     store.set_meta("filed_config", fingerprint)
     return None if everything else affected

@@ -424,19 +424,35 @@ class Store:
                 f"SELECT DISTINCT feed FROM feed_items WHERE item_id IN ({', '.join('?' * len(chunk))})", chunk))
         return found
 
-    def set_memberships(self, memberships: dict[str, tuple[str, list[str]]]) -> None:
-        """Item id -> (sort key, its feeds): replace what the feeds hold of these items, in one transaction."""
+    def set_memberships(self, memberships: dict[str, tuple[str, list[str]]]) -> dict[str, int]:
+        """Item id -> (sort key, its feeds): replace what the feeds hold of these items, in one transaction.
+        Returns how many entries each feed gained (or, negative, lost)."""
+        deltas: dict[str, int] = {}
+        ids = list(memberships)
         with self.transaction():
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                for feed, count in self.conn.execute(
+                        f"SELECT feed, count(*) FROM feed_items WHERE item_id IN ({', '.join('?' * len(chunk))}) "
+                        "GROUP BY feed", chunk):
+                    deltas[feed] = deltas.get(feed, 0) - count
+            for _, feeds in memberships.values():
+                for feed in feeds:
+                    deltas[feed] = deltas.get(feed, 0) + 1
             self.conn.executemany("DELETE FROM feed_items WHERE item_id = ?", [(i,) for i in memberships])
             self.conn.executemany(
                 "INSERT INTO feed_items (feed, item_id, sort_key) VALUES (?, ?, ?)",
                 [(feed, item_id, key) for item_id, (key, feeds) in memberships.items() for feed in feeds])
+        return deltas
 
     def clear_memberships(self) -> None:
         with self.transaction():
             self.conn.execute("DELETE FROM feed_items")
 
     def feeds_present(self) -> set[str]:
+        """The feeds that hold at least one item (from the last build's totals, else by looking)."""
+        if self.meta("feed_totals") is not None:
+            return set(self.feed_totals())
         return {r[0] for r in self.conn.execute("SELECT DISTINCT feed FROM feed_items")}
 
     def feed_entries(self, feed: str, limit: int) -> list[dict]:
@@ -448,6 +464,12 @@ class Store:
 
     def feed_count(self, feed: str) -> int:
         return self.conn.execute("SELECT count(*) FROM feed_items WHERE feed = ?", [feed]).fetchone()[0]
+
+    def feed_totals(self) -> dict[str, int]:
+        """Entries per feed, as the last build counted them (kept up to date by deltas, not by counting)."""
+        import json as _json
+
+        return _json.loads(self.meta("feed_totals") or "{}")
 
     def open_hearings(self, today: str) -> list[dict]:
         """Consultations whose deadline (ISO date) is today or later."""
