@@ -249,6 +249,8 @@ def _listing_item(li: LexborNode, page_url: str) -> Record | None:
 def _has_web_tv_marker(li: LexborNode) -> bool:
     """The "Web TV" / "Nett-tv" marker, wherever in the item it is (its markup is not known for sure):
     an element whose own text is the label, or whose class names it."""
+    if "tv" not in (li.html or "").lower():  # no "Web TV", "Nett-tv" or "webtv" anywhere: the common case, fast
+        return False
     for node in li.css("*"):
         own_text = clean_text(node.text(deep=False)).casefold()
         classes = (node.attributes.get("class") or "").lower().replace("-", "")
