@@ -1,0 +1,164 @@
+"""The store's core: opening (and making) the file, transactions, the lock, runs and key/value state."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import sqlite_utils
+
+from .schema import REQUIRED_TABLES, migrate_db
+
+class StoreBusy(Exception):
+    """Another aggregator process holds the store's lock."""
+
+
+class StoreDamaged(sqlite3.DatabaseError):
+    """The store file is no usable store (empty, damaged, a table missing): the message says what to do."""
+
+WHAT_TO_DO = ("restore it from a backup, or move it away to start a new store (the feeds are rebuilt from the "
+              "sites; notifications start again from a new baseline)")
+
+
+def _open(path: Path) -> sqlite_utils.Database:
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA busy_timeout = 30000")
+    db.enable_wal()
+    # In WAL mode NORMAL is still safe against corruption and against a killed process; it only
+    # skips an fsync per commit, which a power cut could cost the last commits of.
+    db.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+def _create(path: Path) -> None:
+    """Make a new store whole under a temporary name, then rename it: a run killed meanwhile leaves no
+    half-made store at `path` (only a temporary file, cleared by the next creation)."""
+    for leftover in path.parent.glob(f".{path.name}.new-*"):
+        leftover.unlink(missing_ok=True)
+    temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
+    db = _open(temporary)
+    try:
+        migrate_db(db)
+    finally:
+        db.close()
+    os.replace(temporary, path)
+
+
+
+
+class StoreBase:
+    """Open (and migrate) the store; the table groups' mixins add their statements on top of this."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.exists():
+            _create(self.path)
+        elif self.path.stat().st_size == 0:
+            # Never one of ours (a new store is made whole under another name, then renamed): not taken as new.
+            raise StoreDamaged(f"the store {self.path} is an empty file (0 bytes), not a store; {WHAT_TO_DO}")
+        self.db = _open(self.path)
+        try:
+            self.migrate()
+            missing = REQUIRED_TABLES - set(self.db.table_names())
+            if missing:
+                raise StoreDamaged(f"the store {self.path} is damaged: table(s) {', '.join(sorted(missing))} "
+                                   f"missing; {WHAT_TO_DO}")
+        except BaseException:
+            self.db.close()
+            raise
+
+    def close(self) -> None:
+        self.db.close()
+
+    @property
+    def conn(self):
+        return self.db.conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction: everything inside is committed together or not at all (nested: a savepoint)."""
+        if self.conn.in_transaction:
+            self.conn.execute("SAVEPOINT nested")
+            try:
+                yield
+            except BaseException:
+                self.conn.execute("ROLLBACK TO SAVEPOINT nested")
+                self.conn.execute("RELEASE SAVEPOINT nested")
+                raise
+            self.conn.execute("RELEASE SAVEPOINT nested")
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.rollback()
+            raise
+        self.conn.commit()
+
+    def migrate(self) -> None:
+        """Bring the schema up to date (see schema.migrate_db)."""
+        migrate_db(self.db)
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the store's lock for a whole command, so two runs never interleave their writes."""
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        handle = open(lock_path, "a+")
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                raise StoreBusy(
+                    f"another aggregator command is using {self.path} (pid {holder}); try again when it has finished"
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            yield
+        finally:
+            handle.close()
+
+    # ----------------------------------------------------------------------------------- runs
+
+    def begin_run(self) -> int:
+        """Count a fetching run; article-page retries are spaced in these runs. Returns this run's number."""
+        with self.transaction():
+            row = self.conn.execute("SELECT value FROM store_meta WHERE key = 'runs'").fetchone()
+            number = int(row[0]) + 1 if row else 1
+            self.conn.execute("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('runs', ?)", [str(number)])
+        return number
+
+    def current_run(self) -> int:
+        row = self.conn.execute("SELECT value FROM store_meta WHERE key = 'runs'").fetchone()
+        return int(row[0]) if row else 0
+
+    # ----------------------------------------------------------------------------------- items
+
+    def _next_version(self) -> int:
+        """A new content version (inside the caller's transaction): publish redoes what has a newer one."""
+        self.conn.execute("INSERT INTO store_meta (key, value) VALUES ('content_version', '1') "
+                          "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+        return int(self.meta("content_version") or 0)
+
+    def content_version(self) -> int:
+        return int(self.meta("content_version") or 0)
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM store_meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO store_meta (key, value) VALUES (?, ?)", [key, value])

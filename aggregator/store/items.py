@@ -1,0 +1,177 @@
+"""Documents: each source's observations, the merged items, article-page attempts, one source's fetch."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Iterable, Iterator
+
+from ..merge import ARTICLE, Observation, after_article_failure, merge, text_changed
+from ..normalize import clean_text
+from ..records import FetchResult, Record, record_from_json, record_to_json
+from .base import StoreBase
+from .codec import decode_item, encode, iso, newest_first, row_for, sort_key, utc_now
+
+
+class ItemsMixin(StoreBase):
+    def get_item(self, item_id: str) -> dict | None:
+        cursor = self.db.execute("SELECT * FROM items WHERE id = ?", [item_id])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return decode_item(dict(zip([d[0] for d in cursor.description], row)))
+
+    def items(self, where: str = "1", params: list | tuple = ()) -> list[dict]:
+        """Decoded items matching an SQL condition, newest first (published, else first seen)."""
+        rows = self.db.query(
+            f"SELECT * FROM items WHERE {where} ORDER BY COALESCE(published, first_seen) DESC, id", list(params)
+        )
+        return sorted((decode_item(r) for r in rows), key=newest_first)
+
+    def items_changed_since(self, version: int, batch: int = 2000) -> Iterator[list[dict]]:
+        """Items written after a content version, in batches (so that a full rebuild never holds them all)."""
+        last = version
+        while True:
+            rows = list(self.db.query(
+                "SELECT * FROM items WHERE version > ? ORDER BY version LIMIT ?", [last, batch]))
+            if not rows:
+                return
+            last = rows[-1]["version"]
+            yield [decode_item(r) for r in rows]
+
+    # ----------------------------------------------------------------------------------- feed membership
+
+    def topic_titles(self) -> dict[str, str]:
+        return {r["id"]: r["title"] for r in self.db.query("SELECT id, title FROM topics")}
+
+    def count_items(self, source_id: str | None = None) -> int:
+        if source_id is None:
+            return self.db.execute("SELECT count(*) FROM items").fetchone()[0]
+        return self.db.execute("SELECT count(*) FROM observations WHERE source_id = ?", [source_id]).fetchone()[0]
+
+    # ----------------------------------------------------------------------------------- observations
+
+    def observed(self, source_id: str, item_id: str) -> Record | None:
+        """What this source said of this document last time it was committed, or None if it never did."""
+        row = self.conn.execute(
+            "SELECT data FROM observations WHERE item_id = ? AND source_id = ?", [item_id, source_id]
+        ).fetchone()
+        return record_from_json(row[0]) if row else None
+
+    def upsert(self, record: Record, source_id: str, source_topics: Iterable[str] = (), now: datetime | None = None) -> str:
+        """Store one source's observation of a document and re-merge it. Returns "new", "changed" or "unchanged"."""
+        with self.transaction():
+            self._observe(source_id, record, source_topics, now or utc_now())
+            return self._refresh(record.id, now or utc_now())
+
+    def _observe(self, source_id: str, record: Record, source_topics: Iterable[str], now: datetime) -> None:
+        for topic_id, title in record.topic_titles.items():
+            self.conn.execute(
+                "INSERT INTO topics (id, title) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET title = excluded.title",
+                [topic_id, clean_text(title)],
+            )
+        data, topics = record_to_json(record), json.dumps(list(source_topics), ensure_ascii=False)
+        self.conn.execute(
+            "INSERT INTO observations (item_id, source_id, data, source_topics, seen_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (item_id, source_id) DO UPDATE SET data = excluded.data, source_topics = excluded.source_topics, "
+            "seen_at = excluded.seen_at WHERE data != excluded.data OR source_topics != excluded.source_topics",
+            [record.id, source_id, data, topics, iso(now)],
+        )
+
+    def _refresh(self, item_id: str, now: datetime, run_started: datetime | None = None) -> str:
+        """Re-merge a document from its observations; write its row only when it differs.
+
+        A text change of a document first seen in this same run (`run_started`) is no update: readers
+        never saw the text it replaced, which only tells which source came first in the config."""
+        rows = self.conn.execute(
+            "SELECT source_id, data, source_topics FROM observations WHERE item_id = ?", [item_id]
+        ).fetchall()
+        document = merge([Observation(s, record_from_json(d), tuple(json.loads(t))) for s, d, t in rows])
+        stored = self.get_item(item_id)
+        if stored is None:
+            row = row_for(document, now, None)
+            row.update(sort_key=sort_key(document.published, now), version=self._next_version())
+            self.conn.execute(
+                f"INSERT INTO items ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+            )
+            return "new"
+        first_seen = stored["first_seen"]
+        text_changed_at = stored["changed"] if stored["changed"] and stored["changed"] > first_seen else None
+        moved = text_changed(stored, document)
+        if moved and run_started is not None and first_seen >= run_started:
+            text_changed_at, moved = None, False
+        row = row_for(document, first_seen, now if moved else text_changed_at)
+        if row != encode(stored):
+            row.update(sort_key=sort_key(document.published, first_seen), version=self._next_version())
+            assignments = ", ".join(f"{column} = ?" for column in row if column != "id")
+            self.conn.execute(f"UPDATE items SET {assignments} WHERE id = ?",
+                              [v for c, v in row.items() if c != "id"] + [item_id])
+        return "changed" if moved else "unchanged"
+
+    # ----------------------------------------------------------------------------------- one source's fetch
+
+    def commit_fetch(self, source_id: str, source_topics: Iterable[str], result: FetchResult, run: int,
+                     now: datetime | None = None, history: bool = False,
+                     run_started: datetime | None = None) -> tuple[dict[str, str], dict]:
+        """Commit what one source's fetch gave, in one transaction: its observations, the article pages
+        read or failed, the validators of the answers they came from, and the source's success.
+
+        Returns (item id -> "new" | "changed" | "unchanged", the source state before). `history`: the new
+        items are old documents (a backfill), which the notifier must not announce as news.
+        """
+        now = now or utc_now()
+        topics = list(source_topics)
+        changes: dict[str, str] = {}
+        with self.transaction():
+            for item_id, article in result.articles.items():
+                self._observe(ARTICLE, article, (), now)
+                self._set_article_state(item_id, article.link, {"status": "read", "attempts": 0, "next_run": 0}, None, now)
+            for item_id, (url, reason) in result.article_failures.items():
+                state = after_article_failure(self.article_state(item_id), run)
+                self._set_article_state(item_id, url, state, reason, now)
+            for record in result.records:
+                self._observe(source_id, record, topics, now)
+            for item_id in dict.fromkeys([r.id for r in result.records] + list(result.articles)):
+                if self.conn.execute("SELECT 1 FROM observations WHERE item_id = ? AND source_id != ?",
+                                     [item_id, ARTICLE]).fetchone():
+                    changes[item_id] = self._refresh(item_id, now, run_started)
+            for url, (etag, last_modified) in result.validators.items():
+                self._save_validators(source_id, url, etag, last_modified, now)
+            if history:
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO notify_items (item_id, news, classified_at) VALUES (?, 0, ?)",
+                    [(item_id, iso(now)) for item_id, change in changes.items() if change == "new"],
+                )
+            count = self.source_state(source_id).get("last_item_count") if result.not_modified else len(
+                {r.id for r in result.records})
+            before = self.record_success(source_id, count or 0, now)
+        return changes, before
+
+    # ----------------------------------------------------------------------------------- article pages
+
+    def article_state(self, item_id: str) -> dict | None:
+        row = next(self.db.query("SELECT * FROM article_state WHERE item_id = ?", [item_id]), None)
+        return dict(row) if row else None
+
+    def _set_article_state(self, item_id: str, url: str, state: dict, error: str | None, now: datetime) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO article_state (item_id, url, status, attempts, next_run, last_error, last_attempt_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [item_id, url, state["status"], state["attempts"], state["next_run"], error, iso(now)],
+        )
+
+    def article_problems(self, source_id: str | None = None) -> list[dict]:
+        """Article pages not read (yet): failing ones being retried and given-up ones, of one source or all."""
+        sql = "SELECT a.* FROM article_state a WHERE a.status != 'read'"
+        params: list = []
+        if source_id:
+            sql += " AND a.item_id IN (SELECT item_id FROM observations WHERE source_id = ?)"
+            params.append(source_id)
+        return [dict(r) for r in self.db.query(sql + " ORDER BY a.item_id", params)]
+
+    def open_hearings(self, today: str) -> list[dict]:
+        """Consultations whose deadline (ISO date) is today or later."""
+        rows = self.db.query(
+            "SELECT * FROM items WHERE document_type = 'consultation' AND json_extract(extra, '$.deadline') >= ?",
+            [today])
+        return [decode_item(r) for r in rows]

@@ -1,0 +1,161 @@
+"""The schema: migrations from version N to N+1 (PRAGMA user_version holds N), each run in one transaction.
+
+Never edit a released migration; add a new one.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import sqlite_utils
+
+from ..records import Record, record_to_json
+from .codec import decode_item, from_iso, iso, sort_key
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db["items"].create(
+        {
+            "id": str, "link": str, "title": str, "summary": str, "language": str,
+            "published": str, "updated": str, "first_seen": str, "changed": str,
+            "document_type": str, "ministries": str, "authors": str, "topics": str,
+            "sources": str, "extra": str,
+        },
+        pk="id",
+    )
+    db["items"].create_index(["first_seen"])
+    db["items"].create_index(["published"])
+    db["topics"].create({"id": str, "title": str}, pk="id")
+    db["source_state"].create(
+        {
+            "source_id": str, "first_success": str, "last_attempt": str, "last_success": str,
+            "last_error": str, "last_error_at": str, "consecutive_failures": int,
+            "failing_since": str, "last_item_count": int,
+        },
+        pk="source_id",
+    )
+    db["validators"].create({"url": str, "etag": str, "last_modified": str, "saved": str}, pk="url")
+
+
+_NOTIFY_TABLES = [
+    # key/value state; "run" counts delivering runs, the unit of the retry back-off
+    "CREATE TABLE IF NOT EXISTS notify_meta (key TEXT PRIMARY KEY, value TEXT)",
+    # sources whose first fetch (the baseline) the notifier has taken in
+    "CREATE TABLE IF NOT EXISTS notify_sources (source_id TEXT PRIMARY KEY, baseline_at TEXT)",
+    # every item the notifier has looked at, once: news = 1, history (baseline) = 0
+    "CREATE TABLE IF NOT EXISTS notify_items (item_id TEXT PRIMARY KEY, news INTEGER NOT NULL, classified_at TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS subscriptions (
+        id TEXT PRIMARY KEY, first_seen TEXT NOT NULL, last_digest_slot TEXT, last_digest_at TEXT)""",
+    # subscription × item: news assigned to a subscription; message_id stays NULL until a digest takes it
+    """CREATE TABLE IF NOT EXISTS subscription_items (
+        subscription_id TEXT NOT NULL, item_id TEXT NOT NULL, message_id INTEGER, assigned_at TEXT NOT NULL,
+        PRIMARY KEY (subscription_id, item_id))""",
+    # one message (kind item | batch | digest | admin) of a subscription; rendered when it is sent
+    """CREATE TABLE IF NOT EXISTS messages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, subscription_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,
+        item_ids TEXT NOT NULL, data TEXT NOT NULL, created TEXT NOT NULL, UNIQUE (subscription_id, kind, key))""",
+    # the ledger: message × URL → pending | sending | sent | failed | dropped
+    """CREATE TABLE IF NOT EXISTS deliveries (
+        message_id INTEGER NOT NULL REFERENCES messages(id), url_key TEXT NOT NULL, url_label TEXT NOT NULL,
+        status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_attempt_run INTEGER NOT NULL DEFAULT 0,
+        last_attempt_at TEXT, sent_at TEXT, PRIMARY KEY (message_id, url_key))""",
+    "CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, next_attempt_run)",
+    # broken-source alerts: what the admins were last told, and the last non-zero item count
+    """CREATE TABLE IF NOT EXISTS source_alerts (
+        source_id TEXT PRIMARY KEY, broken INTEGER NOT NULL DEFAULT 0, since TEXT, known_items INTEGER NOT NULL DEFAULT 0)""",
+]
+
+
+def _v2(db: sqlite_utils.Database) -> None:
+    """The notifier's tables: baselines, subscriptions, messages and the delivery ledger (see notify.py)."""
+    for statement in _NOTIFY_TABLES:
+        db.execute(statement)
+
+
+def _v3(db: sqlite_utils.Database) -> None:
+    """Per-source observations, fetch state keyed by source and URL, article-page attempts, a run counter.
+
+    Items stored before keep their row: each of their sources gets the row as its observation, and their
+    article pages count as read (the old code read them once), so an upgrade re-fetches nothing.
+    """
+    for statement in (
+        # one source's view of one document (source_id "#article": its article page), as record JSON
+        """CREATE TABLE observations (
+            item_id TEXT NOT NULL, source_id TEXT NOT NULL, data TEXT NOT NULL, source_topics TEXT NOT NULL,
+            seen_at TEXT NOT NULL, PRIMARY KEY (item_id, source_id))""",
+        "CREATE INDEX observations_source ON observations (source_id)",
+        # HTTP validators of the answers a source's committed items came from
+        """CREATE TABLE fetch_state (
+            source_id TEXT NOT NULL, url TEXT NOT NULL, etag TEXT, last_modified TEXT, saved TEXT NOT NULL,
+            PRIMARY KEY (source_id, url))""",
+        # article pages: read | failed (retried from run next_run) | given_up
+        """CREATE TABLE article_state (
+            item_id TEXT PRIMARY KEY, url TEXT, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+            next_run INTEGER NOT NULL DEFAULT 0, last_error TEXT, last_attempt_at TEXT)""",
+        "CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT)",
+        "DROP TABLE validators",
+    ):
+        db.execute(statement)
+    rows = db.execute("SELECT * FROM items").fetchall()
+    columns = [d[0] for d in db.execute("SELECT * FROM items LIMIT 0").description]
+    for values in rows:
+        item = decode_item(dict(zip(columns, values)))
+        record = Record(
+            id=item["id"], link=item["link"], title=item["title"], summary=item["summary"] or "",
+            language=item["language"], published=item["published"], document_type=item["document_type"],
+            ministries=item["ministries"], authors=item["authors"], topics=item["topics"], extra=item["extra"],
+        )
+        for source_id in item["sources"]:
+            db.execute(
+                "INSERT OR IGNORE INTO observations VALUES (?, ?, ?, '[]', ?)",
+                [item["id"], source_id, record_to_json(record), iso(item["first_seen"])],
+            )
+        db.execute("INSERT OR IGNORE INTO article_state (item_id, url, status) VALUES (?, ?, 'read')",
+                   [item["id"], item["link"]])
+
+
+def _v4(db: sqlite_utils.Database) -> None:
+    """Feed membership kept in SQL, so a build reads each feed's newest entries by index and redoes only what
+    changed: items get a sort key (UTC) and a version (which write last touched them)."""
+    for statement in (
+        "ALTER TABLE items ADD COLUMN sort_key TEXT",
+        "ALTER TABLE items ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX items_version ON items (version)",
+        """CREATE TABLE feed_items (
+            feed TEXT NOT NULL, item_id TEXT NOT NULL, sort_key TEXT NOT NULL, PRIMARY KEY (feed, item_id))""",
+        "CREATE INDEX feed_items_newest ON feed_items (feed, sort_key DESC, item_id)",
+        "CREATE INDEX feed_items_item ON feed_items (item_id)",
+    ):
+        db.execute(statement)
+    for item_id, published, first_seen in db.execute("SELECT id, published, first_seen FROM items").fetchall():
+        db.execute("UPDATE items SET sort_key = ?, version = 1 WHERE id = ?",
+                   [sort_key(from_iso(published), from_iso(first_seen)), item_id])
+    db.execute("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('content_version', '1')")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
+
+
+
+
+# Every table a store of the latest schema has; one missing means the file was damaged or tampered with.
+REQUIRED_TABLES = {
+    "items", "topics", "source_state", "observations", "fetch_state", "article_state", "store_meta",
+    "notify_meta", "notify_sources", "notify_items", "subscriptions", "subscription_items", "messages",
+    "deliveries", "source_alerts", "feed_items",
+}
+
+
+def migrate_db(db: sqlite_utils.Database) -> None:
+    """Bring a database's schema up to date, one transaction per migration: a run killed half-way through
+    one leaves the version before it, which the next run migrates again. (DDL in an explicit transaction,
+    since Python's sqlite3 would otherwise commit each CREATE TABLE on its own.)"""
+    while (version := db.execute("PRAGMA user_version").fetchone()[0]) < len(MIGRATIONS):
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            if db.execute("PRAGMA user_version").fetchone()[0] == version:  # else another process migrated
+                MIGRATIONS[version](db)
+                db.execute(f"PRAGMA user_version = {version + 1}")
+        except BaseException:
+            db.conn.rollback()
+            raise
+        db.conn.commit()
