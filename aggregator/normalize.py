@@ -21,13 +21,24 @@ OSLO = ZoneInfo("Europe/Oslo")
 # --------------------------------------------------------------------------------------------- text
 
 
+# Invisible format characters are removed, not turned into spaces: a soft hyphen inside "arbeids­innvandring"
+# must leave one word (which a keyword can match), and zero-width and bidirectional marks carry no text.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+_SPACES = re.compile(r"\s+")
+
+
 def clean_text(value: str | None) -> str:
-    """Decode entities that survived parsing (`&#xF8;`), drop control characters, fold white space."""
+    """Decode entities that survived parsing (`&#xF8;`), remove invisible format characters (soft hyphens),
+    turn other control characters into spaces, fold white space, and compose (NFC)."""
     if not value:
         return ""
-    text = html.unescape(value)
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+    text = html.unescape(value) if "&" in value else value
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
+    if not text.isprintable():  # rare: a control character left (white space is folded already)
+        text = _SPACES.sub(" ", "".join(ch if ch.isprintable() else " " for ch in text))
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text.strip()
 
 
 _ELLIPSES = ("…", "...")
@@ -270,11 +281,13 @@ def split_ministries(text: str | None) -> list[str]:
     by the caller if it wants); the order of the page is kept, duplicates dropped.
     """
     pieces = [p.strip() for p in clean_text(text).split(",") if p.strip()]
+    names = _ministry_names()
     found: list[str] = []
     i = 0
     while i < len(pieces):
-        for j in range(len(pieces), i, -1):
-            abbr = ministry_abbr(", ".join(pieces[i:j]))
+        # no ministry's name holds more than two commas: try the longest run of up to three pieces
+        for j in range(min(len(pieces), i + 3), i, -1):
+            abbr = names.get(", ".join(pieces[i:j]).casefold())
             if abbr:
                 if abbr not in found:
                     found.append(abbr)

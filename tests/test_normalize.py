@@ -174,3 +174,14 @@ def test_labels_speak_the_items_language():
         "Høringsfrist", "Høyringsfrist", "Consultation deadline", "Høringsfrist"]
     assert document_type_title("consultation", "nn") == "Høyring"
     assert document_type_title("consultation", "en") == "Consultation"
+
+
+def test_soft_hyphens_and_invisible_marks_vanish_without_splitting_words():
+    assert clean_text("arbeids\xadinnvandring og\u200b inte\u200dgrering") == "arbeidsinnvandring og integrering"
+    assert matches_keyword(clean_text("Ny arbeids\xadinnvandring"), ["arbeidsinnvandring"])
+    assert clean_text("a\x01b\tc\u00a0d") == "a b c d"  # other controls become spaces
+
+
+def test_a_long_ministry_list_splits_in_linear_time():
+    names = ", ".join(["Ministry of Trade, Industry and Fisheries", "Ministry of Finance"] * 200)
+    assert split_ministries(names) == ["nfd", "fin"]
