@@ -30,6 +30,13 @@ EXIT_OK, EXIT_SOURCE_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_STORE, EXIT_OUTPUT, EXI
 log = logging.getLogger("aggregator")
 
 
+def say(*values, **kwargs) -> None:
+    """print, with every password, token and ${…} value masked (redact.hide): the CLI prints URLs and errors."""
+    from .redact import hide
+
+    print(*(hide(str(value)) for value in values), **kwargs)
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", metavar="FILE", help="config file (default: $AGGREGATOR_CONFIG, else ./config.toml)")
@@ -62,7 +69,10 @@ def _parser() -> argparse.ArgumentParser:
 def _setup_logging(args: argparse.Namespace) -> None:
     # default: warnings and errors (and run's one-line summary); -v: what each source did; -vv: everything
     level = logging.ERROR if args.quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
+    from .redact import HideSecrets
+
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(HideSecrets())  # no password, token or ${…} value in any log line
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s" if args.verbose > 1 else "%(levelname)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -80,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         return _main(argv)
     except KeyboardInterrupt:
         # Every source's fetch is one transaction: what was committed stays, the rest is done next run.
-        print("aggregator: interrupted; what was already stored is kept, the rest is done on the next run",
+        say("aggregator: interrupted; what was already stored is kept, the rest is done on the next run",
               file=sys.stderr)
         return EXIT_INTERRUPTED
 
@@ -107,15 +117,15 @@ def _main(argv: list[str] | None) -> int:
     try:
         config = load_config(args.config)
     except ConfigError as error:
-        print(f"aggregator: configuration error: {error}", file=sys.stderr)
+        say(f"aggregator: configuration error: {error}", file=sys.stderr)
         return EXIT_USAGE
     try:
         store = Store(config.database)
     except StoreDamaged as error:
-        print(f"aggregator: {error} ([storage] database in {config.path})", file=sys.stderr)
+        say(f"aggregator: {error} ([storage] database in {config.path})", file=sys.stderr)
         return EXIT_STORE
     except (OSError, sqlite3.DatabaseError) as error:
-        print(f"aggregator: cannot open the store {config.database} ([storage] database in {config.path}): {error}; "
+        say(f"aggregator: cannot open the store {config.database} ([storage] database in {config.path}): {error}; "
               f"{WHAT_TO_DO}", file=sys.stderr)
         return EXIT_STORE
     try:
@@ -124,10 +134,10 @@ def _main(argv: list[str] | None) -> int:
         with store.exclusive():
             return COMMANDS[args.command](config, store, args)
     except StoreBusy as busy:
-        print(f"aggregator: {busy}", file=sys.stderr)
+        say(f"aggregator: {busy}", file=sys.stderr)
         return EXIT_BUSY
     except sqlite3.DatabaseError as error:  # pages damaged on disk, found while working
-        print(f"aggregator: the store {config.database} is damaged ({error}); {WHAT_TO_DO}", file=sys.stderr)
+        say(f"aggregator: the store {config.database} is damaged ({error}); {WHAT_TO_DO}", file=sys.stderr)
         return EXIT_STORE
     finally:
         store.close()
@@ -141,16 +151,16 @@ def _reads_only(args: argparse.Namespace) -> bool:
 def _exit_code(report: pipeline.RunReport) -> int:
     if report.failed:  # each error was logged when it happened; this is the one line cron mail leads with
         names = ", ".join(o.source_id for o in report.failed)
-        print(f"aggregator: {len(report.failed)} of {len(report.outcomes)} sources failed: {names}", file=sys.stderr)
+        say(f"aggregator: {len(report.failed)} of {len(report.outcomes)} sources failed: {names}", file=sys.stderr)
     if report.publish_error:
-        print(f"aggregator: {report.publish_error}", file=sys.stderr)
+        say(f"aggregator: {report.publish_error}", file=sys.stderr)
         return EXIT_OUTPUT
     return EXIT_SOURCE_FAILED if report.failed else EXIT_OK
 
 
 def _report(report: pipeline.RunReport, args) -> int:
     if not args.quiet:
-        print(f"aggregator {args.command}: {report.summary()}")
+        say(f"aggregator {args.command}: {report.summary()}")
     return _exit_code(report)
 
 
@@ -169,16 +179,16 @@ def cmd_build(config: Config, store: Store, args) -> int:
 
 def cmd_backfill(config: Config, store: Store, args) -> int:
     if args.pages < 1:
-        print("aggregator: --pages must be at least 1", file=sys.stderr)
+        say("aggregator: --pages must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     try:
         report = pipeline.backfill(config, store, args.source, args.pages)
     except ValueError as error:
-        print(f"aggregator: {error}", file=sys.stderr)
+        say(f"aggregator: {error}", file=sys.stderr)
         return EXIT_USAGE
     for outcome in report.outcomes:
         if outcome.ok:
-            print(f"{outcome.source_id}: {outcome.seen} items on up to {args.pages} pages, {len(outcome.new_ids)} new")
+            say(f"{outcome.source_id}: {outcome.seen} items on up to {args.pages} pages, {len(outcome.new_ids)} new")
     return _exit_code(report)
 
 
@@ -187,24 +197,24 @@ def _when(value: str | None) -> str:
 
 
 def cmd_status(config: Config, store: Store, args) -> int:
-    print("Sources")
+    say("Sources")
     for source in config.sources:
         state = store.source_state(source.id)
         health = "FAILING" if state.get("consecutive_failures") else ("ok" if state.get("last_success") else "not fetched yet")
-        print(f"  {source.id} ({source.kind}): {health}; {store.count_items(source.id)} items")
-        print(f"    last success: {_when(state.get('last_success'))}")
+        say(f"  {source.id} ({source.kind}): {health}; {store.count_items(source.id)} items")
+        say(f"    last success: {_when(state.get('last_success'))}")
         if state.get("last_error"):
             failures = state.get("consecutive_failures") or 0
-            print(f"    last error:   {_when(state.get('last_error_at'))}: {state['last_error']}"
+            say(f"    last error:   {_when(state.get('last_error_at'))}: {state['last_error']}"
                   + (f" ({failures} failed runs in a row)" if failures else ""))
         for problem in store.article_problems(source.id):
             later = ("given up" if problem["status"] == "given_up"
                      else f"tried again from run {problem['next_run']}")
-            print(f"    WARNING article page not read: {problem['url']}: {problem['last_error']} "
+            say(f"    WARNING article page not read: {problem['url']}: {problem['last_error']} "
                   f"(attempt {problem['attempts']}; {later})")
-    print("Feeds")
+    say("Feeds")
     for spec in feed_specs(config, store, entries=config.max_entries):
-        print(f"  {spec.path}.atom: {spec.total} items ({len(spec.entries)} in the feed)")
+        say(f"  {spec.path}.atom: {spec.total} items ({len(spec.entries)} in the feed)")
     _print_subscriptions(config, store)
     return EXIT_OK
 
@@ -213,35 +223,35 @@ def _print_subscriptions(config: Config, store: Store) -> None:
     entries = notify.status(config, store)
     if not entries:
         return
-    print("Subscriptions")
+    say("Subscriptions")
     for entry in entries:
         sub = entry["config"]
         if sub is None:
-            print("  admin URLs ([notify] admin_urls)")
+            say("  admin URLs ([notify] admin_urls)")
         else:
             how = f"digest, {sub.schedule}" if sub.mode == "digest" else "instant"
-            print(f"  {sub.id} ({how}): {', '.join(sub.feeds)}" + (f"; words: {', '.join(sub.keywords)}" if sub.keywords else ""))
+            say(f"  {sub.id} ({how}): {', '.join(sub.feeds)}" + (f"; words: {', '.join(sub.keywords)}" if sub.keywords else ""))
         if entry["next_digest"]:
-            print(f"    next digest: {entry['next_digest'].astimezone(notify.OSLO):%Y-%m-%d %H:%M} Europe/Oslo"
+            say(f"    next digest: {entry['next_digest'].astimezone(notify.OSLO):%Y-%m-%d %H:%M} Europe/Oslo"
                   f" ({entry['collected']} items collected)")
         for url in entry["urls"]:
             counts = url["counts"]
             summary = ", ".join(f"{counts[s]} {s}" for s in ("sent", "pending", "sending", "failed", "dropped") if counts.get(s))
-            print(f"    {url['url']}: {summary or 'nothing sent yet'}")
+            say(f"    {url['url']}: {summary or 'nothing sent yet'}")
             last = url["last_sent"]
-            print(f"      last delivery: {_when(last['sent_at']) + ' (' + last['kind'] + ')' if last else 'never'}")
+            say(f"      last delivery: {_when(last['sent_at']) + ' (' + last['kind'] + ')' if last else 'never'}")
             error = url["last_error"]
             if error:
                 later = ("given up; reported to the admin URLs" if error["status"] == "failed"
                          else f"retried in {error['runs_to_wait'] + 1} run(s)")
-                print(f"      last failure:  {_when(error['last_attempt_at'])}: {error['last_error']} "
+                say(f"      last failure:  {_when(error['last_attempt_at'])}: {error['last_error']} "
                       f"(attempt {error['attempts']}; {later})")
 
 
 def _print_deliveries(report: notify.NotifyReport) -> int:
     for delivery in report.deliveries:
         line = f"{delivery.subscription_id}: {delivery.kind} \"{delivery.title}\" to {delivery.url}: {delivery.status}"
-        print(line + (f" ({delivery.error})" if delivery.error else ""), file=sys.stderr if delivery.error else sys.stdout)
+        say(line + (f" ({delivery.error})" if delivery.error else ""), file=sys.stderr if delivery.error else sys.stdout)
     return EXIT_SOURCE_FAILED if report.failed else EXIT_OK
 
 
@@ -251,10 +261,10 @@ def cmd_notify(config: Config, store: Store, args) -> int:
     planned = notify.dry_run(config, store)
     for message in planned:
         retry = f", attempt {message.attempts + 1}" if message.attempts else ""
-        print(f"--- {message.subscription_id} ({message.kind}{retry}) to {message.url}")
-        print(f"Title: {message.title}")
-        print(message.body.rstrip() + "\n")
-    print(f"{len(planned)} message(s) would be sent" if planned else "nothing would be sent")
+        say(f"--- {message.subscription_id} ({message.kind}{retry}) to {message.url}")
+        say(f"Title: {message.title}")
+        say(message.body.rstrip() + "\n")
+    say(f"{len(planned)} message(s) would be sent" if planned else "nothing would be sent")
     return EXIT_OK
 
 
@@ -262,10 +272,10 @@ def cmd_digest(config: Config, store: Store, args) -> int:
     try:
         report = notify.send_digests(config, store, args.subscription, force=args.force)
     except ValueError as error:
-        print(f"aggregator: {error}", file=sys.stderr)
+        say(f"aggregator: {error}", file=sys.stderr)
         return EXIT_USAGE
     for sub_id, outcome in report.digests.items():
-        print(f"{sub_id}: " + {"sent": "digest created", "empty": "no new items, no digest",
+        say(f"{sub_id}: " + {"sent": "digest created", "empty": "no new items, no digest",
                                 "not due": "not due yet (use --force to send now)"}[outcome])
     return _print_deliveries(report)
 
@@ -274,13 +284,13 @@ def cmd_test_notify(config: Config, store: Store, args) -> int:
     try:
         results = notify.send_test(config, None if args.admin else args.subscription)
     except ValueError as error:
-        print(f"aggregator: {error}", file=sys.stderr)
+        say(f"aggregator: {error}", file=sys.stderr)
         return EXIT_USAGE
     if not results:
-        print("aggregator: no URLs to test", file=sys.stderr)
+        say("aggregator: no URLs to test", file=sys.stderr)
         return EXIT_USAGE
     for result in results:
-        print(f"{result.url}: " + ("sent" if result.status == "sent" else f"FAILED: {result.error}"))
+        say(f"{result.url}: " + ("sent" if result.status == "sent" else f"FAILED: {result.error}"))
     return EXIT_OK if all(r.status == "sent" for r in results) else EXIT_SOURCE_FAILED
 
 

@@ -6,11 +6,13 @@ import logging
 import os
 import re
 import tomllib
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .http_settings import DEFAULT_USER_AGENT, HttpSettings
+from .redact import hide, register_secret
 
 SOURCE_KINDS = ("feed", "regjeringen", "ks")
 SELECTOR_KEYS = ("item", "title", "link", "label", "summary", "date")
@@ -122,10 +124,26 @@ def _http_url(value: Any) -> str:
     return value
 
 
+MAX_ID_LENGTH = 100  # ids become file names; most file systems stop at 255 bytes
+
+
 def _ident(value: Any) -> str:
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", _str(value)):
-        raise ValueError(f"must be lower-case letters, digits, '-', '_' or '.', got {value!r} (it is used in file names)")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)*", _str(value)):
+        raise ValueError(f"must be lower-case letters, digits, '-', '_' or '.' (not at the start, not '..'), "
+                         f"got {value!r} (it is used in file names)")
+    if len(value) > MAX_ID_LENGTH:
+        raise ValueError(f"must be at most {MAX_ID_LENGTH} characters (it is used in file names), got {len(value)}")
     return value
+
+
+def _ident_list(value: Any) -> list[str]:
+    items = _str_list(value)
+    for item in items:
+        try:
+            _ident(item)
+        except ValueError as error:
+            raise ValueError(f"topic id {item!r}: {error}") from None
+    return items
 
 
 def _one_of(*choices: str):
@@ -181,7 +199,7 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "kind": (_one_of(*SOURCE_KINDS), REQUIRED),
         "url": (_http_url, REQUIRED),
         "title": (_nonempty_str, None),
-        "topics": (_str_list, []),
+        "topics": (_ident_list, []),
         "max_pages": (_positive_int, 3),
         "selectors": (_selectors, {}),
     },
@@ -229,7 +247,7 @@ def parse_config(raw: dict, path: Path) -> Config:
     """Check a parsed TOML document and build the Config; raises ConfigError."""
 
     def fail(key: str, reason: str) -> ConfigError:
-        return ConfigError(f"{path}: {key}: {reason}")
+        return ConfigError(hide(f"{path}: {key}: {reason}"))  # never print a value that came from ${…}
 
     unknown = sorted(set(raw) - set(TABLES) - set(ARRAYS))
     if unknown:
@@ -250,7 +268,7 @@ def parse_config(raw: dict, path: Path) -> Config:
                 checked[key] = default
                 continue
             try:
-                checked[key] = check(_expand_env(value[key]))
+                checked[key] = check(_expand_env(value[key], quote=key in _URL_KEYS))
             except ValueError as error:
                 raise fail(f"{where}.{key}", str(error)) from None
         return checked
@@ -270,7 +288,17 @@ def parse_config(raw: dict, path: Path) -> Config:
 
     if not arrays["sources"]:
         raise fail("sources", "no [[sources]] configured: there is nothing to fetch")
+    for i, source in enumerate(raw.get("sources", [])):  # keys that could never take effect for the kind
+        kind = source.get("kind")
+        if "selectors" in source and kind != "ks":
+            raise fail(f"sources[{i}].selectors", f"only ks sources have pinned selectors; this source is {kind!r}")
+        if "max_pages" in source and kind != "regjeringen":
+            raise fail(f"sources[{i}].max_pages", f"only regjeringen listings have pages to walk; this source is {kind!r}")
+    for i, sub in enumerate(raw.get("subscriptions", [])):
+        if "schedule" in sub and sub.get("mode", "instant") != "digest":
+            raise fail(f"subscriptions[{i}].schedule", 'only digests have a schedule: add mode = "digest", or drop it')
     source_ids = {s["id"] for s in arrays["sources"]}
+    topic_ids = {t["id"] for t in arrays["topics"]} | {t for s in arrays["sources"] for t in s["topics"]}
     for i, sub in enumerate(arrays["subscriptions"]):
         if not sub["urls"]:
             raise fail(f"subscriptions[{i}].urls", "must name at least one Apprise URL")
@@ -280,7 +308,7 @@ def parse_config(raw: dict, path: Path) -> Config:
         if not sub["feeds"]:
             raise fail(f"subscriptions[{i}].feeds", 'must name at least one feed (or "all")')
         for j, feed in enumerate(sub["feeds"]):
-            if problem := _feed_path_problem(feed, source_ids):
+            if problem := _feed_path_problem(feed, source_ids, topic_ids):
                 raise fail(f"subscriptions[{i}].feeds[{j}]", problem)
     for j, url in enumerate(tables["notify"]["admin_urls"]):
         if problem := apprise_url_problem(url):
@@ -302,28 +330,40 @@ def parse_config(raw: dict, path: Path) -> Config:
     )
 
 
-def _expand_env(value: Any) -> Any:
-    """Replace ${NAME} in strings (also inside lists and tables) with the environment's value."""
+# Keys whose values are Apprise URLs: a secret put into one is percent-encoded, so that a password holding
+# "@ / # ?" or a space stays a password (Apprise decodes it) instead of changing the host it is sent to.
+_URL_KEYS = {"urls", "admin_urls"}
+
+
+def _expand_env(value: Any, quote: bool = False) -> Any:
+    """Replace ${NAME} in strings (also inside lists and tables) with the environment's value, which is then a
+    secret: masked in everything printed (redact.hide). `quote`: percent-encode it (for Apprise URLs)."""
     if isinstance(value, str):
 
         def lookup(match: re.Match) -> str:
             name = match.group(1)
             if name not in os.environ:
                 raise ValueError(f"environment variable {name} is not set (used as ${{{name}}})")
-            return os.environ[name]
+            secret = os.environ[name]
+            register_secret(secret)
+            if quote:
+                encoded = urllib.parse.quote(secret, safe="")
+                register_secret(encoded)
+                return encoded
+            return secret
 
         return _ENV_REF.sub(lookup, value)
     if isinstance(value, list):
-        return [_expand_env(v) for v in value]
+        return [_expand_env(v, quote) for v in value]
     if isinstance(value, dict):
-        return {k: _expand_env(v) for k, v in value.items()}
+        return {k: _expand_env(v, quote) for k, v in value.items()}
     return value
 
 
 _FEED_PATH = re.compile(r"all|(sources|topics|ministries)/([a-z0-9][a-z0-9_.-]*)")
 
 
-def _feed_path_problem(feed: str, source_ids: set[str]) -> str | None:
+def _feed_path_problem(feed: str, source_ids: set[str], topic_ids: set[str]) -> str | None:
     """Why a subscription's feed is not one the output folder can hold, or None."""
     match = _FEED_PATH.fullmatch(feed)
     if not match or feed.endswith(".atom"):
@@ -332,6 +372,10 @@ def _feed_path_problem(feed: str, source_ids: set[str]) -> str | None:
     folder, name = match.groups()
     if folder == "sources" and name not in source_ids:
         return f"no [[sources]] has id {name!r} (known: {', '.join(sorted(source_ids))})"
+    if folder == "topics" and name not in topic_ids:
+        known = ", ".join(sorted(topic_ids)) or "none"
+        return (f"no [[topics]] has id {name!r} and no source gives it (known: {known}); to follow a topic the "
+                f'site gives its items, add [[topics]] id = "{name}"')
     if folder == "ministries":
         from .normalize import ministries
 
@@ -356,16 +400,6 @@ def apprise_url_problem(url: str) -> str | None:
             "requires (see https://github.com/caronc/apprise/wiki)")
 
 
-_USER_PASSWORD = re.compile(r"(?<=://)([^:/@?#\s]*):([^@/?#\s]+)@")
-_SECRET_PARAMETER = re.compile(r"(?i)([?&](?:pass|password|pwd|secret|token|key|apikey|api_key|access_token|auth)=)[^&#\s]+")
-# Webhook URLs carry their secret as a path part (slack://T0/B0/<token>, discord://<id>/<token>,
-# tgram://<bot>:<token>/…): long runs of letters and digits. Host names have dots, so they stay readable.
-_TOKEN_PART = re.compile(r"(?<=[/:@])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{20,}(?=[/?#:]|$)")
-
-
 def redact(url: str) -> str:
-    """A notification URL fit for logs and `status`: user:password@, secret parameters and token-like
-    path parts masked."""
-    url = _USER_PASSWORD.sub(r"\1:***@", url)
-    url = _SECRET_PARAMETER.sub(r"\1***", url)
-    return _TOKEN_PART.sub("***", url)
+    """A notification URL fit for logs and `status` (see redact.hide)."""
+    return hide(url)

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from .config import Config, TopicConfig
 from .normalize import is_http_url, keyword_pattern, matches_keyword, ministries, ministry_name
+from .redact import public_url
 from .store import Store
 
 FEED_FOLDERS = ("sources", "topics", "ministries")
@@ -102,9 +103,9 @@ def feed_specs(config: Config, store: Store, *, entries: int | None = None, ever
             FeedSpec(
                 f"sources/{source.id}",
                 source.title or f"Source {source.id}",
-                f"Items from {source.url}",
+                f"Items from {public_url(source.url)}",
                 lambda i, sid=source.id: sid in i["sources"],
-                alternate=source.url,
+                alternate=public_url(source.url) or None,
             )
         )
     stored_titles = store.topic_titles()

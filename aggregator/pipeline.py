@@ -13,6 +13,7 @@ from .http import PoliteClient
 from .publish import PublishError, PublishReport, publish
 from .progress import Progress
 from .records import SourceError
+from .redact import hide
 from .sources import SourceContext, fetcher
 from .store import Store, utc_now
 
@@ -112,6 +113,7 @@ def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: 
 
 
 def _failed(source: SourceConfig, store: Store, error: str) -> SourceOutcome:
+    error = hide(error)  # stored errors reach status, admin messages and the public index
     log.error("%s: %s", source.id, error)
     state = store.record_failure(source.id, error)
     return SourceOutcome(source.id, ok=False, error=error, state=state)

@@ -49,8 +49,8 @@ min_delay = 0
 retries = 0
 [[sources]]
 id = "regjeringen-immigration-en"
-kind = "feed"
-url = "https://www.regjeringen.no/en/rss/Rss/2581966/?topic=918"
+kind = "regjeringen"
+url = "https://www.regjeringen.no/en/topics/immigration-and-integration/id918/"
 topics = ["immigration-and-integration"]
 max_pages = 2
 [[topics]]

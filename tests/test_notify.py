@@ -50,7 +50,7 @@ id = "{id}"
 urls = {json.dumps(list(urls))}
 feeds = {json.dumps(list(feeds))}
 mode = "{mode}"
-schedule = "{schedule}"
+{f'schedule = "{schedule}"' if mode == "digest" else ""}
 keywords = {json.dumps(list(keywords), ensure_ascii=False)}
 """
 

@@ -12,6 +12,7 @@ SOURCE = """
 id = "gov"
 kind = "feed"
 url = "https://example.org/rss"
+topics = ["hearings"]
 """
 
 
