@@ -236,7 +236,7 @@ def _print_subscriptions(config: Config, store: Store) -> None:
                   f" ({entry['collected']} items collected)")
         for url in entry["urls"]:
             counts = url["counts"]
-            summary = ", ".join(f"{counts[s]} {s}" for s in ("sent", "pending", "sending", "failed", "dropped") if counts.get(s))
+            summary = ", ".join(f"{counts[s]} {s}" for s in ("sent", "pending", "sending", "failed", "unknown", "dropped") if counts.get(s))
             say(f"    {url['url']}: {summary or 'nothing sent yet'}")
             last = url["last_sent"]
             say(f"      last delivery: {_when(last['sent_at']) + ' (' + last['kind'] + ')' if last else 'never'}")

@@ -22,17 +22,21 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import sqlite3
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import apprise
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateNotFound, select_autoescape
 
 from .config import Config, SubscriptionConfig, redact
+from .redact import hide
 from .normalize import OSLO, document_type_title, format_date
 from .normalize import label as fixed_label
 from .feeds import FeedSpec, entry_authors, feed_specs, has_any_word
@@ -87,7 +91,7 @@ class Delivery:
     kind: str
     url: str  # redacted
     title: str
-    status: str  # sent | retry | failed (given up) | dropped (URL or subscription no longer configured)
+    status: str  # sent | retry | failed (given up) | unknown (sent, no answer: not sent again) | dropped (URL gone)
     error: str | None = None
     attempts: int = 0
 
@@ -106,7 +110,7 @@ class NotifyReport:
 
     @property
     def failed(self) -> list[Delivery]:
-        return [d for d in self.deliveries if d.status in ("retry", "failed")]
+        return [d for d in self.deliveries if d.status in ("retry", "failed", "unknown")]
 
 
 # ------------------------------------------------------------------------------------------ the step `run` calls
@@ -258,11 +262,26 @@ def _unknown(config: Config, subscription_id: str) -> str:
     return f"no subscription {subscription_id!r} (known: {', '.join(s.id for s in config.subscriptions) or 'none'})"
 
 
+def per_recipient(url: str) -> list[str]:
+    """An email URL with several recipients (`?to=a@x,b@x`) as one URL per recipient: each is its own delivery,
+    so a server that refuses one address neither costs the others their message nor sends them copies."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("mailto", "mailtos"):
+        return [url]
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    recipients = [r for key, value in query if key.lower() == "to" for r in re.split(r"[,\s]+", value) if r]
+    if len(recipients) < 2:
+        return [url]
+    others = [(k, v) for k, v in query if k.lower() != "to"]
+    return [urlunsplit(parts._replace(query=urlencode([("to", r), *others], safe="@:/,+"))) for r in recipients]
+
+
 def url_keys(urls: list[str]) -> list[tuple[str, str, str]]:
-    """(key, label, url) per URL. The key is made from the redacted URL, so a changed password keeps a
-    delivery's identity (its retries reach the fixed URL) and no secret is stored in the ledger."""
+    """(key, label, url) per URL, and per recipient of an email URL. The key is made from the redacted URL, so a
+    changed password keeps a delivery's identity (its retries reach the fixed URL) and no secret is stored in
+    the ledger."""
     keys, seen = [], {}
-    for url in urls:
+    for url in (single for given in urls for single in per_recipient(given)):
         label = redact(url)
         seen[label] = seen.get(label, 0) + 1
         keys.append((hashlib.sha256(f"{label}#{seen[label]}".encode()).hexdigest()[:16], label, url))
@@ -370,12 +389,12 @@ def _check_sources(conn, config: Config, store: Store, now: datetime) -> None:
         known = count if fetched and count else alert["known_items"]
         broken, since = alert["broken"], alert["since"]
         if problem and not broken:
-            data = {"event": "broken", "source": source.id, "url": source.url, **problem}
+            data = {"event": "broken", "source": source.id, "url": hide(source.url), **problem}
             _add_message(conn, config, ADMIN, "admin", f"{source.id} broken {problem['since']}", [], data, now)
             broken, since = 1, problem["since"]
             log.warning("source %s is broken since %s: %s", source.id, problem["since"], problem["error"])
         elif broken and fetched and not empty:
-            data = {"event": "recovered", "source": source.id, "url": source.url, "since": since,
+            data = {"event": "recovered", "source": source.id, "url": hide(source.url), "since": since,
                     "recovered_at": state.get("last_success"), "items": count}
             _add_message(conn, config, ADMIN, "admin", f"{source.id} recovered {state.get('last_success')}", [], data, now)
             broken, since = 0, None
@@ -442,14 +461,27 @@ def _deliver_one(config: Config, store: Store, environment: Environment, row: di
     with _transaction(store) as conn:  # counted before sending: a kill now leaves a visible, unfinished attempt
         conn.execute("UPDATE deliveries SET status = 'sending', attempts = attempts + 1, last_attempt_at = ? "
                      "WHERE message_id = ? AND url_key = ?", [iso(utc_now()), *where])
+    outcome = "failed"
     if body is not None:
-        ok, result.error = send(url, result.title, body, body_format)
-    else:
-        ok = False
+        outcome, result.error = send(url, result.title, body, body_format)
     with _transaction(store) as conn:
-        if ok:
+        if outcome == "sent":
             conn.execute("UPDATE deliveries SET status = 'sent', sent_at = ?, last_error = NULL "
                          "WHERE message_id = ? AND url_key = ?", [iso(utc_now()), *where])
+            return result
+        if outcome == "unknown":
+            # The receiver had the message and did not answer in time: it may well have taken it. Sending it again
+            # could make a duplicate, so it is not retried (at most once); the admins are told, once.
+            result.status = "unknown"
+            conn.execute("UPDATE deliveries SET status = 'unknown', last_error = ? WHERE message_id = ? AND url_key = ?",
+                         [result.error, *where])
+            if row["subscription_id"] != ADMIN:
+                data = {"event": "delivery-unknown", "subscription": row["subscription_id"], "url": row["url_label"],
+                        "title": result.title, "error": result.error, "attempts": result.attempts}
+                _add_message(conn, config, ADMIN, "admin", f"unknown {row['message_id']} {row['url_key']}", [], data,
+                             utc_now())
+            log.warning("notification %s to %s: outcome unknown (%s); not sent again, to avoid a duplicate",
+                        row["subscription_id"], row["url_label"], result.error)
             return result
         if result.attempts >= MAX_ATTEMPTS:
             result.status = "failed"
@@ -486,19 +518,76 @@ def prefers_html(url: str) -> bool:
     return apprise.NotifyFormat(formats[0]) == apprise.NotifyFormat.HTML
 
 
-def send(url: str, title: str, body: str, body_format: str) -> tuple[bool, str | None]:
-    """One message to one Apprise URL: (accepted, error)."""
+# Seconds a receiver has to answer once it has the message (Apprise's `rto`), and to accept the connection
+# (`cto`): a receiver that drips cannot hold a delivery for long. A URL that sets its own keeps it.
+READ_TIMEOUT, CONNECT_TIMEOUT = 15, 10
+# Those timeouts are per read: a receiver sending a byte at a time would reset them for ever. This bounds a
+# whole delivery; one that overruns it is treated as sent with no answer ("unknown").
+SEND_TIMEOUT = 40.0
+# What the transport says when the request went out and no answer came: the message may have arrived.
+_SENT_THEN_SILENT = re.compile(r"read timed out|ReadTimeout|timed out reading|SMTPServerDisconnected|"
+                               r"Connection (?:reset|aborted)|RemoteDisconnected", re.I)
+
+
+def with_timeouts(url: str) -> str:
+    query = parse_qsl(urlsplit(url).query, keep_blank_values=True)
+    names = {k.lower() for k, _ in query}
+    extra = [(k, str(v)) for k, v in (("rto", READ_TIMEOUT), ("cto", CONNECT_TIMEOUT)) if k not in names]
+    if not extra:
+        return url
+    return url + ("&" if "?" in url else "?") + urlencode(extra)
+
+
+def send(url: str, title: str, body: str, body_format: str) -> tuple[str, str | None]:
+    """One message to one Apprise URL: ("sent" | "failed" | "unknown", error). "unknown": the request went out
+    and no answer came in time (or the connection broke after sending): it may have been delivered."""
     notifier = apprise.Apprise()
-    if not notifier.add(url):
-        return False, f"Apprise cannot use {redact(url)}"
+    if not notifier.add(with_timeouts(url)):
+        return "failed", f"Apprise cannot use {redact(url)}"
+    transcript = _Transcript()
+    apprise_log = logging.getLogger("apprise")
+    level = apprise_log.level
+    apprise_log.addHandler(transcript)
+    apprise_log.setLevel(logging.DEBUG)  # the plugins say only at DEBUG whether a timeout came after sending
+    outcome: dict = {}
+
+    def deliver() -> None:
+        try:
+            outcome["result"] = notifier.notify(body=body, title=title, body_format=body_format)
+        except Exception as error:  # a plugin's bug is this delivery's failure, not the run's
+            outcome["error"] = f"{error.__class__.__name__}: {error}"
+
+    worker = threading.Thread(target=deliver, name="notify", daemon=True)
     try:
-        result = notifier.notify(body=body, title=title, body_format=body_format)
-    except Exception as error:  # a plugin's bug is this delivery's failure, not the run's
-        return False, f"{error.__class__.__name__}: {error}"
+        worker.start()
+        worker.join(SEND_TIMEOUT)
+    finally:
+        apprise_log.removeHandler(transcript)
+        apprise_log.setLevel(level)
+    if worker.is_alive():  # left behind with its connection; the run goes on
+        return "unknown", f"the receiver was still answering after {SEND_TIMEOUT:g} s (sending very slowly?)"
+    if "error" in outcome:
+        return "failed", outcome["error"]
+    result = outcome["result"]
     if result:
-        return True, None
+        return "sent", None
     problems = [entry.message for entry in result.logs() if entry.level in ("WARNING", "ERROR", "CRITICAL")]
-    return False, redact("; ".join(dict.fromkeys(problems)) or "the service did not accept the message")
+    error = redact("; ".join(dict.fromkeys(problems)) or "the service did not accept the message")
+    silent = next((line for line in transcript.lines if _SENT_THEN_SILENT.search(line)), None)
+    if silent:
+        return "unknown", redact(f"{error} (no answer after the message was sent: {silent[:200]})")
+    return "failed", error
+
+
+class _Transcript(logging.Handler):
+    """What Apprise's plugins log while one message is sent, debug lines included (kept, never printed)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
 
 
 def send_test(config: Config, subscription_id: str | None) -> list[Delivery]:
@@ -515,8 +604,8 @@ def send_test(config: Config, subscription_id: str | None) -> list[Delivery]:
     for _, label, url in url_keys(urls):
         message = {"kind": "test", "subscription_id": name, "item_ids": [], "data": {}}
         title, body, body_format = render(config, None, environment, message, prefers_html(url))
-        ok, error = send(url, title, body, body_format)
-        results.append(Delivery(name, "test", label, title, "sent" if ok else "failed", error, 1))
+        outcome, error = send(url, title, body, body_format)
+        results.append(Delivery(name, "test", label, title, outcome, error, 1))
     return results
 
 
