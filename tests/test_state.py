@@ -152,6 +152,10 @@ def test_kills_at_random_moments_lose_no_item(http_server, tmp_path):
     assert main(["run", "--config", config]) == 0
     expected = {item_id(n) for n in (4100011, 4100010, 4099990, 4100001, 4100002, 4100003, 4099985)}
     assert set(entries(tmp_path)) == expected
+    feeds = tmp_path / "feeds"
+    assert not list(feeds.rglob("*.tmp"))  # what a kill during publishing left is cleared
+    for atom in feeds.rglob("*.atom"):
+        validate_atom(atom)
     store = Store(tmp_path / "data" / "aggregator.db")
     try:  # every article page that exists was read in the end, whatever the kills interrupted
         read = {r["item_id"] for r in store.db.query("SELECT item_id FROM article_state WHERE status = 'read'")}
