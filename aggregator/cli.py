@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     digest = commands.add_parser("digest", parents=[common], help="send the digests that are due (or, with --force, now)")
     digest.add_argument("--subscription", metavar="ID", help="only this digest subscription")
     digest.add_argument("--force", action="store_true", help="send now even when not due (nothing is sent when there are no new items)")
+    serve = commands.add_parser("serve", parents=[common], help="serve the output folder over HTTP (Ctrl-C stops)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
     test = commands.add_parser("test-notify", parents=[common], help="send a test message to a subscription's URLs")
     target = test.add_mutually_exclusive_group(required=True)
     target.add_argument("--subscription", metavar="ID", help="the subscription whose URLs get the test message")
@@ -110,8 +113,22 @@ def _main(argv: list[str] | None) -> int:
     except SystemExit as exit_:
         return EXIT_OK if exit_.code == 0 else EXIT_USAGE
     _setup_logging(args)
-    _load_libraries()
     from .config import ConfigError, load_config
+
+    if args.command == "serve":  # reads files only: no store, no lock, no heavy libraries
+        try:
+            config = load_config(args.config)
+        except ConfigError as error:
+            say(f"aggregator: configuration error: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        from .serve import serve
+
+        try:
+            return serve(config.output_dir, args.host, args.port)
+        except OSError as error:
+            say(f"aggregator: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+            return EXIT_USAGE
+    _load_libraries()
     from .store import WHAT_TO_DO, Store, StoreBusy, StoreDamaged
 
     try:
