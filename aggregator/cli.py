@@ -59,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     digest = commands.add_parser("digest", parents=[common], help="send the digests that are due (or, with --force, now)")
     digest.add_argument("--subscription", metavar="ID", help="only this digest subscription")
     digest.add_argument("--force", action="store_true", help="send now even when not due (nothing is sent when there are no new items)")
+    preview = commands.add_parser("preview", parents=[common],
+                                  help="show the message a subscription would get for its latest items (sends nothing)")
+    preview.add_argument("--subscription", metavar="ID", required=True, help="the subscription")
+    preview.add_argument("--items", metavar="N", type=int, default=5, help="how many of its latest items (default 5)")
+    preview.add_argument("--html", metavar="FILE", help="where to write the HTML version (default preview-<ID>.html)")
     serve = commands.add_parser("serve", parents=[common], help="serve the output folder over HTTP (Ctrl-C stops)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
@@ -162,7 +167,7 @@ def _main(argv: list[str] | None) -> int:
 
 def _reads_only(args: argparse.Namespace) -> bool:
     """Commands that change nothing, and so need not wait for (or refuse during) a run."""
-    return args.command == "status" or (args.command == "notify" and args.dry_run)
+    return args.command in ("status", "preview") or (args.command == "notify" and args.dry_run)
 
 
 def _exit_code(report: pipeline.RunReport) -> int:
@@ -285,6 +290,25 @@ def cmd_notify(config: Config, store: Store, args) -> int:
     return EXIT_OK
 
 
+def cmd_preview(config: Config, store: Store, args) -> int:
+    if args.items < 1:
+        say("aggregator: --items must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        text, html = notify.preview(config, store, args.subscription, args.items)
+    except ValueError as error:
+        say(f"aggregator: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    from pathlib import Path
+
+    html_path = Path(args.html or f"preview-{args.subscription}.html")
+    html_path.write_text(html.body, encoding="utf-8")
+    say(f"Title: {text.title}\n")
+    say(text.body.rstrip())
+    say(f"\n(HTML version, as email shows it: {html_path}; nothing was sent)")
+    return EXIT_OK
+
+
 def cmd_digest(config: Config, store: Store, args) -> int:
     try:
         report = notify.send_digests(config, store, args.subscription, force=args.force)
@@ -313,7 +337,7 @@ def cmd_test_notify(config: Config, store: Store, args) -> int:
 
 COMMANDS = {
     "run": cmd_run, "fetch": cmd_fetch, "build": cmd_build, "status": cmd_status, "backfill": cmd_backfill,
-    "notify": cmd_notify, "digest": cmd_digest, "test-notify": cmd_test_notify,
+    "notify": cmd_notify, "preview": cmd_preview, "digest": cmd_digest, "test-notify": cmd_test_notify,
 }
 
 

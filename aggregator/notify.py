@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import apprise
@@ -37,7 +37,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateNotFound
 
 from .config import Config, SubscriptionConfig, redact
 from .redact import hide
-from .normalize import OSLO, document_type_title, format_date
+from .normalize import OSLO, document_type_title, format_date, language_code
 from .normalize import label as fixed_label
 from .feeds import FeedSpec, entry_authors, feed_specs, has_any_word
 from .store import Store, from_iso, iso, utc_now
@@ -218,7 +218,8 @@ def _assign(conn, config: Config, store: Store, news: list[dict], now: datetime)
             )
 
 
-def _specs(config: Config, store: Store, items: list[dict]) -> dict[str, FeedSpec]:
+def _specs(config: Config, store: Store, items: list[dict] | None = None) -> dict[str, FeedSpec]:
+    """Every feed a subscription may name, by path (`items` is kept for callers; membership is by rule)."""
     return {spec.path: spec for spec in feed_specs(config, store, every_possible=True)}
 
 
@@ -454,16 +455,18 @@ def _deliver_one(config: Config, store: Store, environment: Environment, row: di
                          [result.error, *where])
         return result
     message = _message(store, row["message_id"])
+    rendered: Rendered | None
     try:
-        result.title, body, body_format = render(config, store, environment, message, prefers_html(url))
+        rendered = render(config, store, environment, message, prefers_html(url))
+        result.title = rendered.title
     except Exception as error:  # a user's template may fail in any way: that is this delivery's failure
-        body, body_format, result.error = None, None, f"template: {error.__class__.__name__}: {error}"
+        rendered, result.error = None, f"template: {error.__class__.__name__}: {error}"
     with _transaction(store) as conn:  # counted before sending: a kill now leaves a visible, unfinished attempt
         conn.execute("UPDATE deliveries SET status = 'sending', attempts = attempts + 1, last_attempt_at = ? "
                      "WHERE message_id = ? AND url_key = ?", [iso(utc_now()), *where])
     outcome = "failed"
-    if body is not None:
-        outcome, result.error = send(url, result.title, body, body_format)
+    if rendered is not None:
+        outcome, result.error = send(url, rendered)
     with _transaction(store) as conn:
         if outcome == "sent":
             conn.execute("UPDATE deliveries SET status = 'sent', sent_at = ?, last_error = NULL "
@@ -538,7 +541,34 @@ def with_timeouts(url: str) -> str:
     return url + ("&" if "?" in url else "?") + urlencode(extra)
 
 
-def send(url: str, title: str, body: str, body_format: str) -> tuple[str, str | None]:
+@contextmanager
+def _text_part(text: str) -> Iterator[None]:
+    """While one email is sent, its plain-text part is our text template's rendering, not Apprise's conversion
+    of the HTML. Apprise builds the multipart/alternative message with `convert_between(HTML, TEXT, body)`;
+    that one call is answered with our text. Should Apprise change that, its own conversion is used."""
+    try:
+        from apprise.plugins.email import base as email_base
+    except ImportError:
+        yield
+        return
+    original = getattr(email_base, "convert_between", None)
+    if original is None:
+        yield
+        return
+
+    def convert(from_format, to_format, content, *args, **kwargs):
+        if to_format == apprise.NotifyFormat.TEXT and from_format == apprise.NotifyFormat.HTML:
+            return text
+        return original(from_format, to_format, content, *args, **kwargs)
+
+    email_base.convert_between = convert
+    try:
+        yield
+    finally:
+        email_base.convert_between = original
+
+
+def send(url: str, message: Rendered) -> tuple[str, str | None]:
     """One message to one Apprise URL: ("sent" | "failed" | "unknown", error). "unknown": the request went out
     and no answer came in time (or the connection broke after sending): it may have been delivered."""
     notifier = apprise.Apprise()
@@ -553,7 +583,9 @@ def send(url: str, title: str, body: str, body_format: str) -> tuple[str, str | 
 
     def deliver() -> None:
         try:
-            outcome["result"] = notifier.notify(body=body, title=title, body_format=body_format)
+            with _text_part(message.text):
+                outcome["result"] = notifier.notify(body=message.body, title=message.title,
+                                                    body_format=message.body_format)
         except Exception as error:  # a plugin's bug is this delivery's failure, not the run's
             outcome["error"] = f"{error.__class__.__name__}: {error}"
 
@@ -603,9 +635,9 @@ def send_test(config: Config, subscription_id: str | None) -> list[Delivery]:
     results = []
     for _, label, url in url_keys(urls):
         message = {"kind": "test", "subscription_id": name, "item_ids": [], "data": {}}
-        title, body, body_format = render(config, None, environment, message, prefers_html(url))
-        outcome, error = send(url, title, body, body_format)
-        results.append(Delivery(name, "test", label, title, outcome, error, 1))
+        rendered = render(config, None, environment, message, prefers_html(url))
+        outcome, error = send(url, rendered)
+        results.append(Delivery(name, "test", label, rendered.title, outcome, error, 1))
     return results
 
 
@@ -624,18 +656,58 @@ def templates(config: Config) -> Environment:
     )
 
 
-def render(config: Config, store: Store | None, environment: Environment, message: dict, html: bool) -> tuple[str, str, str]:
-    """(title, body, body format) of a message; HTML where the service prefers it and an HTML template exists."""
+class Rendered(NamedTuple):
+    """A rendered message: its title (the email subject), its body in `body_format`, and the text template's
+    rendering, which is the plain-text part of an HTML email."""
+
+    title: str
+    body: str
+    body_format: str
+    text: str
+
+
+def render(config: Config, store: Store | None, environment: Environment, message: dict, html: bool) -> Rendered:
+    """A message rendered from its templates; HTML where the service prefers it and an HTML template exists."""
     name = TEMPLATE_OF[message["kind"]]
     context = _context(config, store, message)
-    text = environment.get_template(f"{name}.txt.j2").make_module(context)
-    title = " ".join(str(getattr(text, "title", "")).split())[:250]
+    module = environment.get_template(f"{name}.txt.j2").make_module(context)
+    title = " ".join(str(getattr(module, "title", "")).split())[:250]
+    text = str(module).strip() + "\n"
     if html:
         try:
-            return title, environment.get_template(f"{name}.html.j2").render(context), apprise.NotifyFormat.HTML.value
+            body = environment.get_template(f"{name}.html.j2").render(context)
+            return Rendered(title, body, apprise.NotifyFormat.HTML.value, text)
         except TemplateNotFound:
             pass
-    return title, str(text).strip() + "\n", apprise.NotifyFormat.TEXT.value
+    return Rendered(title, text, apprise.NotifyFormat.TEXT.value, text)
+
+
+# Fixed words of messages, in the items' language (nb, nn, en): subjects and headings.
+WORDS = {
+    "nb": {"new": "nye", "new_one": "ny", "daily": "Daglig sammendrag", "weekly": "Ukentlig sammendrag",
+           "digest": "Sammendrag", "from": "fra", "to": "til", "plural": "saker", "singular": "sak"},
+    "nn": {"new": "nye", "new_one": "ny", "daily": "Dagleg samandrag", "weekly": "Vekesamandrag",
+           "digest": "Samandrag", "from": "frå", "to": "til", "plural": "saker", "singular": "sak"},
+    "en": {"new": "new", "new_one": "new", "daily": "Daily digest", "weekly": "Weekly digest",
+           "digest": "Digest", "from": "from", "to": "to", "plural": "items", "singular": "item"},
+}
+
+
+def _words(items: list[dict]) -> dict[str, str]:
+    languages = [language_code(i["language"]) for i in items]
+    counted = [lang for lang in languages if lang in WORDS]
+    return WORDS[max(counted, key=counted.count) if counted else "nb"]
+
+
+def _about(config: Config, store: Store, subscription_id: str) -> str:
+    """What a subscription follows, for subjects: its one feed's title, else its feeds' paths."""
+    sub = subscription(config, subscription_id)
+    if sub is None:
+        return subscription_id
+    if len(sub.feeds) == 1:
+        spec = _specs(config, store).get(sub.feeds[0])
+        return spec.title if spec else sub.feeds[0]
+    return ", ".join(sub.feeds)
 
 
 def _context(config: Config, store: Store | None, message: dict) -> dict:
@@ -645,7 +717,8 @@ def _context(config: Config, store: Store | None, message: dict) -> dict:
         return context
     items = store.items("id IN (SELECT value FROM json_each(?))", [json.dumps(message["item_ids"])])
     views = [item_view(item) for item in items]
-    context.update(items=views, count=len(views), item=views[0] if views else None)
+    context.update(items=views, count=len(views), item=views[0] if views else None, words=_words(items),
+                   about=_about(config, store, message["subscription_id"]))
     if message["kind"] == "digest":
         context.update(groups=_groups(config, store, message["subscription_id"], items),
                        since=_local(message["data"].get("since")), until=_local(message["data"].get("until")),
@@ -718,11 +791,35 @@ def dry_run(config: Config, store: Store, now: datetime | None = None) -> list[P
             if url is None:
                 continue
             try:
-                title, body, _ = render(config, store, environment, _message(store, row["message_id"]), False)
+                title, body, _, _ = render(config, store, environment, _message(store, row["message_id"]), False)
             except Exception as error:  # a user's template: show the problem instead of the message
                 title, body = "(template error)", f"{error.__class__.__name__}: {error}"
             planned.append(Planned(row["subscription_id"], row["kind"], row["url_label"], title, body, row["attempts"]))
     return planned
+
+
+def preview(config: Config, store: Store, subscription_id: str, count: int = 5) -> tuple[Rendered, Rendered]:
+    """`aggregator preview`: the message a subscription would get for its `count` latest matching items, as
+    (text, HTML) renderings. Sends nothing and writes nothing."""
+    sub = subscription(config, subscription_id)
+    if sub is None:
+        raise ValueError(_unknown(config, subscription_id))
+    specs = _specs(config, store)
+    found: dict[str, dict] = {}
+    for path in sub.feeds:
+        for item in store.feed_entries(path, count * 10):
+            if matches(sub, item, specs):
+                found[item["id"]] = item
+    newest = sorted(found.values(), key=lambda i: (i["published"] or i["first_seen"]), reverse=True)[:count]
+    if not newest:
+        raise ValueError(f"subscription {sub.id!r} has no matching items in the store yet (run `aggregator run` first)")
+    kind = "digest" if sub.mode == "digest" else ("item" if len(newest) == 1 else "batch")
+    data = {"schedule": sub.schedule} if kind == "digest" else {}
+    if kind == "digest":
+        data.update(since=iso(min(i["first_seen"] for i in newest)), until=iso(utc_now()))
+    message = {"kind": kind, "subscription_id": sub.id, "item_ids": [i["id"] for i in newest], "data": data}
+    environment = templates(config)
+    return render(config, store, environment, message, False), render(config, store, environment, message, True)
 
 
 def status(config: Config, store: Store) -> list[dict]:

@@ -147,7 +147,7 @@ def test_more_new_items_than_batch_over_make_one_combined_message(tmp_path, feed
     assert run(config) == 0
     assert len(webhook.messages) == 1
     message = webhook.messages[0]
-    assert message["title"] == "3 new items"
+    assert message["title"] == "All items – regjeringen.no and KS: 3 nye"  # what, and how many
     for item in new:
         assert item.title in message["message"] and item.link in message["message"]
     assert [row["kind"] for row in ledger(tmp_path)] == ["batch"]
@@ -209,6 +209,10 @@ def test_email_is_html_with_a_text_alternative_and_keeps_æøå(tmp_path, feed, 
     assert "æ ø å &amp; &lt;mer&gt;</a>" in html  # the HTML template escapes what it shows
     assert "Deadline" not in text  # a feed item has no hearing deadline
     assert "Økt pensjonsalder for ærlige, søte og blå yrker." in html
+    # The plain-text part is the instant.txt.j2 template, line for line, not a conversion of the HTML.
+    assert text.replace("\r\n", "\n").strip().splitlines() == [
+        "Økt pensjonsalder for ærlige, søte og blå yrker.", "", "Fra: Testdepartementet", "Type: Høring",
+        "Publisert: 01.03.2026 13:00", "", feed.items[-1].link]
 
 
 def test_a_broken_user_template_fails_the_delivery_not_the_run_and_the_bundled_one_is_the_fallback(tmp_path, feed, webhook):
@@ -345,21 +349,21 @@ def test_digests_when_due_and_forced_hold_only_new_items_grouped_by_feed(tmp_pat
         assert notify.notify_step(config, store, now=due - timedelta(seconds=1)).digests == {"weekly-mail": "not due"}
         assert notify.notify_step(config, store, now=due).digests == {"weekly-mail": "sent"}
         [digest] = webhook.messages
-        assert digest["title"] == "Daily digest: 4 new items"
+        assert digest["title"] == "Daglig sammendrag – topics/hearings, all: 4 nye"
         text = digest["message"]
         # grouped by the subscription's feeds, in its order; an item under the first feed that holds it; newest first
         assert text.index("== Hearings – Høringer ==") < text.index("Høring om kommuneøkonomi") < text.index("== All items")
         assert text.index("== All items") < text.index("Nyeste nyhet") < text.index("Vanlig nyhet")
-        assert text.count("Høring om kommuneøkonomi") == 1
+        assert text.count("* Høring om kommuneøkonomi") == 1
         assert ">>> Høringsfrist: 01.06.2026 <<<" in text
-        assert "· 27.02.2026 " in text + " " and "27.02.2026 00:00" not in text
+        assert "· 27.02.2026\n" in text and "27.02.2026 00:00" not in text
         assert "01.03.2026 12:00" in text  # a time where the site gives one (11:00 UTC)
 
         assert notify.notify_step(config, store, now=due + timedelta(hours=1)).digests == {"weekly-mail": "not due"}
         store.upsert(record(4, "Sak etter digesten"), "dep")
         report = notify.send_digests(config, store, force=True, now=due + timedelta(hours=2))
         assert report.digests == {"weekly-mail": "sent"}
-        assert webhook.titles()[-1] == "Digest: 1 new item"
+        assert webhook.titles()[-1] == "Sammendrag – topics/hearings, all: 1 nye"
         assert "Sak etter digesten" in webhook.messages[-1]["message"]
         assert "Nyeste nyhet" not in webhook.messages[-1]["message"]  # only what came since the last digest
 
@@ -370,7 +374,7 @@ def test_digests_when_due_and_forced_hold_only_new_items_grouped_by_feed(tmp_pat
         store.upsert(record(5, "Sak neste dag"), "dep")
         assert notify.notify_step(config, store, now=due + timedelta(days=1, hours=1)).digests == {"weekly-mail": "not due"}
         assert notify.notify_step(config, store, now=due + timedelta(days=2)).digests == {"weekly-mail": "sent"}
-        assert webhook.titles()[-1] == "Daily digest: 1 new item"
+        assert webhook.titles()[-1] == "Daglig sammendrag – topics/hearings, all: 1 nye"
     finally:
         store.close()
 
@@ -388,7 +392,7 @@ def test_run_sends_a_due_digest_and_the_digest_command_forces_one(tmp_path, feed
     feed.add("Sak to")
     assert run(config) == 0
     [mail] = smtp.mails
-    assert mail.subject == "Daily digest: 2 new items"
+    assert mail.subject == "Daglig sammendrag – All items – regjeringen.no and KS: 2 nye"
     assert "Sak én" in mail.part("plain") and "Sak to" in mail.part("html")
 
     capsys.readouterr()
@@ -399,7 +403,8 @@ def test_run_sends_a_due_digest_and_the_digest_command_forces_one(tmp_path, feed
     assert main(["digest", "--config", config]) == 0
     assert "not due yet" in capsys.readouterr().out
     assert main(["digest", "--config", config, "--force"]) == 0
-    assert [m.subject for m in smtp.mails] == ["Daily digest: 2 new items", "Digest: 1 new item"]
+    assert [m.subject for m in smtp.mails] == ["Daglig sammendrag – All items – regjeringen.no and KS: 2 nye",
+                                              "Sammendrag – All items – regjeringen.no and KS: 1 nye"]
     assert main(["digest", "--config", config, "--subscription", "nope"]) == 2
 
 
@@ -525,3 +530,17 @@ def test_logs_never_show_a_password(tmp_path, feed, capsys):
     assert "bot:***@127.0.0.1:9/hook" in err and "failed (attempt 1, will retry)" in err
     assert "hooksecret" not in err
     assert "hooksecret" not in json.dumps(ledger(tmp_path))
+
+
+def test_preview_shows_a_subscriptions_message_for_its_latest_items_and_sends_nothing(tmp_path, feed, webhook, capsys):
+    config = write_config(tmp_path, feed.url, subscription("weekly", webhook.url(), mode="digest", schedule="weekly"))
+    assert run(config) == 0
+    capsys.readouterr()
+    html = tmp_path / "preview.html"
+    assert main(["preview", "--subscription", "weekly", "--items", "2", "--html", str(html), "--config", config]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Title: Ukentlig sammendrag – All items – regjeringen.no and KS: 2 nye")
+    assert "Første sak" in out and "Andre sak" in out and "Noe som skjedde før abonnementet" in out  # with summaries
+    assert "<a href=" in html.read_text("utf-8")
+    assert webhook.messages == []  # nothing sent
+    assert main(["preview", "--subscription", "nope", "--config", config]) == 2
