@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.toml
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench demo clean
 
 # The stamp is rebuilt whenever pyproject.toml changes, so a fresh clone and an updated one both get what they need.
 $(BIN)/.installed: pyproject.toml
@@ -19,6 +19,9 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest -q -n auto
+
+demo: install
+	$(BIN)/python demo/run_demo.py
 
 bench: install
 	$(BIN)/python bench/run.py
