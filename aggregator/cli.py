@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     digest = commands.add_parser("digest", parents=[common], help="send the digests that are due (or, with --force, now)")
     digest.add_argument("--subscription", metavar="ID", help="only this digest subscription")
     digest.add_argument("--force", action="store_true", help="send now even when not due (nothing is sent when there are no new items)")
+    commands.add_parser("kinds", parents=[common], help="list the source kinds, with their options")
     preview = commands.add_parser("preview", parents=[common],
                                   help="show the message a subscription would get for its latest items (sends nothing)")
     preview.add_argument("--subscription", metavar="ID", required=True, help="the subscription")
@@ -120,6 +121,8 @@ def _main(argv: list[str] | None) -> int:
     _setup_logging(args)
     from .config import ConfigError, load_config
 
+    if args.command == "kinds":  # needs neither a config nor a store
+        return cmd_kinds(args)
     if args.command == "serve":  # reads files only: no store, no lock, no heavy libraries
         try:
             config = load_config(args.config)
@@ -287,6 +290,34 @@ def cmd_notify(config: Config, store: Store, args) -> int:
         say(f"Title: {message.title}")
         say(message.body.rstrip() + "\n")
     say(f"{len(planned)} message(s) would be sent" if planned else "nothing would be sent")
+    return EXIT_OK
+
+
+def cmd_kinds(args) -> int:
+    """Each kind: its name, what it reads (its documentation's first paragraph), and its options."""
+    import textwrap
+
+    from .kinds import built_in_kinds, get_kind
+
+    kinds = built_in_kinds()
+    if args.config or __import__("os").environ.get("AGGREGATOR_CONFIG"):  # and the kinds of one's own a config uses
+        from .config import ConfigError, load_config
+
+        try:
+            used = {s.kind for s in load_config(args.config).sources}
+        except ConfigError as error:
+            say(f"aggregator: configuration error: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        kinds += [get_kind(name) for name in sorted(used - {k.name for k in kinds})]
+    for kind in kinds:
+        summary = " ".join(kind.doc.strip().split("\n\n")[0].split())
+        say(f"{kind.name}")
+        say(textwrap.fill(summary, 100, initial_indent="  ", subsequent_indent="  "))
+        for option in kind.options:
+            say(f"  option {option.name} ({option.type}, default {option.default!r}): {option.help}")
+        if kind.publisher:
+            say(f"  items without author are credited to: {kind.publisher}")
+        say("")
     return EXIT_OK
 
 

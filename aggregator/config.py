@@ -14,7 +14,6 @@ from typing import Any
 from .http_settings import DEFAULT_USER_AGENT, HttpSettings
 from .redact import hide, register_secret
 
-SOURCE_KINDS = ("feed", "regjeringen", "ks")
 SELECTOR_KEYS = ("item", "title", "link", "label", "summary", "date")
 
 
@@ -31,6 +30,7 @@ class SourceConfig:
     topics: list[str] = field(default_factory=list)
     max_pages: int = 3
     selectors: dict[str, str] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)  # every option the kind declares, checked
 
 
 @dataclass
@@ -146,6 +146,13 @@ def _ident_list(value: Any) -> list[str]:
     return items
 
 
+def _kind(value: Any) -> str:
+    from .kinds import get_kind
+
+    get_kind(_str(value))  # raises ValueError (UnknownKind) with the reason
+    return value
+
+
 def _one_of(*choices: str):
     def check(value: Any) -> str:
         if value not in choices:
@@ -173,6 +180,9 @@ def _selectors(value: Any) -> dict[str, str]:
     return dict(value)
 
 
+# The checks a source kind may use for its options (kinds.Option.check).
+check_positive_int, check_string, check_string_list, check_selectors = _positive_int, _nonempty_str, _str_list, _selectors
+
 REQUIRED = object()
 
 SCHEMA: dict[str, dict[str, tuple]] = {
@@ -196,12 +206,11 @@ SCHEMA: dict[str, dict[str, tuple]] = {
     },
     "sources": {
         "id": (_ident, REQUIRED),
-        "kind": (_one_of(*SOURCE_KINDS), REQUIRED),
+        "kind": (_kind, REQUIRED),
         "url": (_http_url, REQUIRED),
         "title": (_nonempty_str, None),
         "topics": (_ident_list, []),
-        "max_pages": (_positive_int, 3),
-        "selectors": (_selectors, {}),
+        # and the options the source's kind declares (kinds.py): checked in _kind_options
     },
     "topics": {
         "id": (_ident, REQUIRED),
@@ -258,7 +267,12 @@ def parse_config(raw: dict, path: Path) -> Config:
             raise fail(where, "must be a table")
         schema = SCHEMA[name]
         extra = sorted(set(value) - set(schema))
+        if name == "sources":
+            extra = [key for key in extra if key not in _kind_option_names(value.get("kind"))]
         if extra:
+            if name == "sources" and (owners := _option_owners(extra[0])):
+                raise fail(f"{where}.{extra[0]}", f"only {' and '.join(owners)} sources have {extra[0]}; "
+                                                  f"this source is {value.get('kind')!r}")
             raise fail(f"{where}.{extra[0]}", f"unknown key; known: {', '.join(schema)}")
         checked = {}
         for key, (check, default) in schema.items():
@@ -271,6 +285,8 @@ def parse_config(raw: dict, path: Path) -> Config:
                 checked[key] = check(_expand_env(value[key], quote=key in _URL_KEYS))
             except ValueError as error:
                 raise fail(f"{where}.{key}", str(error)) from None
+        if name == "sources":
+            checked["options"] = _kind_options(checked["kind"], value, where, fail)
         return checked
 
     tables = {name: section(name, raw.get(name, {}), name) for name in TABLES}
@@ -288,12 +304,6 @@ def parse_config(raw: dict, path: Path) -> Config:
 
     if not arrays["sources"]:
         raise fail("sources", "no [[sources]] configured: there is nothing to fetch")
-    for i, source in enumerate(raw.get("sources", [])):  # keys that could never take effect for the kind
-        kind = source.get("kind")
-        if "selectors" in source and kind != "ks":
-            raise fail(f"sources[{i}].selectors", f"only ks sources have pinned selectors; this source is {kind!r}")
-        if "max_pages" in source and kind != "regjeringen":
-            raise fail(f"sources[{i}].max_pages", f"only regjeringen listings have pages to walk; this source is {kind!r}")
     for i, sub in enumerate(raw.get("subscriptions", [])):
         if "schedule" in sub and sub.get("mode", "instant") != "digest":
             raise fail(f"subscriptions[{i}].schedule", 'only digests have a schedule: add mode = "digest", or drop it')
@@ -323,7 +333,7 @@ def parse_config(raw: dict, path: Path) -> Config:
         base_url=output["base_url"] if output["base_url"].endswith("/") else output["base_url"] + "/",
         max_entries=output["max_entries"],
         http=HttpSettings(http["user_agent"], http["timeout"], http["min_delay"], http["retries"]),
-        sources=[SourceConfig(**s) for s in arrays["sources"]],
+        sources=[_source_config(s) for s in arrays["sources"]],
         topics=[TopicConfig(**t) for t in arrays["topics"]],
         subscriptions=[SubscriptionConfig(**s) for s in arrays["subscriptions"]],
         notify=NotifyConfig(notify["digest_time"], notify["batch_over"], notify["admin_urls"], base / notify["templates"]),
@@ -333,6 +343,44 @@ def parse_config(raw: dict, path: Path) -> Config:
 # Keys whose values are Apprise URLs: a secret put into one is percent-encoded, so that a password holding
 # "@ / # ?" or a space stays a password (Apprise decodes it) instead of changing the host it is sent to.
 _URL_KEYS = {"urls", "admin_urls"}
+
+
+def _kind_option_names(kind: Any) -> set[str]:
+    from .kinds import UnknownKind, get_kind
+
+    try:
+        return {option.name for option in get_kind(kind).options}
+    except UnknownKind:
+        return set()
+
+
+def _option_owners(key: str) -> list[str]:
+    from .kinds import option_owners
+
+    return option_owners(key)
+
+
+def _kind_options(kind: str, value: dict, where: str, fail) -> dict[str, Any]:
+    """The options a source's kind declares, each checked (or its default)."""
+    from .kinds import get_kind
+
+    options = {}
+    for option in get_kind(kind).options:
+        if option.name not in value:
+            options[option.name] = option.default
+            continue
+        try:
+            options[option.name] = option.check(_expand_env(value[option.name]))
+        except ValueError as error:
+            raise fail(f"{where}.{option.name}", str(error)) from None
+    return options
+
+
+def _source_config(checked: dict) -> SourceConfig:
+    options = checked["options"]
+    known = {key: options[key] for key in ("max_pages", "selectors") if key in options}
+    return SourceConfig(id=checked["id"], kind=checked["kind"], url=checked["url"], title=checked["title"],
+                        topics=checked["topics"], options=options, **known)
 
 
 def _expand_env(value: Any, quote: bool = False) -> Any:

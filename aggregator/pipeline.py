@@ -14,7 +14,8 @@ from .publish import PublishError, PublishReport, publish
 from .progress import Progress
 from .records import SourceError
 from .redact import hide
-from .sources import SourceContext, fetcher
+from .kinds import get_kind
+from .sources import SourceContext
 from .store import Store, utc_now
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,9 @@ def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: 
         log=logging.getLogger(f"aggregator.sources.{source.id}"),
     )
     try:
-        result = fetcher(source.kind)(source, context)
+        kind = get_kind(source.kind)
+        result = kind.fetch(source, context)
+        _credit(result.records, kind.publisher)
         changes, before = store.commit_fetch(source.id, source.topics, result, run, history=backfill,
                                              run_started=run_started)
     except SourceError as error:
@@ -110,6 +113,16 @@ def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: 
                         problem["attempts"], problem["last_error"])
     log.info("%s: %s", source.id, outcome.summary())
     return outcome
+
+
+def _credit(records: list, publisher: str | None) -> None:
+    """Who an item that names no author and no ministry is credited to: its kind's publisher, where it declares one
+    (a feed's items are credited to the feed's own title, which the feed kind puts there itself)."""
+    if not publisher:
+        return
+    for record in records:
+        if not record.authors and not record.ministries and "credit" not in record.extra:
+            record.extra["credit"] = publisher
 
 
 def _failed(source: SourceConfig, store: Store, error: str) -> SourceOutcome:

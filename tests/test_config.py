@@ -85,7 +85,7 @@ keywords = ["høring"]
         (MINIMAL + '\ntopics = "immigration"\n', "sources[0].topics", "list of strings"),
         (MINIMAL + '\n[[topics]]\nid = "a"\n[[topics]]\nid = "a"\n', "topics[1].id", "duplicate id 'a'"),
         (MINIMAL + '\n[[topics]]\nid = "a"\ndocument_type = ["nou"]\n', "topics[0].document_type", "unknown key"),
-        (MINIMAL + '\n[sources.selectors]\nheadline = "h3"\n', "sources[0].selectors", "unknown selector 'headline'"),
+        (MINIMAL.replace('kind = "feed"', 'kind = "ks"') + '\n[sources.selectors]\nheadline = "h3"\n', "sources[0].selectors", "unknown selector 'headline'"),
         ("[storage]\n", "sources", "nothing to fetch"),
         ("[[sources]\nid=1", "", "not valid TOML"),
     ],

@@ -50,7 +50,7 @@ def test_ids_are_short_enough_to_be_file_names(tmp_path):
      r"subscriptions\[0\]\.feeds\[0\]", "no \\[\\[topics\\]\\] has id 'hearing'"),
     (SOURCE + '[sources.selectors]\nitem = "li"\n', r"sources\[0\]\.selectors", "only ks sources"),
     (SOURCE.replace('kind = "feed"', 'kind = "ks"') + "max_pages = 2\n", r"sources\[0\]\.max_pages",
-     "only regjeringen listings"),
+     "only regjeringen sources have max_pages"),
     (SOURCE + '[[subscriptions]]\nid = "x"\nurls = ["json://127.0.0.1/h"]\nschedule = "weekly"\n',
      r"subscriptions\[0\]\.schedule", "only digests have a schedule"),
 ])

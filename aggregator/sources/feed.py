@@ -12,6 +12,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from ..config import SourceConfig
+from ..kinds import SourceKind
 from ..normalize import canonical_url, clean_text, document_type, item_id_for_url, language_code, parse_date
 from ..records import FetchResult, Record
 from . import SourceContext, each_item, get_subscribed_feed, parse_feed_document
@@ -24,6 +25,12 @@ def fetch(source: SourceConfig, ctx: SourceContext) -> FetchResult:
         return FetchResult(not_modified=True)
     result.records = parse_feed(response.url, response.content, response.headers, result.warnings)
     return result
+
+
+KIND = SourceKind(
+    name="feed", fetch=fetch, publisher=None,  # an item without author is credited to the feed's own title
+    doc=__doc__ or "",
+)
 
 
 def parse_feed(url: str, content: bytes, headers: dict | None = None, warnings: list[str] | None = None) -> list[Record]:

@@ -28,7 +28,8 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from ..config import SourceConfig
+from ..config import SourceConfig, check_selectors
+from ..kinds import Option, SourceKind
 from ..http import FetchError
 from ..normalize import OSLO, canonical_url, clean_text, document_type, find_date, hearing_reference, item_id_for_url, language_code, parse_date
 from ..records import FetchResult, Record, SourceError
@@ -90,6 +91,14 @@ def fetch(source: SourceConfig, ctx: SourceContext) -> FetchResult:
         if read_article(record, ctx, result, parse) is None and record.published is None and not ctx.seen(record.id):
             result.warnings[-1] += "; for now without a publication date"
     return result
+
+
+KIND = SourceKind(
+    name="ks", fetch=fetch, publisher=AUTHOR, doc=__doc__ or "",
+    options=(Option("selectors", check_selectors, {},
+                    "CSS selectors that pin the extraction when the page changes: item (one per teaser), and "
+                    "optionally title, link, label, summary, and date (on the article page)", "table"),),
+)
 
 
 def _article_record(teaser: Record, url: str, html: str, source: SourceConfig, warnings: list[str]) -> Record:

@@ -23,7 +23,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..config import SourceConfig
+from ..config import SourceConfig, check_positive_int
+from ..kinds import Option, SourceKind
 from ..http import FetchError, Response, RobotsDisallowed
 from ..normalize import (
     canonical_url,
@@ -76,6 +77,14 @@ def fetch(source: SourceConfig, ctx: SourceContext) -> FetchResult:
         result = _fetch_listing(source, ctx)
     result.warnings.extend(_unknown_ministry_warnings(result.records))
     return result
+
+
+KIND = SourceKind(
+    name="regjeringen", fetch=fetch, publisher="regjeringen.no", doc=__doc__ or "",
+    options=(Option("max_pages", check_positive_int, 3,
+                    "listings: how many pages a run reads at most (it stops at the first page this source has seen)",
+                    "whole number"),),
+)
 
 
 def is_feed_url(url: str) -> bool:
