@@ -244,6 +244,26 @@ def test_a_full_disk_is_exit_5_and_leaves_the_feeds_that_were_there_intact(http_
         subprocess.run(["umount", str(full)], capture_output=True)
 
 
+def test_a_read_only_output_folder_is_exit_5_and_the_feeds_there_stay(http_server, tmp_path, capsys):
+    folder = tmp_path / "ro"
+    if not _mount_tmpfs(folder, "1m"):
+        pytest.skip("cannot mount a tmpfs here (needs root and mount rights): the read-only case is not run")
+    try:
+        http_server.add("/rss", hostile_feed("nb"), content_type="application/rss+xml")
+        config = write_config(tmp_path, http_server.url + "/rss", output=str(folder / "feeds"))
+        assert main(["run", "--config", config]) == 0
+        before = (folder / "feeds" / "all.atom").read_bytes()
+        assert subprocess.run(["mount", "-o", "remount,ro", str(folder)], capture_output=True).returncode == 0
+        http_server.add("/rss", hostile_feed("nb").replace("</channel>", item("Ny sak", "http://h.example/ny") + "</channel>"),
+                        content_type="application/rss+xml")
+        assert main(["run", "--config", config]) == 5
+        err = capsys.readouterr().err
+        assert "cannot write the feeds" in err and "Read-only file system" in err and "Traceback" not in err
+        assert (folder / "feeds" / "all.atom").read_bytes() == before  # the last good feed stays as it was
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True)
+
+
 def test_temporary_files_left_by_a_killed_publish_are_cleared(http_server, tmp_path):
     http_server.add("/rss", hostile_feed("nb"), content_type="application/rss+xml")
     config = write_config(tmp_path, http_server.url + "/rss")
