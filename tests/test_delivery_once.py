@@ -178,9 +178,9 @@ class DrippingWebhook(SlowWebhook):
 
 
 def test_a_dripping_receiver_cannot_hold_a_delivery(http_server, tmp_path, monkeypatch):
-    from aggregator import notify
+    from aggregator.notify import sending
 
-    monkeypatch.setattr(notify, "SEND_TIMEOUT", 2.0)
+    monkeypatch.setattr(sending, "SEND_TIMEOUT", 2.0)
     feed = ChangingFeed(http_server)
     hook = DrippingWebhook()
     try:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from aggregator import notify
+from aggregator.config import SubscriptionConfig
 from aggregator.cli import main
 from aggregator.config import load_config
 from aggregator.normalize import OSLO
@@ -243,7 +244,7 @@ def test_a_crashing_notifier_changes_neither_the_exit_code_nor_the_feeds_and_not
     def crash(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(notify, "_assign", crash)
+    monkeypatch.setattr(notify.plan, "_assign", crash)
     feed.add("Sak under krasjen")
     assert run(config) == 0
     assert "Sak under krasjen" in (tmp_path / "feeds" / "all.atom").read_text("utf-8")
@@ -419,7 +420,7 @@ def test_run_sends_a_due_digest_and_the_digest_command_forces_one(tmp_path, feed
     ],
 )
 def test_the_first_digest_is_due_a_full_period_after_the_subscription_was_first_seen(schedule, first_seen, expected):
-    sub = notify.SubscriptionConfig("s", ["json://x"], mode="digest", schedule=schedule)
+    sub = SubscriptionConfig("s", ["json://x"], mode="digest", schedule=schedule)
     due = notify.digest_due_at(sub, {"first_seen": first_seen}, "07:00")
     assert due == datetime.fromisoformat(expected)
     following = notify.digest_due_at(sub, {"first_seen": first_seen, "last_digest_slot": due.isoformat()}, "07:00")

@@ -1,0 +1,104 @@
+"""Planning: note subscriptions, classify each new item once (history or news), give each subscription the news
+in its feeds (instant: one message per item, or one combined message above batch_over), make due digests and
+admin alerts. All of it inside one transaction of the caller's."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from ..config import Config, SubscriptionConfig
+from ..feeds import FeedSpec, has_any_word
+from ..store import Store, from_iso, iso, ledger, utc_now
+from .alerts import check_sources
+from .digests import digest_if_due, make_digest
+from .model import NotifyReport, deliveries_of
+from .render import specs_by_path
+
+
+def register_subscriptions(config: Config, store: Store, now: datetime | None = None) -> None:
+    """Note when each subscription was first seen: it gets news from then on, never the backlog.
+
+    `run` calls this before fetching, so a subscription added to the config gets that run's news.
+    """
+    with ledger.write(store) as conn:
+        _register(conn, config, now or utc_now())
+
+
+def prepare(config: Config, store: Store, now: datetime | None = None) -> NotifyReport:
+    """Classify new items and create the messages they call for (and due digests, admin alerts): one transaction."""
+    report = NotifyReport()
+    with ledger.write(store) as conn:
+        prepare_in(conn, config, store, now or utc_now(), report)
+    return report
+
+
+def prepare_in(conn: sqlite3.Connection, config: Config, store: Store, now: datetime, report: NotifyReport,
+             digests: list[SubscriptionConfig] | None = None, force: bool = False) -> None:
+    """The work of `prepare`, inside the caller's transaction. `digests`: the digest subscriptions to look
+    at (default: all); `force`: make their digests now rather than when due."""
+    before = ledger.message_count(conn)
+    _register(conn, config, now)
+    _assign(conn, config, store, _classify_new_items(conn, store, now), now)
+    for sub in digests if digests is not None else [s for s in config.subscriptions if s.mode == "digest"]:
+        state = ledger.subscription_state(conn, sub.id) or {}
+        if force:
+            outcome, message_id = make_digest(conn, config, sub, state, f"forced {iso(now)}", now)
+        else:
+            outcome, message_id = digest_if_due(conn, config, sub, state, now)
+        report.digests[sub.id] = outcome
+        if message_id:
+            report.digest_messages.append(message_id)
+    check_sources(conn, config, store, now)
+    report.messages += ledger.message_count(conn) - before
+
+
+def _register(conn: sqlite3.Connection, config: Config, now: datetime) -> None:
+    for sub in config.subscriptions:
+        ledger.register_subscription(conn, sub.id, now)
+
+
+def _classify_new_items(conn: sqlite3.Connection, store: Store, now: datetime) -> list[dict]:
+    """Look once at each item not looked at yet. It is news when one of its sources had its baseline taken
+    before; so a source's first fetch (and one killed half-way, or fetched without notifying) is history."""
+    items = ledger.unclassified_items(store)
+    baselined = ledger.baselined_sources(conn)
+    news = []
+    for item in reversed(items):  # oldest first: messages go out in the order things were published
+        is_news = any(source in baselined for source in item["sources"])
+        ledger.mark_classified(conn, item["id"], is_news, now)
+        if is_news:
+            news.append(item)
+    ledger.take_baselines(conn)
+    return news
+
+
+def _assign(conn: sqlite3.Connection, config: Config, store: Store, news: list[dict], now: datetime) -> None:
+    """Give each subscription the news in its feeds; instant ones get their messages now."""
+    if not news or not config.subscriptions:
+        return
+    specs = specs_by_path(config, store)
+    for sub in config.subscriptions:
+        first_seen = from_iso((ledger.subscription_state(conn, sub.id) or {})["first_seen"])
+        mine = [item for item in news if item["first_seen"] >= first_seen and matches(sub, item, specs)]
+        for item in mine:
+            ledger.assign(conn, sub.id, item["id"], now)
+        if sub.mode != "instant" or not mine:
+            continue
+        if len(mine) > config.notify.batch_over:
+            groups = [("batch", f"{iso(now)}/{mine[0]['id']}", mine)]
+        else:
+            groups = [("item", item["id"], [item]) for item in mine]
+        for kind, key, items in groups:
+            message_id = ledger.add_message(conn, sub.id, kind, key, [i["id"] for i in items], {}, now,
+                                            deliveries_of(config, sub.id))
+            if message_id:
+                ledger.link_items(conn, message_id, sub.id, [i["id"] for i in items])
+
+
+def matches(sub: SubscriptionConfig, item: dict, specs: dict[str, FeedSpec]) -> bool:
+    """Whether an item is in one of the subscription's feeds (as the feed files hold it) and has one of its words."""
+    in_feeds = any(path in specs and specs[path].matches(item) for path in sub.feeds)
+    if not in_feeds or not sub.keywords:
+        return in_feeds
+    return has_any_word(item, sub.keywords)
