@@ -13,7 +13,6 @@ import argparse
 import logging
 import sqlite3
 import sys
-
 from typing import TYPE_CHECKING
 
 from . import __version__
@@ -23,6 +22,8 @@ from . import __version__
 if TYPE_CHECKING:
     from . import notify, pipeline
     from .config import Config
+    from .feeds import feed_specs
+    from .progress import Progress
     from .store import Store
 
 EXIT_OK, EXIT_SOURCE_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_STORE, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 5, 130

@@ -6,13 +6,14 @@ decides membership itself, so a feed file and a subscription to it always agree.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable
 from urllib.parse import urlsplit
 
 from .config import Config, TopicConfig
 from .normalize import is_http_url, keyword_pattern, matches_keyword, ministries, ministry_name
+from .records import Item
 from .redact import public_url
 from .store import Store
 
@@ -26,29 +27,29 @@ class FeedSpec:
     path: str
     title: str
     subtitle: str
-    matches: Callable[[dict], bool]
+    matches: Callable[[Item], bool]
     alternate: str | None = None
-    entries: list[dict] = field(default_factory=list)
+    entries: list[Item] = field(default_factory=list)
     total: int = 0
 
 
 # ------------------------------------------------------------------------------------------ matching
 
 
-def has_any_word(item: dict, keywords: list[str]) -> bool:
+def has_any_word(item: Item, keywords: list[str]) -> bool:
     """Whether any keyword occurs in the item's title or summary (normalize.keyword_pattern's rules:
     at the start of a word, any case; capitals are a whole abbreviation; `*` is any letters)."""
     return matches_keyword(f"{item['title']} {item['summary'] or ''}", keywords)
 
 
-def topic_matcher(topic: TopicConfig) -> Callable[[dict], bool]:
+def topic_matcher(topic: TopicConfig) -> Callable[[Item], bool]:
     """A topic holds items that a source gives the topic, or whose type or words match its rules."""
     types = set(topic.document_types)
     # one pattern for all of the topic's keywords (each as normalize.keyword_pattern reads it)
     words = re.compile("|".join(f"(?:{keyword_pattern(k).pattern})" for k in topic.keywords if k.strip(" *")),
                        re.IGNORECASE) if any(k.strip(" *") for k in topic.keywords) else None
 
-    def matches(item: dict) -> bool:
+    def matches(item: Item) -> bool:
         return (
             topic.id in item["topics"]
             or (item["document_type"] in types)
@@ -65,7 +66,7 @@ class FeedRules:
         self.topics = [(t.id, topic_matcher(t)) for t in config.topics]
         self.ministries = set(ministries())
 
-    def paths(self, item: dict) -> list[str]:
+    def paths(self, item: Item) -> list[str]:
         """all, the item's sources, its topics (given, or matching a topic's rules), and its ministries."""
         topics = dict.fromkeys(item["topics"])
         topics.update((topic_id, None) for topic_id, matches in self.topics if matches(item))
@@ -73,7 +74,15 @@ class FeedRules:
                 *(f"ministries/{m}" for m in item["ministries"] if m in self.ministries)]
 
 
-def feed_paths(item: dict, config: Config) -> list[str]:
+def _in_source(source_id: str) -> Callable[[Item], bool]:
+    return lambda item: source_id in item["sources"]
+
+
+def _of_ministry(abbr: str) -> Callable[[Item], bool]:
+    return lambda item: abbr in item["ministries"]
+
+
+def feed_paths(item: Item, config: Config) -> list[str]:
     """Every feed an item belongs to (see FeedRules)."""
     return FeedRules(config).paths(item)
 
@@ -104,7 +113,7 @@ def feed_specs(config: Config, store: Store, *, entries: int | None = None, ever
                 f"sources/{source.id}",
                 source.title or f"Source {source.id}",
                 f"Items from {public_url(source.url)}",
-                lambda i, sid=source.id: sid in i["sources"],
+                _in_source(source.id),
                 alternate=public_url(source.url) or None,
             )
         )
@@ -125,7 +134,7 @@ def feed_specs(config: Config, store: Store, *, entries: int | None = None, ever
                     f"ministries/{abbr}",
                     f"{ministry['nb']} ({abbr.upper()})",
                     f"{ministry['en']}: items from regjeringen.no",
-                    lambda i, a=abbr: a in i["ministries"],
+                    _of_ministry(abbr),
                     alternate=f"https://www.regjeringen.no/no/dep/{abbr}/id{ministry['ownerid']}/",
                 )
             )
@@ -143,7 +152,7 @@ def fill(spec: FeedSpec, store: Store, limit: int, total: int | None = None) -> 
     return spec
 
 
-def entry_authors(item: dict) -> list[str]:
+def entry_authors(item: Item) -> list[str]:
     """Who an entry is credited to: its authors (ministries in the item's language, KS), else the ministries,
     else the feed it came from (its title, else its host); never a site it does not come from."""
     if item["authors"]:
@@ -153,7 +162,7 @@ def entry_authors(item: dict) -> list[str]:
     return [item["extra"].get("credit") or urlsplit(item["link"]).hostname or item["link"]]
 
 
-def open_hearings(items: list[dict], today: date) -> list[dict]:
+def open_hearings(items: list[Item], today: date) -> list[dict]:
     """Hearings whose deadline is today or later, soonest first, each with its days left."""
     found = []
     for item in items:

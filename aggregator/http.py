@@ -7,9 +7,9 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Callable
 from urllib.parse import urlsplit
 
 import httpx
@@ -17,7 +17,6 @@ from protego import Protego
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from .http_settings import DEFAULT_USER_AGENT, HttpSettings  # noqa: F401 (re-exported)
-
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +146,7 @@ class PoliteClient:
     def close(self) -> None:
         self._client.close()
 
-    def __enter__(self) -> "PoliteClient":
+    def __enter__(self) -> PoliteClient:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -217,7 +216,7 @@ class PoliteClient:
             stop=stop_after_attempt(self.settings.retries + 1),
             retry=retry_if_exception(lambda e: isinstance(e, _Retryable)),
             wait=self._wait,
-            sleep=lambda seconds: (waited.append(seconds), self._sleep(seconds)),
+            sleep=lambda seconds: self._sleep_counted(seconds, waited),
             before_sleep=lambda state: self._before_retry(url, state, sum(waited)),
             reraise=True,
         )
@@ -225,6 +224,10 @@ class PoliteClient:
             return retrying(self._attempt, url, headers)
         except _Retryable as error:
             raise FetchError(url, error.reason, error.status) from None
+
+    def _sleep_counted(self, seconds: float, waited: list[float]) -> None:
+        waited.append(seconds)
+        self._sleep(seconds)
 
     def _before_retry(self, url: str, state: RetryCallState, waited: float) -> None:
         error = state.outcome.exception() if state.outcome else None

@@ -10,8 +10,9 @@ declares a KIND (for example a module of your own next to config.toml, on PYTHON
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 BUILT_IN = ("feed", "regjeringen", "ks")
 

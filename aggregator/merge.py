@@ -15,8 +15,10 @@ settle on one wording instead of flipping it every run.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from .normalize import OSLO, is_cut_from, ministry_abbr, ministry_name
 from .records import Record
@@ -127,9 +129,9 @@ def merge(observations: list[Observation]) -> Document:
     )
 
 
-def text_changed(before: Document | dict, after: Document) -> bool:
+def text_changed(before: Document | Mapping[str, Any], after: Document) -> bool:
     """Whether a document changed in a way readers should see as an update (its title or summary)."""
-    get = before.get if isinstance(before, dict) else lambda name: getattr(before, name)
+    get = before.get if isinstance(before, Mapping) else lambda name: getattr(before, name)
     return (get("title") or "") != after.title or (get("summary") or "") != after.summary
 
 

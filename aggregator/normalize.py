@@ -9,7 +9,7 @@ import html
 import re
 import tomllib
 import unicodedata
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from email.utils import parsedate_to_datetime
 from functools import cache
 from importlib import resources
@@ -24,7 +24,20 @@ OSLO = ZoneInfo("Europe/Oslo")
 # Invisible format characters are removed, not turned into spaces: a soft hyphen inside "arbeids­innvandring"
 # must leave one word (which a keyword can match), and zero-width and bidirectional marks carry no text.
 _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
-_SPACES = re.compile(r"\s+")
+
+
+class _NotPrintableToSpace(dict):
+    """A str.translate table: a character that is not printable becomes a space, any other stays itself. It is
+    filled as characters are met (up to a bound), so it costs nothing to build and one lookup per character."""
+
+    def __missing__(self, code: int) -> int:
+        value = code if chr(code).isprintable() else 0x20
+        if len(self) < 65536:
+            self[code] = value
+        return value
+
+
+_NOT_PRINTABLE_TO_SPACE = _NotPrintableToSpace()
 
 
 def clean_text(value: str | None) -> str:
@@ -33,10 +46,11 @@ def clean_text(value: str | None) -> str:
     if not value:
         return ""
     text = html.unescape(value) if "&" in value else value
-    text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
+    # str.split() splits on exactly what the regular expression \s matches (str.isspace), and in C.
+    text = " ".join(_INVISIBLE.sub("", text).split())
     if not text.isprintable():  # rare: a control character left (white space is folded already)
-        text = _SPACES.sub(" ", "".join(ch if ch.isprintable() else " " for ch in text))
-    if not unicodedata.is_normalized("NFC", text):
+        text = " ".join(text.translate(_NOT_PRINTABLE_TO_SPACE).split())
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return text.strip()
 
@@ -107,7 +121,7 @@ def canonical_url(url: str, base: str | None = None) -> str:
 def is_http_url(url: str | None) -> bool:
     """Whether a stored link may be published as it is (http or https, nothing hidden in it)."""
     try:
-        return bool(url) and canonical_url(url) is not None and not _INVISIBLE_IN_URLS.search(url or "")
+        return bool(url) and bool(canonical_url(url or "")) and not _INVISIBLE_IN_URLS.search(url or "")
     except ValueError:
         return False
 
@@ -270,7 +284,7 @@ def ministry_name(abbr: str, language: str | None = "nb") -> str:
     """A ministry's name in the language of an item (nb, nn or en; other languages get bokmål)."""
     m = ministries()[abbr]
     lang = (language or "nb").split("-")[0].lower()
-    return m.get(lang if lang in ("nn", "en") else "nb")
+    return str(m.get(lang if lang in ("nn", "en") else "nb"))
 
 
 def split_ministries(text: str | None) -> list[str]:
@@ -280,6 +294,9 @@ def split_ministries(text: str | None) -> list[str]:
     longest run of pieces that forms a known name wins. Unknown names are kept out (and logged
     by the caller if it wants); the order of the page is kept, duplicates dropped.
     """
+    cached = _SPLIT_MINISTRIES.get(text)
+    if cached is not None:
+        return list(cached)
     pieces = [p.strip() for p in clean_text(text).split(",") if p.strip()]
     names = _ministry_names()
     found: list[str] = []
@@ -295,17 +312,32 @@ def split_ministries(text: str | None) -> list[str]:
                 break
         else:
             i += 1
+    if len(_SPLIT_MINISTRIES) < _MINISTRY_LISTS_KEPT:
+        _SPLIT_MINISTRIES[text] = tuple(found)
     return found
+
+
+# Listings print the same few ministry lists on every page, and splitting one costs more than looking it up: the
+# answers (pure functions of the text and the vocabulary) are kept, for a bounded number of lists.
+_MINISTRY_LISTS_KEPT = 4096
+_SPLIT_MINISTRIES: dict[str | None, tuple[str, ...]] = {}
+_UNKNOWN_MINISTRIES: dict[str | None, tuple[str, ...]] = {}
 
 
 def unknown_ministry_names(text: str | None) -> list[str]:
     """The pieces of a ministry list that are no known ministry (to warn about a new or renamed one)."""
+    cached = _UNKNOWN_MINISTRIES.get(text)
+    if cached is not None:
+        return list(cached)
     pieces = [p.strip() for p in clean_text(text).split(",") if p.strip()]
     known = {ministry_name(a, lang) for a in split_ministries(text) for lang in ("nb", "nn", "en")}
     joined = ", ".join(pieces)
     for name in sorted(known, key=len, reverse=True):
         joined = joined.replace(name, "")
-    return [p.strip() for p in joined.split(",") if p.strip() and not ministry_abbr(p)]
+    unknown = [p.strip() for p in joined.split(",") if p.strip() and not ministry_abbr(p)]
+    if len(_UNKNOWN_MINISTRIES) < _MINISTRY_LISTS_KEPT:
+        _UNKNOWN_MINISTRIES[text] = tuple(unknown)
+    return unknown
 
 
 # --------------------------------------------------------------------------------------------- document types
@@ -415,7 +447,7 @@ def matches_keyword(text: str, keywords: list[str]) -> bool:
 
 def now_utc() -> datetime:
     """The current time, aware (one place, so tests can reason about it)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # --------------------------------------------------------------------------------------------- hearing references

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from datetime import datetime
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from . import notify as notifications
 from .config import Config, SourceConfig
 from .http import PoliteClient
-from .publish import PublishError, PublishReport, publish
+from .kinds import get_kind
 from .progress import Progress
+from .publish import PublishError, PublishReport, publish
 from .records import SourceError
 from .redact import hide
-from .kinds import get_kind
 from .sources import SourceContext
 from .store import Store, utc_now
 

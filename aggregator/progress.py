@@ -23,7 +23,7 @@ class Progress:
     def stop(self) -> None: ...
 
     @staticmethod
-    def for_terminal(enabled: bool = True) -> "Progress":
+    def for_terminal(enabled: bool = True) -> Progress:
         if enabled and sys.stderr.isatty():
             return LiveProgress()
         return Progress()
@@ -34,7 +34,8 @@ class LiveProgress(Progress):
 
     def __init__(self, console: Any = None) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, SpinnerColumn, TextColumn
+        from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn
+        from rich.progress import Progress as RichProgress
 
         self._rich = RichProgress(
             SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

@@ -14,8 +14,9 @@ import os
 import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import cast
 
 from feedgen.feed import FeedGenerator
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -33,23 +34,24 @@ from .normalize import (
     language_code,
     ministry_name,
 )
+from .records import Item
 from .store import Store, sort_key
 
 log = logging.getLogger(__name__)
 
-EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)  # `updated` of a feed that has no entries yet
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # `updated` of a feed that has no entries yet
 
 
 # ------------------------------------------------------------------------------------------ rendering
 
 
-def _language(entries: list[dict]) -> str:
+def _language(entries: list[Item]) -> str:
     languages = [language_code(e["language"]) or "nb" for e in entries]
     # the most common language; on a tie, the newest entry's (max keeps the first of equals)
     return max(languages, key=languages.count) if languages else "nb"
 
 
-def entry_content(item: dict) -> str | None:
+def entry_content(item: Item) -> str | None:
     """The text an entry shows beyond its summary: a hearing's deadline and status, labelled in the item's
     language. None when there is nothing beyond the summary."""
     facts = []
@@ -89,7 +91,7 @@ def render_atom(spec: FeedSpec, config: Config, topic_titles: dict[str, str]) ->
     return _mark_entry_languages(fg.atom_str(pretty=True), written, feed_language)
 
 
-def _fill_entry(entry, item: dict, config: Config, topic_titles: dict[str, str]) -> None:
+def _fill_entry(entry, item: Item, config: Config, topic_titles: dict[str, str]) -> None:
     """One Atom entry of a stored item. Raises ValueError for an item that cannot be published as it is."""
     if not is_http_url(item["link"]):  # only http(s) links leave the store, also ones stored by older versions
         raise ValueError(f"its link is not a plain http(s) link: {item['link'][:80]!r}")
@@ -123,13 +125,13 @@ def _fill_entry(entry, item: dict, config: Config, topic_titles: dict[str, str])
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def _mark_entry_languages(atom: bytes, entries: list[dict], feed_language: str) -> bytes:
+def _mark_entry_languages(atom: bytes, entries: list[Item], feed_language: str) -> bytes:
     """Add xml:lang to each entry whose language differs from the feed's (feedgen knows only the feed's)."""
     languages = [language_code(e["language"]) or feed_language for e in entries]
     if all(lang == feed_language for lang in languages):
         return atom
     root = etree.fromstring(atom)
-    for node, lang in zip(root.iterfind("{http://www.w3.org/2005/Atom}entry"), languages):
+    for node, lang in zip(root.iterfind("{http://www.w3.org/2005/Atom}entry"), languages, strict=True):
         if lang != feed_language:
             node.set(_XML_LANG, lang)
     return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
@@ -180,13 +182,13 @@ def source_health(config: Config, store: Store, totals: dict[str, int] | None = 
     return health
 
 
-def _item_view(item: dict) -> dict:
+def _item_view(item: dict) -> dict:  # an Item, or one of open_hearings' (with its deadline)
     """What the index shows of an item, in the item's own language."""
     language = language_code(item["language"]) or "nb"
     return {
         "title": item["title"], "link": item["link"], "language": language,
         "date": format_long_date(item["published"], language),
-        "publisher": ", ".join(entry_authors(item)),
+        "publisher": ", ".join(entry_authors(cast(Item, item))),  # an Item, or an open hearing's (an Item and more)
         "type": document_type_title(item["document_type"], language) if item["document_type"] else "",
         "deadline": format_long_date(item.get("deadline_date"), language) if item.get("deadline_date") else "",
         "days_left": item.get("days_left"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
+from typing import Any, TypedDict
 
 
 @dataclass
@@ -51,6 +52,27 @@ def record_from_json(text: str) -> Record:
     for name in _TIME_FIELDS:
         data[name] = datetime.fromisoformat(data[name]) if data.get(name) else None
     return Record(**data)
+
+
+class Item(TypedDict):
+    """A stored document as the stages after the store see it (store.decode_item makes it from a row): the merged
+    facts of every source's observation, times aware, lists and dicts decoded."""
+
+    id: str
+    link: str
+    title: str
+    summary: str
+    language: str | None
+    published: datetime | None  # None: no date known (never the fetch time)
+    updated: datetime  # Atom's updated: the site's last-modified, the publication date, a text change, or first_seen
+    first_seen: datetime
+    changed: datetime  # when its title or summary last changed (first_seen until then)
+    document_type: str | None
+    ministries: list[str]
+    authors: list[str]
+    topics: list[str]
+    sources: list[str]
+    extra: dict[str, Any]
 
 
 @dataclass

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 import feedparser
@@ -28,7 +28,7 @@ def shared_file(*parts: str) -> Path:
 
 @dataclass
 class Route:
-    body: bytes | str | Callable[["Request"], "Route"] = b""
+    body: bytes | str | Callable[[Request], Route] = b""
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "text/html; charset=utf-8"

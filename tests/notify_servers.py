@@ -11,8 +11,8 @@ import logging
 import socket
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
@@ -187,7 +187,7 @@ class ChangingFeed:
         return Route(self.render(), content_type="application/rss+xml; charset=utf-8")
 
     def render(self) -> bytes:
-        start = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+        start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
         entries = "".join(
             f"""<item><title>{escape(i.title)}</title><link>{i.link}</link>
 <description>{escape(i.summary)}</description><category>{escape(i.category)}</category>
@@ -196,4 +196,4 @@ class ChangingFeed:
         )
         return (f"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Testdepartementet</title>
 <link>https://departement.example.org/no/</link><description>Nyheter</description><language>nb-NO</language>
-{entries}</channel></rss>""").encode("utf-8")
+{entries}</channel></rss>""").encode()

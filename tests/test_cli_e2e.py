@@ -5,9 +5,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import FIXTURES, ROOT, validate_atom
 
 from aggregator.cli import main
-from conftest import FIXTURES, ROOT, validate_atom
 
 RSS = (FIXTURES / "feeds" / "rss.xml").read_bytes()
 ATOM = (FIXTURES / "feeds" / "atom.xml").read_bytes()

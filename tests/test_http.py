@@ -3,9 +3,9 @@
 import time
 
 import pytest
+from conftest import Route
 
 from aggregator.http import FetchError, HttpSettings, PoliteClient, RobotsDisallowed, decode_body, parse_retry_after
-from conftest import Route
 
 UA = "aggregator-test/0.1 (+mailto:ops@example.org)"
 
@@ -71,9 +71,8 @@ def test_429_is_retried_after_the_servers_retry_after(http_server, sleeps):
 
 def test_5xx_is_retried_with_backoff_then_reported(http_server, sleeps):
     http_server.add("/down", "error", status=500)
-    with client(sleeps, retries=2) as c:
-        with pytest.raises(FetchError, match="HTTP 500") as error:
-            c.get(http_server.url + "/down", check_robots=False)
+    with client(sleeps, retries=2) as c, pytest.raises(FetchError, match="HTTP 500") as error:
+        c.get(http_server.url + "/down", check_robots=False)
     assert error.value.status == 500
     assert http_server.paths().count("/down") == 3
     assert sleeps == [0.5, 1.0]  # exponential back-off between the three tries
@@ -81,16 +80,14 @@ def test_5xx_is_retried_with_backoff_then_reported(http_server, sleeps):
 
 def test_a_retry_after_longer_than_we_wait_gives_up_at_once(http_server, sleeps):
     http_server.add("/later", "tomorrow", status=503, Retry_After="86400")
-    with client(sleeps, retries=3) as c:
-        with pytest.raises(FetchError, match="asks to wait 86400 s"):
-            c.get(http_server.url + "/later", check_robots=False)
+    with client(sleeps, retries=3) as c, pytest.raises(FetchError, match="asks to wait 86400 s"):
+        c.get(http_server.url + "/later", check_robots=False)
     assert http_server.paths() == ["/later"]
 
 
 def test_404_is_not_retried(http_server, sleeps):
-    with client(sleeps, retries=3) as c:
-        with pytest.raises(FetchError, match="HTTP 404") as error:
-            c.get(http_server.url + "/gone", check_robots=False)
+    with client(sleeps, retries=3) as c, pytest.raises(FetchError, match="HTTP 404") as error:
+        c.get(http_server.url + "/gone", check_robots=False)
     assert error.value.status == 404 and http_server.paths() == ["/gone"]
 
 
@@ -100,16 +97,14 @@ def test_a_timeout_is_a_clear_error(http_server, sleeps):
         return Route("late")
 
     http_server.add("/slow", slow)
-    with client(sleeps, retries=0, timeout=0.3) as c:
-        with pytest.raises(FetchError, match="timed out after 0.3 s"):
-            c.get(http_server.url + "/slow", check_robots=False)
+    with client(sleeps, retries=0, timeout=0.3) as c, pytest.raises(FetchError, match="timed out after 0.3 s"):
+        c.get(http_server.url + "/slow", check_robots=False)
 
 
 def test_a_truncated_body_is_an_error_not_half_a_page(http_server, sleeps):
     http_server.add("/cut", "<html><body>only the first part", Content_Length="5000")
-    with client(sleeps, retries=1) as c:
-        with pytest.raises(FetchError, match="network error"):
-            c.get(http_server.url + "/cut", check_robots=False)
+    with client(sleeps, retries=1) as c, pytest.raises(FetchError, match="network error"):
+        c.get(http_server.url + "/cut", check_robots=False)
     assert http_server.paths() == ["/cut", "/cut"]
 
 

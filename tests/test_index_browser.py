@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
@@ -18,7 +18,7 @@ from aggregator.records import Record
 from aggregator.store import Store
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-T0 = datetime(2026, 3, 1, 8, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 1, 8, tzinfo=UTC)
 
 CONFIG = """
 [output]

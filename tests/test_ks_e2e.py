@@ -4,10 +4,10 @@ on 127.0.0.1, checked in sources/<id>.atom and topics/hearings.atom entry by ent
 from __future__ import annotations
 
 import pytest
+from conftest import FIXTURES, validate_atom
 
 from aggregator.cli import main
 from aggregator.store import Store
-from conftest import FIXTURES, validate_atom
 
 KS = FIXTURES / "ks"
 LISTING = "/fagomrader/innvandring-og-integrering/integrering/"

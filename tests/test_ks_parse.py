@@ -9,16 +9,15 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from conftest import FIXTURES, shared_file
 
 from aggregator.config import SourceConfig
 from aggregator.http import FetchError, Response, RobotsDisallowed
+from aggregator.merge import ARTICLE, Document, Observation, merge
 from aggregator.normalize import hearing_reference
 from aggregator.records import SourceError
-from aggregator.merge import ARTICLE, Document, Observation, merge
 from aggregator.sources import SourceContext
 from aggregator.sources.ks import fetch, ks_document_type, parse_article, parse_listing
-
-from conftest import FIXTURES, shared_file
 
 KS = FIXTURES / "ks"
 SITE = "https://www.ks.no"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from aggregator.merge import (
     ARTICLE,
@@ -35,7 +35,7 @@ def test_the_article_page_outranks_listings_and_feeds_for_text_and_dates():
                                    published=datetime(2026, 3, 1, tzinfo=OSLO))),
         Observation(ARTICLE, rec(title="Høring om skatt på utbytte", summary="Artikkelens ingress.",
                                  published=datetime(2026, 3, 2, tzinfo=OSLO),
-                                 updated=datetime(2026, 3, 3, 12, tzinfo=timezone.utc))),
+                                 updated=datetime(2026, 3, 3, 12, tzinfo=UTC))),
     ])
     assert (doc.title, doc.summary) == ("Høring om skatt på utbytte", "Artikkelens ingress.")
     assert doc.published == datetime(2026, 3, 2, tzinfo=OSLO) and doc.site_updated.day == 3
@@ -75,16 +75,16 @@ def test_ministry_names_follow_the_document_language():
 
 
 def test_updated_is_the_sites_last_modified_else_the_latest_known_change_else_first_seen():
-    first_seen = datetime(2026, 3, 20, 8, tzinfo=timezone.utc)
+    first_seen = datetime(2026, 3, 20, 8, tzinfo=UTC)
     plain = merge([Observation("s", rec())])
     assert effective_updated(plain, first_seen, None) == first_seen  # no date known: when it was first seen
     dated = merge([Observation("s", rec(published=datetime(2026, 3, 1, tzinfo=OSLO)))])
     assert effective_updated(dated, first_seen, None) == datetime(2026, 3, 1, tzinfo=OSLO)
-    changed = datetime(2026, 3, 21, tzinfo=timezone.utc)
+    changed = datetime(2026, 3, 21, tzinfo=UTC)
     assert effective_updated(dated, first_seen, changed) == changed
     site = merge([Observation("s", rec(published=datetime(2026, 3, 1, tzinfo=OSLO),
-                                       updated=datetime(2026, 3, 5, tzinfo=timezone.utc)))])
-    assert effective_updated(site, first_seen, changed) == datetime(2026, 3, 5, tzinfo=timezone.utc)
+                                       updated=datetime(2026, 3, 5, tzinfo=UTC)))])
+    assert effective_updated(site, first_seen, changed) == datetime(2026, 3, 5, tzinfo=UTC)
 
 
 def test_an_article_page_is_read_once_then_only_when_this_sources_view_moves():

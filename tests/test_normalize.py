@@ -1,13 +1,13 @@
 """Dates in Europe/Oslo, ministries split one by one, one document-type vocabulary, clean text and URLs."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from aggregator.normalize import (
+    OSLO,
     canonical_url,
     clean_text,
-    OSLO,
     document_type,
     document_type_title,
     find_date,
@@ -39,9 +39,9 @@ CET, CEST = timezone(timedelta(hours=1)), timezone(timedelta(hours=2))
         ("Oppdatert 1. juni 2025", datetime(2025, 6, 1, tzinfo=CEST)),
         ("2026-07-03", datetime(2026, 7, 3, tzinfo=CEST)),
         ("2026-07-03T10:00:00+02:00", datetime(2026, 7, 3, 10, tzinfo=CEST)),
-        ("2024-12-20T09:10:00Z", datetime(2024, 12, 20, 9, 10, tzinfo=timezone.utc)),
+        ("2024-12-20T09:10:00Z", datetime(2024, 12, 20, 9, 10, tzinfo=UTC)),
         ("Fri, 20 Dec 2024 10:10:00 +0100", datetime(2024, 12, 20, 10, 10, tzinfo=CET)),
-        ("Fri, 03 Jul 2026 14:35:59 GMT", datetime(2026, 7, 3, 14, 35, 59, tzinfo=timezone.utc)),
+        ("Fri, 03 Jul 2026 14:35:59 GMT", datetime(2026, 7, 3, 14, 35, 59, tzinfo=UTC)),
     ],
 )
 def test_dates_are_aware_and_a_bare_date_is_that_day_in_oslo(text, expected):
@@ -52,7 +52,7 @@ def test_dates_are_aware_and_a_bare_date_is_that_day_in_oslo(text, expected):
 
 def test_a_bare_date_is_never_utc_midnight():
     parsed = parse_date("03.07.2026")
-    assert parsed.astimezone(timezone.utc) == datetime(2026, 7, 2, 22, 0, tzinfo=timezone.utc)
+    assert parsed.astimezone(UTC) == datetime(2026, 7, 2, 22, 0, tzinfo=UTC)
 
 
 def test_impossible_dates_and_no_dates_give_none():
@@ -64,7 +64,7 @@ def test_impossible_dates_and_no_dates_give_none():
 
 def test_all_seventeen_ministries_with_ids_and_three_languages():
     table = ministries()
-    assert sorted(table) == sorted("aid bfd dfd ed fin fd hod jd kld kdd kud kd lmd nfd sd smk ud".split())
+    assert sorted(table) == sorted(["aid", "bfd", "dfd", "ed", "fin", "fd", "hod", "jd", "kld", "kdd", "kud", "kd", "lmd", "nfd", "sd", "smk", "ud"])
     assert table["aid"]["ownerid"] == 165 and table["kdd"]["ownerid"] == 504
     assert ministry_name("ud", "nn") == "Utanriksdepartementet"
     assert ministry_name("ud", "en") == "Ministry of Foreign Affairs"
@@ -165,7 +165,7 @@ def test_the_same_regjeringen_document_has_one_identity_for_every_kind():
 
 def test_dates_are_shown_as_dates_when_they_have_no_time():
     assert format_date(datetime(2026, 7, 3, tzinfo=OSLO)) == "03.07.2026"
-    assert format_date(datetime(2026, 7, 3, 8, 5, tzinfo=timezone.utc)) == "03.07.2026 10:05"
+    assert format_date(datetime(2026, 7, 3, 8, 5, tzinfo=UTC)) == "03.07.2026 10:05"
     assert format_date(None) == ""
 
 

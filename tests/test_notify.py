@@ -5,21 +5,19 @@ retries, broken sources, dry runs, test messages and status."""
 from __future__ import annotations
 
 import dataclasses
-
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from datetime import datetime, timedelta, timezone
 
 import pytest
+from notify_servers import ChangingFeed, SMTPReceiver, WebhookReceiver
 
 from aggregator import notify
-from aggregator.config import SubscriptionConfig
 from aggregator.cli import main
-from aggregator.config import load_config
+from aggregator.config import SubscriptionConfig, load_config
 from aggregator.normalize import OSLO
 from aggregator.records import Record
 from aggregator.store import Store
-from notify_servers import ChangingFeed, SMTPReceiver, WebhookReceiver
 
 
 @pytest.fixture
@@ -288,7 +286,7 @@ def test_repeated_failures_back_off_in_runs_then_are_given_up_and_reported_once(
     webhook.fail(10_000, "team")
     attempts_in = []
     try:
-        for step in range(1, 80):
+        for _ in range(1, 80):
             before = webhook.refused
             report = notify.notify_step(config, store)
             if webhook.refused > before:
@@ -322,7 +320,7 @@ def test_a_url_taken_out_of_the_config_gets_nothing_more(tmp_path, feed, webhook
 def record(n: int, title: str, deadline: str | None = None, document_type: str | None = None) -> Record:
     return Record(
         id=f"https://departement.example.org/no/dokument/{n}/", link=f"https://departement.example.org/no/dokument/{n}/",
-        title=title, summary=f"Oppsummering av {title}", published=datetime(2026, 3, 1, 9, tzinfo=timezone.utc) + timedelta(hours=n),
+        title=title, summary=f"Oppsummering av {title}", published=datetime(2026, 3, 1, 9, tzinfo=UTC) + timedelta(hours=n),
         document_type=document_type, ministries=["kdd"], extra={"deadline": deadline} if deadline else {},
     )
 
@@ -339,7 +337,7 @@ def test_digests_when_due_and_forced_hold_only_new_items_grouped_by_feed(tmp_pat
         store.upsert(record(3, "Nyeste nyhet"), "dep")
         # a document whose site gives a bare date: shown as a date, never with "00:00"
         store.upsert(dataclasses.replace(record(9, "Sak med bare dato"), published=datetime(2026, 2, 27, tzinfo=OSLO)), "dep")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         first_seen = datetime.fromisoformat(next(store.db.query("SELECT first_seen FROM subscriptions"))["first_seen"])
 
         assert notify.notify_step(config, store, now=now).digests == {"weekly-mail": "not due"}
@@ -387,7 +385,7 @@ def test_run_sends_a_due_digest_and_the_digest_command_forces_one(tmp_path, feed
     assert run(config) == 0
     assert smtp.mails == []
     store = Store(tmp_path / "data" / "aggregator.db")
-    store.conn.execute("UPDATE subscriptions SET first_seen = ?", [(datetime.now(timezone.utc) - timedelta(days=3)).isoformat()])
+    store.conn.execute("UPDATE subscriptions SET first_seen = ?", [(datetime.now(UTC) - timedelta(days=3)).isoformat()])
     store.conn.commit()
     store.close()
     feed.add("Sak to")

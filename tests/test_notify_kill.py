@@ -11,11 +11,11 @@ import sys
 import time
 
 import pytest
+from conftest import ROOT
+from notify_servers import ChangingFeed, SMTPReceiver, WebhookReceiver
 
 from aggregator.config import redact
 from aggregator.store import Store
-from conftest import ROOT
-from notify_servers import ChangingFeed, SMTPReceiver, WebhookReceiver
 
 ITERATIONS = 20
 SEED = int(os.environ.get("KILL_TEST_SEED", "20260708"))

@@ -3,18 +3,18 @@
 import dataclasses
 import os
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
+from conftest import validate_atom
 
 from aggregator.config import load_config
 from aggregator.normalize import OSLO
 from aggregator.publish import publish, write_if_changed
 from aggregator.records import Record
 from aggregator.store import Store
-from conftest import validate_atom
 
-T0 = datetime(2026, 7, 4, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 7, 4, 8, 0, tzinfo=UTC)
 
 CONFIG = """
 [output]
@@ -68,7 +68,7 @@ def setup(tmp_path):
     store.close()
 
 
-def feed(config, path) -> "feedparser.FeedParserDict":
+def feed(config, path):
     return validate_atom(config.output_dir / f"{path}.atom")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from datetime import timezone
+from datetime import UTC
 
 import pytest
 from conftest import FIXTURES, Route, validate_atom
@@ -90,7 +90,7 @@ def test_fetch_listing_follows_pages_and_completes_new_items(http_server):
     first = by_id[item_id(4100001)]
     assert first.summary.endswith("Forslaget gjelder også prøvene i norsk og samfunnskunnskap, som skal kunne tas flere ganger.")
     assert first.topics == ["innvandring-og-integrering", "voksnes-laering-og-kompetanse"]
-    assert first.site_updated.astimezone(timezone.utc).isoformat() == "2026-03-12T13:05:00+00:00"
+    assert first.site_updated.astimezone(UTC).isoformat() == "2026-03-12T13:05:00+00:00"
     assert by_id[item_id(4100002)].language == "nn"  # the article page says nynorsk
     # The missing article page is a warning; the item keeps what the listing gave.
     missing = by_id[item_id(MISSING)]
@@ -320,7 +320,7 @@ def test_aggregator_run_twice(http_server, tmp_path):
 
     # Each article page was fetched once, though one document came from both the listing and the feed.
     first_paths = http_server.paths()
-    for number, path in ARTICLES.items():
+    for path in ARTICLES.values():
         assert first_paths.count(path) == 1, path
 
     # The second run: nothing new, and only what is needed is asked for.

@@ -3,16 +3,15 @@ fixtures (tests/fixtures/regjeringen: the same markup with invented text), with 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, shared_file
 
-from aggregator.normalize import OSLO
-from aggregator.records import Record, SourceError
 from aggregator.merge import ARTICLE, Document, Observation, merge
-from aggregator.normalize import is_cut_from
+from aggregator.normalize import OSLO, is_cut_from
+from aggregator.records import Record, SourceError
 from aggregator.sources.regjeringen import (
     is_feed_url,
     parse_article,
@@ -219,7 +218,7 @@ def test_reconstructed_rss_feed():
         assert_clean(record)
     assert records[0].link == f"{SITE}/en/aktuelt/area-focus/id3079510/"
     # The offset of the feed is kept, so the instant is right: 10:10 in Oslo is 09:10 UTC.
-    assert records[0].published.astimezone(timezone.utc).hour == 9
+    assert records[0].published.astimezone(UTC).hour == 9
 
 
 # ============================================================================ article pages
@@ -235,7 +234,7 @@ def test_recorded_article_nynorsk_hearing():
     )
     assert article.language == "nn"
     assert article.published == oslo_midnight("2026-07-03")
-    assert article.updated == datetime(2026, 7, 3, 14, 35, 59, tzinfo=timezone.utc)
+    assert article.updated == datetime(2026, 7, 3, 14, 35, 59, tzinfo=UTC)
     assert article.document_type == "consultation"
     assert article.ministries == ["fin"] and article.authors == ["Finansdepartementet"]
     assert article.topics == ["skatter-og-avgifter"]
@@ -254,7 +253,7 @@ def test_recorded_article_bokmal_hearing():
     )
     assert article.language == "nb"
     assert article.published == oslo_midnight("2026-07-03")
-    assert article.updated == datetime(2026, 7, 3, 14, 0, 55, tzinfo=timezone.utc)
+    assert article.updated == datetime(2026, 7, 3, 14, 0, 55, tzinfo=UTC)
     assert (article.document_type, article.ministries, article.authors) == ("consultation", ["kld"], ["Klima- og miljødepartementet"])
     assert article.topic_titles == {"naturmangfold": "Naturmangfold"}
     assert article.extra == {"deadline": "2026-08-07", "hearing_status": "På høring"}
@@ -264,10 +263,10 @@ IMMIGRATION = {"immigration-and-integration": "Immigration and integration"}
 
 # Reconstructed English article pages: id -> (type, published, updated (UTC hour), ministries)
 EN_ARTICLES = {
-    3062198: ("press-release", "2024-09-27", datetime(2024, 9, 27, 12, tzinfo=timezone.utc), ["jd", "aid"]),
-    2956771: ("report", "2023-01-16", datetime(2023, 1, 16, 12, tzinfo=timezone.utc), ["aid", "bfd", "kud", "kd", "ud", "hod", "jd", "kdd"]),
-    3078410: ("article", "2024-12-14", datetime(2024, 12, 14, 12, tzinfo=timezone.utc), ["aid", "bfd"]),
-    3079510: ("article", "2024-12-20", datetime(2024, 12, 20, 12, tzinfo=timezone.utc), ["aid"]),
+    3062198: ("press-release", "2024-09-27", datetime(2024, 9, 27, 12, tzinfo=UTC), ["jd", "aid"]),
+    2956771: ("report", "2023-01-16", datetime(2023, 1, 16, 12, tzinfo=UTC), ["aid", "bfd", "kud", "kd", "ud", "hod", "jd", "kdd"]),
+    3078410: ("article", "2024-12-14", datetime(2024, 12, 14, 12, tzinfo=UTC), ["aid", "bfd"]),
+    3079510: ("article", "2024-12-20", datetime(2024, 12, 20, 12, tzinfo=UTC), ["aid"]),
 }
 
 
@@ -295,7 +294,7 @@ def test_reconstructed_listing_cut_summary_is_completed_by_the_article(topic_lis
     assert listed.summary.endswith("Starting from today, applications from")
     assert merged.summary.endswith("Starting from today, applications from the rest of this lead paragraph is only on the article page.")
     assert merged.published == oslo_midnight("2024-09-27")
-    assert merged.site_updated == datetime(2024, 9, 27, 12, tzinfo=timezone.utc)
+    assert merged.site_updated == datetime(2024, 9, 27, 12, tzinfo=UTC)
     assert merged.ministries == ["jd", "aid"] and merged.extra == {"web_tv": True}
     assert merged.topics == ["immigration-and-integration"]
     assert (merged.id, merged.link, merged.title) == (listed.id, listed.link, listed.title)
@@ -391,7 +390,7 @@ def test_own_article_pages():
         "innvandring-og-integrering": "Innvandring og integrering",
         "voksnes-laering-og-kompetanse": "Voksnes læring og kompetanse",
     }
-    assert first.updated == datetime(2026, 3, 12, 13, 5, tzinfo=timezone.utc)
+    assert first.updated == datetime(2026, 3, 12, 13, 5, tzinfo=UTC)
     second = parse_article(f"{SITE}/no/dokumenter/hoyring-familieinnvandring/id4100002/", own("article-id4100002.html"))
     assert (second.language, second.ministries, second.document_type) == ("nn", ["jd", "aid"], "consultation")
     assert second.extra == {"deadline": "2026-06-10", "hearing_status": "På høyring"}
@@ -419,7 +418,7 @@ def test_merge_keeps_the_feed_time_and_takes_the_article_ministries():
     press = records[1]
     merged = merge_article(press, parse_article(press.link, own("article-id4100010.html")))
     assert merged.published.isoformat() == "2026-03-13T10:30:00+01:00"  # the feed's time on DC.Date's day
-    assert merged.site_updated == datetime(2026, 3, 13, 9, 45, tzinfo=timezone.utc)
+    assert merged.site_updated == datetime(2026, 3, 13, 9, 45, tzinfo=UTC)
     assert merged.ministries == ["aid"] and merged.authors == ["Arbeids- og inkluderingsdepartementet"]
     assert merged.summary.endswith("kommuner som har lykkes med å kombinere språkopplæring og arbeidspraksis.")
     assert merged.topics == ["innvandring-og-integrering", "arbeidsliv"]

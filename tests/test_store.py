@@ -3,7 +3,7 @@
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,22 +11,22 @@ from aggregator.normalize import OSLO, parse_date
 from aggregator.records import FetchResult, Record
 from aggregator.store import MIGRATIONS, Store, StoreBusy
 
-T0 = datetime(2026, 7, 4, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 7, 4, 8, 0, tzinfo=UTC)
 ID = "https://www.regjeringen.no/no/id3168525/"
 
 
 def record(**changes) -> Record:
-    values = dict(
-        id=ID,
-        link="https://www.regjeringen.no/no/dokumenter/hoyring-om-skatt/id3168525/",
-        title="Høyring om skatt",
-        summary="Departementet sender på høyring eit forslag om skatt på utbyte frå selskap i utlandet.",
-        language="nn",
-        published=parse_date("03.07.2026"),
-        document_type="consultation",
-        ministries=["fin"],
-        extra={"deadline": "2026-08-14"},
-    )
+    values = {
+        "id": ID,
+        "link": "https://www.regjeringen.no/no/dokumenter/hoyring-om-skatt/id3168525/",
+        "title": "Høyring om skatt",
+        "summary": "Departementet sender på høyring eit forslag om skatt på utbyte frå selskap i utlandet.",
+        "language": "nn",
+        "published": parse_date("03.07.2026"),
+        "document_type": "consultation",
+        "ministries": ["fin"],
+        "extra": {"deadline": "2026-08-14"},
+    }
     values.update(changes)
     return Record(**values)
 
@@ -104,7 +104,7 @@ def test_a_changed_title_updates_the_row_and_its_updated_time(store):
 
 def test_the_sites_last_modified_is_the_updated_time_when_given(store):
     store.upsert(record(), "s1", now=T0)
-    modified = datetime(2026, 7, 5, 12, 0, tzinfo=timezone.utc)
+    modified = datetime(2026, 7, 5, 12, 0, tzinfo=UTC)
     store.upsert(record(summary="Ny tekst.", updated=modified), "s1", now=T0 + timedelta(days=3))
     assert store.get_item(ID)["updated"] == modified
 
@@ -166,9 +166,8 @@ def test_a_second_process_cannot_take_the_lock_while_one_holds_it(tmp_path):
     child = subprocess.Popen([sys.executable, "-c", holder, str(path)], stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout.readline().strip() == "locked"
-        with pytest.raises(StoreBusy, match=rf"another aggregator command is using .*x.db \(pid {child.pid}\)"):
-            with store.exclusive():
-                pass
+        with pytest.raises(StoreBusy, match=rf"another aggregator command is using .*x.db \(pid {child.pid}\)"), store.exclusive():
+            pass
     finally:
         child.kill()
         child.wait()

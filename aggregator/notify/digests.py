@@ -16,9 +16,13 @@ def digest_due_at(sub: SubscriptionConfig, state: dict, digest_time: str) -> dat
     seen, then the slot after the last scheduled one. Slots are at digest_time, Europe/Oslo; weekly on Mondays."""
     at = time.fromisoformat(digest_time)
     if state.get("last_digest_slot"):
-        return _slot_at_or_after(from_iso(state["last_digest_slot"]) + timedelta(seconds=1), sub.schedule, at)
+        last_slot = from_iso(state["last_digest_slot"])
+        assert last_slot is not None
+        return _slot_at_or_after(last_slot + timedelta(seconds=1), sub.schedule, at)
     period = timedelta(days=7 if sub.schedule == "weekly" else 1)
-    return _slot_at_or_after(from_iso(state["first_seen"]) + period, sub.schedule, at)
+    first_seen = from_iso(state["first_seen"])
+    assert first_seen is not None  # a registered subscription always has one
+    return _slot_at_or_after(first_seen + period, sub.schedule, at)
 
 
 def _slot_at_or_after(moment: datetime, schedule: str, at: time) -> datetime:

@@ -77,7 +77,8 @@ def url_keys(urls: list[str]) -> list[tuple[str, str, str]]:
     """(key, label, url) per URL, and per recipient of an email URL. The key is made from the redacted URL, so a
     changed password keeps a delivery's identity (its retries reach the fixed URL) and no secret is stored in
     the ledger."""
-    keys, seen = [], {}
+    keys: list[tuple[str, str, str]] = []
+    seen: dict[str, int] = {}
     for url in (single for given in urls for single in per_recipient(given)):
         label = redact(url)
         seen[label] = seen.get(label, 0) + 1

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from ..config import Config, SubscriptionConfig
 from ..feeds import FeedSpec, has_any_word
+from ..records import Item
 from ..store import Store, from_iso, iso, ledger, utc_now
 from .alerts import check_sources
 from .digests import digest_if_due, make_digest
@@ -58,7 +59,7 @@ def _register(conn: sqlite3.Connection, config: Config, now: datetime) -> None:
         ledger.register_subscription(conn, sub.id, now)
 
 
-def _classify_new_items(conn: sqlite3.Connection, store: Store, now: datetime) -> list[dict]:
+def _classify_new_items(conn: sqlite3.Connection, store: Store, now: datetime) -> list[Item]:
     """Look once at each item not looked at yet. It is news when one of its sources had its baseline taken
     before; so a source's first fetch (and one killed half-way, or fetched without notifying) is history."""
     items = ledger.unclassified_items(store)
@@ -73,13 +74,15 @@ def _classify_new_items(conn: sqlite3.Connection, store: Store, now: datetime) -
     return news
 
 
-def _assign(conn: sqlite3.Connection, config: Config, store: Store, news: list[dict], now: datetime) -> None:
+def _assign(conn: sqlite3.Connection, config: Config, store: Store, news: list[Item], now: datetime) -> None:
     """Give each subscription the news in its feeds; instant ones get their messages now."""
     if not news or not config.subscriptions:
         return
     specs = specs_by_path(config, store)
     for sub in config.subscriptions:
-        first_seen = from_iso((ledger.subscription_state(conn, sub.id) or {})["first_seen"])
+        first_seen = from_iso((ledger.subscription_state(conn, sub.id) or {}).get("first_seen"))
+        if first_seen is None:  # registered in this same transaction, so never: but then it wants nothing yet
+            continue
         mine = [item for item in news if item["first_seen"] >= first_seen and matches(sub, item, specs)]
         for item in mine:
             ledger.assign(conn, sub.id, item["id"], now)
@@ -96,7 +99,7 @@ def _assign(conn: sqlite3.Connection, config: Config, store: Store, news: list[d
                 ledger.link_items(conn, message_id, sub.id, [i["id"] for i in items])
 
 
-def matches(sub: SubscriptionConfig, item: dict, specs: dict[str, FeedSpec]) -> bool:
+def matches(sub: SubscriptionConfig, item: Item, specs: dict[str, FeedSpec]) -> bool:
     """Whether an item is in one of the subscription's feeds (as the feed files hold it) and has one of its words."""
     in_feeds = any(path in specs and specs[path].matches(item) for path in sub.feeds)
     if not in_feeds or not sub.keywords:

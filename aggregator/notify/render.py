@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import apprise
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateNotFound, select_autoescape
@@ -15,6 +15,7 @@ from ..config import Config
 from ..feeds import FeedSpec, entry_authors, feed_specs
 from ..normalize import OSLO, document_type_title, format_date, language_code
 from ..normalize import label as fixed_label
+from ..records import Item
 from ..store import Store, from_iso, utc_now
 from .model import subscription
 
@@ -29,7 +30,7 @@ def specs_by_path(config: Config, store: Store) -> dict[str, FeedSpec]:
 
 def templates(config: Config) -> Environment:
     """The message templates: [notify] templates first, then the project's notifiers/ for any template missing there."""
-    folders = [config.notify.templates] + ([BUNDLED_TEMPLATES] if BUNDLED_TEMPLATES != config.notify.templates else [])
+    folders = [config.notify.templates] + ([BUNDLED_TEMPLATES] if config.notify.templates != BUNDLED_TEMPLATES else [])
     return Environment(
         loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]),
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
@@ -76,7 +77,7 @@ WORDS = {
 }
 
 
-def _words(items: list[dict]) -> dict[str, str]:
+def _words(items: list[Item]) -> dict[str, str]:
     languages = [language_code(i["language"]) for i in items]
     counted = [lang for lang in languages if lang in WORDS]
     return WORDS[max(counted, key=counted.count) if counted else "nb"]
@@ -109,20 +110,21 @@ def _context(config: Config, store: Store | None, message: dict) -> dict:
     return context
 
 
-def _groups(config: Config, store: Store, subscription_id: str, items: list[dict]) -> list[dict]:
+def _groups(config: Config, store: Store, subscription_id: str, items: list[Item]) -> list[dict]:
     """A digest's items under the first of the subscription's feeds that holds them, in the subscription's order."""
     sub = subscription(config, subscription_id)
     feeds = sub.feeds if sub else ["all"]
     specs = specs_by_path(config, store)
-    groups = [{"path": path, "title": specs[path].title if path in specs else path, "entries": []} for path in feeds]
-    other = {"path": None, "title": "Other items", "entries": []}
+    groups: list[dict[str, Any]] = [{"path": path, "title": specs[path].title if path in specs else path, "entries": []}
+                                    for path in feeds]
+    other: dict[str, Any] = {"path": None, "title": "Other items", "entries": []}
     for item in items:  # newest first, as the store gives them
         group = next((g for g in groups if g["path"] in specs and specs[g["path"]].matches(item)), other)
         group["entries"].append(item_view(item))
     return [g for g in groups + [other] if g["entries"]]
 
 
-def item_view(item: dict) -> dict:
+def item_view(item: Item) -> dict:
     """What a template needs of an item."""
     deadline = item["extra"].get("deadline")
     try:

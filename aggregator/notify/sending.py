@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import apprise
@@ -91,8 +91,8 @@ def prefers_html(url: str) -> bool:
     notifier = apprise.Apprise()
     if not notifier.add(url):
         return False
-    formats = notifier[0].notify_format
-    formats = formats if isinstance(formats, (list, tuple)) else [formats]
+    declared = notifier[0].notify_format
+    formats = list(declared) if isinstance(declared, (list, tuple)) else [declared]
     return apprise.NotifyFormat(formats[0]) == apprise.NotifyFormat.HTML
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from ..config import Config
+from ..records import Item
 from ..store import Store, iso, ledger, utc_now
 from .digests import digest_due_at
 from .model import ADMIN, NotifyReport, subscription, unknown, url_keys, urls_of
@@ -87,7 +89,7 @@ def preview(config: Config, store: Store, subscription_id: str, count: int = 5) 
     if sub is None:
         raise ValueError(unknown(config, subscription_id))
     specs = specs_by_path(config, store)
-    found: dict[str, dict] = {}
+    found: dict[str, Item] = {}
     for path in sub.feeds:
         for item in store.feed_entries(path, count * 10):
             if matches(sub, item, specs):
@@ -96,7 +98,7 @@ def preview(config: Config, store: Store, subscription_id: str, count: int = 5) 
     if not newest:
         raise ValueError(f"subscription {sub.id!r} has no matching items in the store yet (run `aggregator run` first)")
     kind = "digest" if sub.mode == "digest" else ("item" if len(newest) == 1 else "batch")
-    data = {"schedule": sub.schedule} if kind == "digest" else {}
+    data: dict[str, str | None] = {"schedule": sub.schedule} if kind == "digest" else {}
     if kind == "digest":
         data.update(since=iso(min(i["first_seen"] for i in newest)), until=iso(utc_now()))
     message = {"kind": kind, "subscription_id": sub.id, "item_ids": [i["id"] for i in newest], "data": data}
@@ -110,7 +112,7 @@ def status(config: Config, store: Store) -> list[dict]:
     report = []
     subscriptions = [(s.id, s) for s in config.subscriptions] + ([(ADMIN, None)] if config.notify.admin_urls else [])
     for sub_id, sub in subscriptions:
-        entry = {"id": sub_id, "config": sub, "urls": [], "next_digest": None, "collected": 0}
+        entry: dict[str, Any] = {"id": sub_id, "config": sub, "urls": [], "next_digest": None, "collected": 0}
         for key, label, _ in url_keys(urls_of(config, sub_id) or []):
             counts = ledger.delivery_counts(store.conn, sub_id, key)
             last_sent = ledger.last_sent(store.conn, sub_id, key)

@@ -14,8 +14,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, TypeVar
+from typing import TypeVar
 
 import feedparser
 

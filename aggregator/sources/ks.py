@@ -19,19 +19,29 @@ import json
 import re
 import tomllib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from importlib import resources
-from typing import Iterator
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from ..config import SourceConfig, check_selectors
-from ..kinds import Option, SourceKind
 from ..http import FetchError
-from ..normalize import OSLO, canonical_url, clean_text, document_type, find_date, hearing_reference, item_id_for_url, language_code, parse_date
+from ..kinds import Option, SourceKind
+from ..normalize import (
+    OSLO,
+    canonical_url,
+    clean_text,
+    document_type,
+    find_date,
+    hearing_reference,
+    item_id_for_url,
+    language_code,
+    parse_date,
+)
 from ..records import FetchResult, Record, SourceError
 from . import SourceContext, meta_tags, read_article
 
@@ -136,12 +146,13 @@ def parse_listing(url: str, html: str, selectors: dict | None = None, warnings: 
     selectors = selectors or {}
     tree = LexborHTMLParser(html)
     language = _language(tree)
+    blocks: list[tuple[LexborNode, LexborNode | None, str | None]]
     if selectors.get("item"):
-        blocks = [(block, None, None) for block in _select(tree.root, selectors["item"], "item")]
+        blocks = [(block, None, None) for block in _select(_root(tree), selectors["item"], "item")]
         if not blocks:
             raise SourceError(f"ks.no page {url}: the pinned selector item = {selectors['item']!r} matched nothing; {LAYOUT_HINT}")
     else:
-        blocks = _teaser_blocks(_content_root(tree), url)
+        blocks = list(_teaser_blocks(_content_root(tree), url))
     records: dict[str, Record] = {}
     for block, heading, link in blocks:
         try:
@@ -158,13 +169,21 @@ def parse_listing(url: str, html: str, selectors: dict | None = None, warnings: 
     return list(records.values())
 
 
+def _root(tree: LexborHTMLParser) -> LexborNode:
+    """The document's root element (lexbor always makes one, even of an empty page)."""
+    root = tree.root
+    if root is None:
+        raise SourceError("the page has no document element at all")
+    return root
+
+
 def _content_root(tree: LexborHTMLParser) -> LexborNode:
     """The main content, without navigation, site header/footer and side panels."""
     main = tree.css_first("main, [role=main]")
     if main is not None:
         junk = "nav, aside, [role=navigation], [role=complementary]"
     else:
-        main = tree.body or tree.root
+        main = tree.body or _root(tree)
         junk = "header, footer, nav, aside, [role=banner], [role=contentinfo], [role=navigation], [role=complementary]"
     found = [n for n in _below(main, f"{junk}, script, style, noscript, template")
              # a <header>/<footer> inside an article or section is that card's own, often holding its heading
@@ -298,7 +317,8 @@ def _pinned_link(block: LexborNode, selector: str, page_url: str) -> str | None:
     node = _first(block, selector, "link")
     if node is None:
         return None
-    a = node if node.attributes.get("href") else (_first(node, "a[href]") or next((x for x in _ancestors(node, block) if x.tag == "a"), None))
+    a = node if node.attributes.get("href") else (
+        _first(node, "a[href]") or next((x for x in _ancestors(node, block) if x.tag == "a"), None))
     href = a.attributes.get("href") if a is not None else None
     return canonical_url(href, page_url) if href else None
 
@@ -411,7 +431,7 @@ def parse_article(url: str, html: str, selectors: dict | None = None) -> Article
 
 def _pinned_dates(tree: LexborHTMLParser, selector: str) -> tuple[datetime | None, datetime | None]:
     # The first match is the publication date; a second one, if any, the last change.
-    values = [_node_date(n) for n in _select(tree.root, selector, "date")]
+    values = [_node_date(n) for n in _select(_root(tree), selector, "date")]
     values = [v for v in values if v]
     return (values[0] if values else None), (values[1] if len(values) > 1 else None)
 
@@ -558,7 +578,7 @@ def _ancestors(node: LexborNode, stop: LexborNode) -> Iterator[LexborNode]:
 
 def _within(node: LexborNode, ancestor: LexborNode) -> bool:
     """Whether `node` is `ancestor` or lies inside it."""
-    current = node
+    current: LexborNode | None = node
     while current is not None:
         if current == ancestor:
             return True

@@ -24,8 +24,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..config import SourceConfig, check_positive_int
-from ..kinds import Option, SourceKind
 from ..http import FetchError, Response, RobotsDisallowed
+from ..kinds import Option, SourceKind
 from ..normalize import (
     canonical_url,
     clean_text,
@@ -127,7 +127,7 @@ def _fetch_rss(source: SourceConfig, ctx: SourceContext) -> FetchResult:
 def _fetch_listing(source: SourceConfig, ctx: SourceContext) -> FetchResult:
     result = FetchResult()
     seen: set[str] = set()
-    url: str | None = source.url
+    url: str = source.url
     for page in range(1, source.max_pages + 1):
         response = _get_listing_page(url, page, ctx, result)
         if response is None:
@@ -459,7 +459,7 @@ def _section_language(url: str) -> str | None:
 
 
 
-def _authors(abbrs: list[str], language: str | None, unknown: list[str] = ()) -> list[str]:
+def _authors(abbrs: list[str], language: str | None, unknown: list[str] | tuple[str, ...] = ()) -> list[str]:
     """Ministry names in the item's language, then names the vocabulary does not know (kept, not lost)."""
     names = [ministry_name(abbr, language) for abbr in abbrs]
     return list(dict.fromkeys([*names, *unknown]))

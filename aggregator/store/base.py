@@ -5,13 +5,14 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import sqlite_utils
 
 from .schema import REQUIRED_TABLES, migrate_db
+
 
 class StoreBusy(Exception):
     """Another aggregator process holds the store's lock."""
@@ -112,7 +113,7 @@ class StoreBase:
     def exclusive(self) -> Iterator[None]:
         """Hold the store's lock for a whole command, so two runs never interleave their writes."""
         lock_path = self.path.with_name(self.path.name + ".lock")
-        handle = open(lock_path, "a+")
+        handle = open(lock_path, "a+")  # noqa: SIM115 (held for the whole command; closed in the finally below)
         try:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

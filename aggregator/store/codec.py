@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, cast
 
 from ..merge import Document, effective_updated
+from ..records import Item
 
 JSON_COLUMNS = ("ministries", "authors", "topics", "sources", "extra")
 TIME_COLUMNS = ("published", "updated", "first_seen", "changed")
@@ -22,26 +25,26 @@ def from_iso(value: str | None) -> datetime | None:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def sort_key(published: datetime | None, first_seen: datetime | None) -> str:
     """The order of feeds (newest first) as text SQL can sort: the publication date, else when first seen, in UTC."""
     when = published or first_seen
-    return when.astimezone(timezone.utc).isoformat() if when else ""
+    return when.astimezone(UTC).isoformat() if when else ""
 
 
-def decode_item(row: dict) -> dict:
-    """A stored row as plain Python: lists and dicts decoded, times aware."""
-    item = {k: v for k, v in dict(row).items() if k not in ("sort_key", "version")}
+def decode_item(row: dict) -> Item:
+    """A stored row as an Item: lists and dicts decoded, times aware."""
+    item: dict[str, Any] = {k: v for k, v in dict(row).items() if k not in ("sort_key", "version")}
     for column in JSON_COLUMNS:
         item[column] = json.loads(item[column]) if item.get(column) else ({} if column == "extra" else [])
     for column in TIME_COLUMNS:
         item[column] = from_iso(item.get(column))
-    return item
+    return cast(Item, item)  # a row has exactly Item's columns
 
 
-def encode(row: dict) -> dict:
+def encode(row: Mapping[str, Any]) -> dict:
     encoded = dict(row)
     for column in JSON_COLUMNS:
         encoded[column] = json.dumps(encoded.get(column) or ({} if column == "extra" else []), ensure_ascii=False, sort_keys=True)
@@ -63,6 +66,6 @@ def row_for(document: Document, first_seen: datetime, text_changed_at: datetime 
     })
 
 
-def newest_first(item: dict) -> tuple:
+def newest_first(item: Item) -> tuple:
     when = item["published"] or item["first_seen"]
     return (-when.timestamp(), item["id"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from ..records import Item
 from .base import StoreBase
 from .codec import decode_item
 
@@ -49,7 +50,7 @@ class FeedsMixin(StoreBase):
             return set(self.feed_totals())
         return {r[0] for r in self.conn.execute("SELECT DISTINCT feed FROM feed_items")}
 
-    def feed_entries(self, feed: str, limit: int) -> list[dict]:
+    def feed_entries(self, feed: str, limit: int) -> list[Item]:
         """A feed's newest items (by the index on feed and sort key), newest first."""
         rows = self.db.query(
             "SELECT items.* FROM feed_items JOIN items ON items.id = feed_items.item_id WHERE feed_items.feed = ? "

@@ -3,32 +3,32 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Iterable, Iterator
 
 from ..merge import ARTICLE, Observation, after_article_failure, merge, text_changed
 from ..normalize import clean_text
-from ..records import FetchResult, Record, record_from_json, record_to_json
-from .base import StoreBase
+from ..records import FetchResult, Item, Record, record_from_json, record_to_json
 from .codec import decode_item, encode, iso, newest_first, row_for, sort_key, utc_now
+from .sources import SourcesMixin
 
 
-class ItemsMixin(StoreBase):
-    def get_item(self, item_id: str) -> dict | None:
+class ItemsMixin(SourcesMixin):  # a fetch's commit records the source's validators and health too
+    def get_item(self, item_id: str) -> Item | None:
         cursor = self.db.execute("SELECT * FROM items WHERE id = ?", [item_id])
         row = cursor.fetchone()
         if row is None:
             return None
-        return decode_item(dict(zip([d[0] for d in cursor.description], row)))
+        return decode_item(dict(zip([d[0] for d in cursor.description], row, strict=True)))
 
-    def items(self, where: str = "1", params: list | tuple = ()) -> list[dict]:
+    def items(self, where: str = "1", params: list | tuple = ()) -> list[Item]:
         """Decoded items matching an SQL condition, newest first (published, else first seen)."""
         rows = self.db.query(
             f"SELECT * FROM items WHERE {where} ORDER BY COALESCE(published, first_seen) DESC, id", list(params)
         )
         return sorted((decode_item(r) for r in rows), key=newest_first)
 
-    def items_changed_since(self, version: int, batch: int = 2000) -> Iterator[list[dict]]:
+    def items_changed_since(self, version: int, batch: int = 2000) -> Iterator[list[Item]]:
         """Items written after a content version, in batches (so that a full rebuild never holds them all)."""
         last = version
         while True:
@@ -169,7 +169,7 @@ class ItemsMixin(StoreBase):
             params.append(source_id)
         return [dict(r) for r in self.db.query(sql + " ORDER BY a.item_id", params)]
 
-    def open_hearings(self, today: str) -> list[dict]:
+    def open_hearings(self, today: str) -> list[Item]:
         """Consultations whose deadline (ISO date) is today or later."""
         rows = self.db.query(
             "SELECT * FROM items WHERE document_type = 'consultation' AND json_extract(extra, '$.deadline') >= ?",

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
+from ..records import Item
 from .codec import iso
 
 if TYPE_CHECKING:
@@ -61,7 +63,7 @@ def subscription_state(conn: sqlite3.Connection, subscription_id: str) -> dict |
     return row(conn, "SELECT * FROM subscriptions WHERE id = ?", [subscription_id])
 
 
-def unclassified_items(store: Store) -> list[dict]:
+def unclassified_items(store: Store) -> list[Item]:
     """Stored items the notifier has not looked at yet, newest first."""
     return store.items("id NOT IN (SELECT item_id FROM notify_items)")
 

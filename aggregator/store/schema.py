@@ -5,15 +5,16 @@ Never edit a released migration; add a new one.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import sqlite_utils
 
 from ..records import Record, record_to_json
 from .codec import decode_item, from_iso, iso, sort_key
 
+
 def _v1(db: sqlite_utils.Database) -> None:
-    db["items"].create(
+    db.table("items").create(
         {
             "id": str, "link": str, "title": str, "summary": str, "language": str,
             "published": str, "updated": str, "first_seen": str, "changed": str,
@@ -22,10 +23,10 @@ def _v1(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["items"].create_index(["first_seen"])
-    db["items"].create_index(["published"])
-    db["topics"].create({"id": str, "title": str}, pk="id")
-    db["source_state"].create(
+    db.table("items").create_index(["first_seen"])
+    db.table("items").create_index(["published"])
+    db.table("topics").create({"id": str, "title": str}, pk="id")
+    db.table("source_state").create(
         {
             "source_id": str, "first_success": str, "last_attempt": str, "last_success": str,
             "last_error": str, "last_error_at": str, "consecutive_failures": int,
@@ -33,7 +34,7 @@ def _v1(db: sqlite_utils.Database) -> None:
         },
         pk="source_id",
     )
-    db["validators"].create({"url": str, "etag": str, "last_modified": str, "saved": str}, pk="url")
+    db.table("validators").create({"url": str, "etag": str, "last_modified": str, "saved": str}, pk="url")
 
 
 _NOTIFY_TABLES = [
@@ -98,7 +99,7 @@ def _v3(db: sqlite_utils.Database) -> None:
     rows = db.execute("SELECT * FROM items").fetchall()
     columns = [d[0] for d in db.execute("SELECT * FROM items LIMIT 0").description]
     for values in rows:
-        item = decode_item(dict(zip(columns, values)))
+        item = decode_item(dict(zip(columns, values, strict=True)))
         record = Record(
             id=item["id"], link=item["link"], title=item["title"], summary=item["summary"] or "",
             language=item["language"], published=item["published"], document_type=item["document_type"],
