@@ -107,7 +107,7 @@ def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: 
     outcome.state = store.source_state(source.id)
     for warning in result.warnings:
         log.warning("%s: %s", source.id, warning)
-    for problem in store.article_problems(source.id):
+    for problem in store.article_problems(source.id) if result.article_failures else []:
         if problem["status"] == "given_up" and problem["item_id"] in result.article_failures:
             log.warning("%s: gave up on the article page %s after %d attempts (%s)", source.id, problem["url"],
                         problem["attempts"], problem["last_error"])

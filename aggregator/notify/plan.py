@@ -62,14 +62,16 @@ def _register(conn: sqlite3.Connection, config: Config, now: datetime) -> None:
 def _classify_new_items(conn: sqlite3.Connection, store: Store, now: datetime) -> list[Item]:
     """Look once at each item not looked at yet. It is news when one of its sources had its baseline taken
     before; so a source's first fetch (and one killed half-way, or fetched without notifying) is history."""
-    items = ledger.unclassified_items(store)
     baselined = ledger.baselined_sources(conn)
     news = []
-    for item in reversed(items):  # oldest first: messages go out in the order things were published
-        is_news = any(source in baselined for source in item["sources"])
-        ledger.mark_classified(conn, item["id"], is_news, now)
-        if is_news:
-            news.append(item)
+    for batch in ledger.unclassified_items(store):
+        for item in batch:
+            is_news = any(source in baselined for source in item["sources"])
+            ledger.mark_classified(conn, item["id"], is_news, now)
+            if is_news:
+                news.append(item)
+    # oldest first: messages go out in the order things were published
+    news.sort(key=lambda item: ((item["published"] or item["first_seen"]), item["id"]))
     ledger.take_baselines(conn)
     return news
 

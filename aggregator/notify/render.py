@@ -8,7 +8,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import apprise
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateNotFound, select_autoescape
 
 from ..config import Config
@@ -60,10 +59,10 @@ def render(config: Config, store: Store | None, environment: Environment, messag
     if html:
         try:
             body = environment.get_template(f"{name}.html.j2").render(context)
-            return Rendered(title, body, apprise.NotifyFormat.HTML.value, text)
+            return Rendered(title, body, "html", text)
         except TemplateNotFound:
             pass
-    return Rendered(title, text, apprise.NotifyFormat.TEXT.value, text)
+    return Rendered(title, text, "text", text)
 
 
 # Fixed words of messages, in the items' language (nb, nn, en): subjects and headings.

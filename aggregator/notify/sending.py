@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-import apprise
 from jinja2 import Environment
 
 from ..config import Config, redact
@@ -88,6 +87,7 @@ def _deliver_one(config: Config, store: Store, environment: Environment, row: di
 
 def prefers_html(url: str) -> bool:
     """Whether the service behind an Apprise URL takes HTML first (email: then Apprise adds a text alternative)."""
+    import apprise  # here: loading its plugins costs ~70 ms, which only runs that send pay
     notifier = apprise.Apprise()
     if not notifier.add(url):
         return False
@@ -121,6 +121,7 @@ def _text_part(text: str) -> Iterator[None]:
     """While one email is sent, its plain-text part is our text template's rendering, not Apprise's conversion
     of the HTML. Apprise builds the multipart/alternative message with `convert_between(HTML, TEXT, body)`;
     that one call is answered with our text. Should Apprise change that, its own conversion is used."""
+    import apprise  # here: loading its plugins costs ~70 ms, which only runs that send pay
     try:
         from apprise.plugins.email import base as email_base
     except ImportError:
@@ -146,6 +147,7 @@ def _text_part(text: str) -> Iterator[None]:
 def send(url: str, message: Rendered) -> tuple[str, str | None]:
     """One message to one Apprise URL: ("sent" | "failed" | "unknown", error). "unknown": the request went out
     and no answer came in time (or the connection broke after sending): it may have been delivered."""
+    import apprise  # here: loading its plugins costs ~70 ms, which only runs that send pay
     notifier = apprise.Apprise()
     if not notifier.add(with_timeouts(url)):
         return "failed", f"Apprise cannot use {redact(url)}"

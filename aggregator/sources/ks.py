@@ -188,9 +188,9 @@ def _content_root(tree: LexborHTMLParser) -> LexborNode:
     found = [n for n in _below(main, f"{junk}, script, style, noscript, template")
              # a <header>/<footer> inside an article or section is that card's own, often holding its heading
              if not (n.tag in ("header", "footer") and _has_ancestor(n, main, ("article", "section")))]
-    junk_nodes = set(found)
+    junk_nodes = {n.mem_id for n in found}
     for node in found:
-        if not any(a in junk_nodes for a in _ancestors(node, main)):  # removing a parent removes its children
+        if not any(a.mem_id in junk_nodes for a in _ancestors(node, main)):  # removing a parent removes its children
             node.decompose()
     return main
 
@@ -203,18 +203,18 @@ def _teaser_blocks(root: LexborNode, page_url: str) -> list[tuple[LexborNode, Le
         if target and target not in linked.values():
             linked[heading] = target
     # Widen each heading to the largest ancestor that holds no other teaser heading: the card.
-    teasers_in = Counter(a for heading in linked for a in _ancestors(heading, root))
+    teasers_in = Counter(a.mem_id for heading in linked for a in _ancestors(heading, root))
     candidates = []
     for heading, target in linked.items():
         block = heading
         for ancestor in _ancestors(heading, root):
-            if ancestor == root or teasers_in[ancestor] > 1:
+            if _same(ancestor, root) or teasers_in[ancestor.mem_id] > 1:
                 break
             block = ancestor
         candidates.append((block, heading, target))
     # Teasers repeat: sibling blocks of one tag, with headings of one level, under one parent.
     # A lone block (a contact box, a heading over one link) is not a teaser.
-    shape = lambda c: (c[0].parent, c[0].tag, c[1].tag)  # noqa: E731
+    shape = lambda c: (c[0].parent.mem_id if c[0].parent else None, c[0].tag, c[1].tag)  # noqa: E731
     counts = Counter(shape(c) for c in candidates)
     return [c for c in candidates if counts[shape(c)] >= 2]
 
@@ -334,7 +334,7 @@ def _lead(block: LexborNode, title_node: LexborNode) -> LexborNode | None:
         if usable(p):
             return p
     blocks = [n for n in _below(block, "div, section, span") if usable(n)]
-    innermost = [n for n in blocks if not any(other != n and _within(other, n) for other in blocks)]
+    innermost = [n for n in blocks if not any(not _same(other, n) and _within(other, n) for other in blocks)]
     return innermost[0] if innermost else None
 
 
@@ -514,7 +514,7 @@ def _text_before(node: LexborNode) -> str:
         return ""
     parts = []
     for part in node.parent.traverse(include_text=True):
-        if part == node:
+        if _same(part, node):
             break
         if part.is_text_node:
             parts.append(part.text_content or "")
@@ -537,7 +537,7 @@ def _ingress(root: LexborNode, h1: LexborNode | None) -> str:
     """The first paragraph of some length after the title that is not a date line."""
     passed_title = h1 is None
     for node in root.traverse():
-        if node == h1:
+        if _same(node, h1):
             passed_title = True
         elif passed_title and node.tag == "p":
             text = clean_text(node.text(separator=" "))
@@ -547,6 +547,12 @@ def _ingress(root: LexborNode, h1: LexborNode | None) -> str:
 
 
 # ============================================================================================ tree helpers
+# Nodes are told apart by their identity (mem_id): selectolax's == compares the nodes' HTML, which is slow (it
+# serializes both) and wrong for two siblings that read the same. Dicts and sets of nodes are keyed by mem_id too.
+
+
+def _same(a: LexborNode | None, b: LexborNode | None) -> bool:
+    return a is not None and b is not None and a.mem_id == b.mem_id
 
 
 def _select(node: LexborNode, selector: str, key: str) -> list[LexborNode]:
@@ -558,12 +564,12 @@ def _select(node: LexborNode, selector: str, key: str) -> list[LexborNode]:
 
 def _first(node: LexborNode, selector: str, key: str = "") -> LexborNode | None:
     found = _select(node, selector, key) if key else node.css(selector)
-    return next((n for n in found if n != node), None)
+    return next((n for n in found if not _same(n, node)), None)
 
 
 def _below(node: LexborNode, selector: str, self_too: bool = False) -> list[LexborNode]:
     """Elements under a node matching a selector (selectolax's css() may include the node itself)."""
-    return [n for n in node.css(selector) if self_too or n != node]
+    return [n for n in node.css(selector) if self_too or not _same(n, node)]
 
 
 def _ancestors(node: LexborNode, stop: LexborNode) -> Iterator[LexborNode]:
@@ -571,7 +577,7 @@ def _ancestors(node: LexborNode, stop: LexborNode) -> Iterator[LexborNode]:
     current = node.parent
     while current is not None:
         yield current
-        if current == stop:
+        if _same(current, stop):
             return
         current = current.parent
 
@@ -580,7 +586,7 @@ def _within(node: LexborNode, ancestor: LexborNode) -> bool:
     """Whether `node` is `ancestor` or lies inside it."""
     current: LexborNode | None = node
     while current is not None:
-        if current == ancestor:
+        if _same(current, ancestor):
             return True
         current = current.parent
     return False
@@ -591,6 +597,6 @@ def _has_ancestor(node: LexborNode, stop: LexborNode, tags: tuple[str, ...]) -> 
 
 
 def _text_without(node: LexborNode, skip: LexborNode | None) -> str:
-    if skip is None or not _within(skip, node) or skip == node:
+    if skip is None or not _within(skip, node) or _same(skip, node):
         return node.text(separator=" ")
     return " ".join(t.text_content or "" for t in node.traverse(include_text=True) if t.is_text_node and not _within(t, skip))

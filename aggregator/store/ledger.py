@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..records import Item
-from .codec import iso
+from .codec import decode_item, iso
 
 if TYPE_CHECKING:
     from . import Store
@@ -63,9 +63,21 @@ def subscription_state(conn: sqlite3.Connection, subscription_id: str) -> dict |
     return row(conn, "SELECT * FROM subscriptions WHERE id = ?", [subscription_id])
 
 
-def unclassified_items(store: Store) -> list[Item]:
-    """Stored items the notifier has not looked at yet, newest first."""
-    return store.items("id NOT IN (SELECT item_id FROM notify_items)")
+def unclassified_items(store: Store, batch: int = 2000) -> Iterator[list[Item]]:
+    """Stored items the notifier has not looked at yet, in batches (a first run may bring 100 000), looking only
+    at items written since the last look (by their version, which an index serves)."""
+    found = store.conn.execute("SELECT value FROM notify_meta WHERE key = 'classified_version'").fetchone()
+    last = int(found[0]) if found else 0
+    while True:
+        batch_rows = rows(store.conn, "SELECT * FROM items WHERE version > ? AND NOT EXISTS "
+                                      "(SELECT 1 FROM notify_items n WHERE n.item_id = items.id) ORDER BY version LIMIT ?",
+                          [last, batch])
+        if not batch_rows:
+            break
+        last = batch_rows[-1]["version"]
+        yield [decode_item(r) for r in batch_rows]
+    store.conn.execute("INSERT OR REPLACE INTO notify_meta (key, value) VALUES ('classified_version', ?)",
+                       [str(max(last, store.content_version()))])
 
 
 def baselined_sources(conn: sqlite3.Connection) -> set[str]:

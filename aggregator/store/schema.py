@@ -125,6 +125,7 @@ def _v4(db: sqlite_utils.Database) -> None:
             feed TEXT NOT NULL, item_id TEXT NOT NULL, sort_key TEXT NOT NULL, PRIMARY KEY (feed, item_id))""",
         "CREATE INDEX feed_items_newest ON feed_items (feed, sort_key DESC, item_id)",
         "CREATE INDEX feed_items_item ON feed_items (item_id)",
+        "CREATE INDEX items_type ON items (document_type)",  # open hearings for index.html
     ):
         db.execute(statement)
     for item_id, published, first_seen in db.execute("SELECT id, published, first_seen FROM items").fetchall():
