@@ -124,27 +124,16 @@ def _main(argv: list[str] | None) -> int:
 
     if args.command == "kinds":  # needs neither a config nor a store
         return cmd_kinds(args)
-    if args.command == "serve":  # reads files only: no store, no lock, no heavy libraries
-        try:
-            config = load_config(args.config)
-        except ConfigError as error:
-            say(f"aggregator: configuration error: {error}", file=sys.stderr)
-            return EXIT_USAGE
-        from .serve import serve
-
-        try:
-            return serve(config.output_dir, args.host, args.port)
-        except OSError as error:
-            say(f"aggregator: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
-            return EXIT_USAGE
-    _load_libraries()
-    from .store import WHAT_TO_DO, Store, StoreBusy, StoreDamaged
-
     try:
         config = load_config(args.config)
     except ConfigError as error:
         say(f"aggregator: configuration error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    if args.command == "serve":  # reads files only: no store, no lock, no heavy libraries
+        return cmd_serve(config, args)
+    _load_libraries()
+    from .store import WHAT_TO_DO, Store, StoreBusy, StoreDamaged
+
     try:
         store = Store(config.database)
     except StoreDamaged as error:
@@ -292,6 +281,16 @@ def cmd_notify(config: Config, store: Store, args) -> int:
         say(message.body.rstrip() + "\n")
     say(f"{len(planned)} message(s) would be sent" if planned else "nothing would be sent")
     return EXIT_OK
+
+
+def cmd_serve(config: Config, args) -> int:
+    from .serve import serve
+
+    try:
+        return serve(config.output_dir, args.host, args.port)
+    except OSError as error:
+        say(f"aggregator: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def cmd_kinds(args) -> int:

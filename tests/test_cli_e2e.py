@@ -50,6 +50,20 @@ keywords = ["vestland"]
     return path
 
 
+def hold_the_store(database) -> subprocess.Popen:
+    """Another process holding the store's lock (as a running `aggregator run` does), until killed."""
+    holder = ("import sys,time; from aggregator.store import Store; s=Store(sys.argv[1])\n"
+              "with s.exclusive():\n print('locked', flush=True); time.sleep(30)")
+    child = subprocess.Popen([sys.executable, "-c", holder, str(database)], stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "locked"
+    return child
+
+
+def console_script() -> list[str]:
+    script = ROOT / ".venv" / "bin" / "aggregator"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "aggregator.cli"]
+
+
 def snapshot(folder):
     return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.read_bytes()) for p in folder.rglob("*") if p.is_file()}
 
@@ -137,11 +151,8 @@ def test_fetch_only_stores_and_build_only_writes(site, tmp_path):
 def test_a_second_run_while_one_holds_the_store_exits_with_a_clear_message(site, tmp_path, capsys):
     config = write_config(tmp_path, site.url)
     assert main(["fetch", "--config", str(config)]) == 0
-    holder = ("import sys,time; from aggregator.store import Store; s=Store(sys.argv[1])\n"
-              "with s.exclusive():\n print('locked', flush=True); time.sleep(30)")
-    child = subprocess.Popen([sys.executable, "-c", holder, str(tmp_path / "data/aggregator.db")], stdout=subprocess.PIPE, text=True)
+    child = hold_the_store(tmp_path / "data/aggregator.db")
     try:
-        assert child.stdout.readline().strip() == "locked"
         assert main(["run", "--config", str(config)]) == 3
         assert "another aggregator command is using" in capsys.readouterr().err
     finally:
@@ -151,8 +162,7 @@ def test_a_second_run_while_one_holds_the_store_exits_with_a_clear_message(site,
 
 def test_the_console_script_runs_with_the_config_from_the_environment(site, tmp_path):
     config = write_config(tmp_path, site.url)
-    script = ROOT / ".venv" / "bin" / "aggregator"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "aggregator.cli"]
+    command = console_script()
     env = {**os.environ, "AGGREGATOR_CONFIG": str(config)}
     done = subprocess.run([*command, "run", "-v"], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
@@ -163,11 +173,8 @@ def test_the_console_script_runs_with_the_config_from_the_environment(site, tmp_
 def test_status_and_a_dry_run_read_while_a_run_holds_the_store(site, tmp_path, capsys):
     config = write_config(tmp_path, site.url)
     assert main(["fetch", "--config", str(config)]) == 0
-    holder = ("import sys,time; from aggregator.store import Store; s=Store(sys.argv[1])\n"
-              "with s.exclusive():\n print('locked', flush=True); time.sleep(30)")
-    child = subprocess.Popen([sys.executable, "-c", holder, str(tmp_path / "data/aggregator.db")], stdout=subprocess.PIPE, text=True)
+    child = hold_the_store(tmp_path / "data/aggregator.db")
     try:
-        assert child.stdout.readline().strip() == "locked"
         capsys.readouterr()
         assert main(["status", "--config", str(config)]) == 0
         assert "dep-news (feed): ok; 2 items" in capsys.readouterr().out
@@ -180,8 +187,7 @@ def test_status_and_a_dry_run_read_while_a_run_holds_the_store(site, tmp_path, c
 
 def test_default_output_is_warnings_and_one_summary_line(site, tmp_path):
     config = write_config(tmp_path, site.url)
-    script = ROOT / ".venv" / "bin" / "aggregator"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "aggregator.cli"]
+    command = console_script()
     done = subprocess.run([*command, "run", "--config", str(config)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""  # nothing went wrong, so nothing to say there (INFO is for -v)
