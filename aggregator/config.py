@@ -182,6 +182,7 @@ def _selectors(value: Any) -> dict[str, str]:
 
 # The checks a source kind may use for its options (kinds.Option.check).
 check_positive_int, check_string, check_string_list, check_selectors = _positive_int, _nonempty_str, _str_list, _selectors
+check_non_negative_number = _non_negative_number
 
 REQUIRED = object()
 

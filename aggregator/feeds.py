@@ -1,6 +1,9 @@
 """Which items belong to which feed: `all`, `sources/<id>`, `topics/<id>`, `ministries/<abbr>`, and the open
-hearings. publish.py writes these selections and notify/ matches subscriptions against them; neither
-decides membership itself, so a feed file and a subscription to it always agree.
+hearings (`hearings/open`). publish.py writes these selections and notify/ matches subscriptions against them;
+neither decides membership itself, so a feed file and a subscription to it always agree.
+
+`hearings/open` depends on the day (a hearing leaves it when its deadline passes or it closes), so it is chosen
+on each build from the open hearings, soonest deadline first, rather than filed with the others.
 """
 
 from __future__ import annotations
@@ -8,16 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
+from . import hearings
 from .config import Config, TopicConfig
-from .normalize import is_http_url, keyword_pattern, matches_keyword, ministries, ministry_name
+from .normalize import OSLO, is_http_url, keyword_pattern, matches_keyword, ministries, ministry_name
 from .records import Item
 from .redact import public_url
 from .store import Store
 
 FEED_FOLDERS = ("sources", "topics", "ministries")
+OPEN_HEARINGS = "hearings/open"
 
 
 @dataclass
@@ -138,14 +143,25 @@ def feed_specs(config: Config, store: Store, *, entries: int | None = None, ever
                     alternate=f"https://www.regjeringen.no/no/dep/{abbr}/id{ministry['ownerid']}/",
                 )
             )
+    specs.append(FeedSpec(OPEN_HEARINGS, "Open hearings – soonest deadline first",
+                          "Every open hearing (høring), with its deadline and the days left", _open_today))
     if entries is not None:
         for spec in specs:
             fill(spec, store, entries)
     return specs
 
 
+def _open_today(item: Item) -> bool:
+    return hearings.is_open(item, datetime.now(OSLO).date())
+
+
 def fill(spec: FeedSpec, store: Store, limit: int, total: int | None = None) -> FeedSpec:
     """Give a spec its total (counted, unless given) and its `limit` newest entries."""
+    if spec.path == OPEN_HEARINGS:
+        today = datetime.now(OSLO).date()
+        found = [i for i in open_hearings(store.open_hearing_items(today.isoformat()), today) if is_http_url(i["link"])]
+        spec.entries, spec.total = found[:limit], len(found)
+        return spec
     spec.total = store.feed_count(spec.path) if total is None else total
     # only http(s) links leave the store, also links stored by an older version
     spec.entries = [i for i in store.feed_entries(spec.path, limit) if is_http_url(i["link"])]
@@ -162,17 +178,7 @@ def entry_authors(item: Item) -> list[str]:
     return [item["extra"].get("credit") or urlsplit(item["link"]).hostname or item["link"]]
 
 
-def open_hearings(items: list[Item], today: date) -> list[dict]:
-    """Hearings whose deadline is today or later, soonest first, each with its days left."""
-    found = []
-    for item in items:
-        deadline = item["extra"].get("deadline")
-        if item["document_type"] != "consultation" or not deadline:
-            continue
-        try:
-            day = date.fromisoformat(deadline)
-        except ValueError:
-            continue
-        if day >= today:
-            found.append({**item, "deadline_date": day, "days_left": (day - today).days})
-    return sorted(found, key=lambda i: (i["deadline_date"], i["id"]))
+def open_hearings(items: list[Item], today: date) -> list[Item]:
+    """The open hearings among items (hearings.is_open), soonest deadline first."""
+    found = [item for item in items if hearings.is_open(item, today)]
+    return sorted(found, key=lambda i: (i["extra"]["deadline"], i["id"]))

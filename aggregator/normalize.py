@@ -382,12 +382,19 @@ _LABELS = {
     "published": {"nb": "Publisert", "nn": "Publisert", "en": "Published"},
     "type": {"nb": "Type", "nn": "Type", "en": "Type"},
     "from": {"nb": "Fra", "nn": "Frå", "en": "From"},
+    "case_ref": {"nb": "Vår ref.", "nn": "Vår ref.", "en": "Case reference"},
+    "responses": {"nb": "Høringssvar", "nn": "Høyringssvar", "en": "Responses"},
+    "recipients": {"nb": "Høringsinstanser", "nn": "Høyringsinstansar", "en": "Consultation bodies"},
+    "documents": {"nb": "Dokumenter", "nn": "Dokument", "en": "Documents"},
+    "answer_form": {"nb": "Send inn høringssvar", "nn": "Send inn høyringssvar", "en": "Submit a response"},
+    "ministry": {"nb": "Departement", "nn": "Departement", "en": "Ministry"},
+    "hearing": {"nb": "Høringen", "nn": "Høyringa", "en": "The consultation"},
 }
 
 
 def label(key: str, language: str | None) -> str:
-    """A fixed label ("deadline", "status", "published", "type", "from") in an item's language; English for
-    languages other than bokmål and nynorsk."""
+    """A fixed label ("deadline", "status", "published", "type", "from", "case_ref", …) in an item's language;
+    English for languages other than bokmål and nynorsk."""
     lang = language_code(language) or "nb"
     return _LABELS[key].get(lang, _LABELS[key]["en"])
 

@@ -86,6 +86,8 @@ def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: 
         observed=lambda item_id: store.observed(source.id, item_id),
         validators=lambda url: store.get_validators(source.id, url),
         article_state=store.article_state,
+        stored=store.get_item,
+        now=run_started or utc_now(),
         log=logging.getLogger(f"aggregator.sources.{source.id}"),
     )
     try:

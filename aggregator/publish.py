@@ -16,14 +16,25 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import cast
 
 from feedgen.feed import FeedGenerator
 from jinja2 import Environment, PackageLoader, select_autoescape
 from lxml import etree
 
+from . import hearings as hearing_rules
 from .config import Config
-from .feeds import FEED_FOLDERS, FeedRules, FeedSpec, config_fingerprint, entry_authors, feed_specs, fill, open_hearings
+from .feeds import (
+    FEED_FOLDERS,
+    OPEN_HEARINGS,
+    FeedRules,
+    FeedSpec,
+    config_fingerprint,
+    entry_authors,
+    feed_specs,
+    fill,
+    open_hearings,
+)
+from .hearing_output import HearingFacts, add_hearing_links, has_hearing_facts, hearing_content, render_calendar
 from .normalize import (
     OSLO,
     document_type_title,
@@ -65,8 +76,20 @@ def entry_content(item: Item) -> str | None:
     return "\n\n".join(filter(None, [item["summary"], "\n".join(facts)]))
 
 
-def render_atom(spec: FeedSpec, config: Config, topic_titles: dict[str, str]) -> bytes:
+CALENDAR = "hearings/deadlines.ics"
+
+
+def hearing_facts(store: Store, items: list[Item], today: date | None = None) -> HearingFacts:
+    """What the store knows around these entries: hearings' latest updates and linked answers, answers' hearings."""
+    hearing_ids = [i["id"] for i in items if i["document_type"] == "consultation"]
+    answer_ids = [i["id"] for i in items if i["document_type"] == "consultation-response"]
+    return HearingFacts(store.latest_updates(hearing_ids), store.answers_of(hearing_ids),
+                        store.hearings_answered(answer_ids), today)
+
+
+def render_atom(spec: FeedSpec, config: Config, topic_titles: dict[str, str], facts: HearingFacts | None = None) -> bytes:
     """The Atom 1.0 document of one feed. An entry in another language than the feed's says so (xml:lang)."""
+    facts = facts or HearingFacts()
     self_url = f"{config.base_url}{spec.path}.atom"
     feed_language = _language(spec.entries)
     fg = FeedGenerator()
@@ -82,7 +105,7 @@ def render_atom(spec: FeedSpec, config: Config, topic_titles: dict[str, str]) ->
     for item in spec.entries:
         entry = fg.add_entry(order="append")
         try:
-            _fill_entry(entry, item, config, topic_titles)
+            _fill_entry(entry, item, config, topic_titles, facts)
         except Exception as error:  # one poisoned item must not cost the feed, nor every later run
             fg.remove_entry(entry)
             log.warning("%s: left out item %s: %s: %s", spec.path, item["id"], error.__class__.__name__, error)
@@ -91,7 +114,7 @@ def render_atom(spec: FeedSpec, config: Config, topic_titles: dict[str, str]) ->
     return _mark_entry_languages(fg.atom_str(pretty=True), written, feed_language)
 
 
-def _fill_entry(entry, item: Item, config: Config, topic_titles: dict[str, str]) -> None:
+def _fill_entry(entry, item: Item, config: Config, topic_titles: dict[str, str], facts: HearingFacts) -> None:
     """One Atom entry of a stored item. Raises ValueError for an item that cannot be published as it is."""
     if not is_http_url(item["link"]):  # only http(s) links leave the store, also ones stored by older versions
         raise ValueError(f"its link is not a plain http(s) link: {item['link'][:80]!r}")
@@ -116,9 +139,11 @@ def _fill_entry(entry, item: Item, config: Config, topic_titles: dict[str, str])
         entry.category(term=topic, scheme=f"{config.base_url}topics/", label=topic_titles.get(topic) or topic)
     if item["summary"]:
         entry.summary(item["summary"], type="text")
-    content = entry_content(item)
-    if content:
-        # Feed readers show content before summary: put the hearing's facts where they are seen.
+    add_hearing_links(entry, item, facts, config.base_url)
+    # Feed readers show content before summary: put the hearing's facts where they are seen.
+    if has_hearing_facts(item):
+        entry.content(hearing_content(item, facts), type="html")
+    elif content := entry_content(item):
         entry.content(content, type="text")
 
 
@@ -182,33 +207,38 @@ def source_health(config: Config, store: Store, totals: dict[str, int] | None = 
     return health
 
 
-def _item_view(item: dict) -> dict:  # an Item, or one of open_hearings' (with its deadline)
-    """What the index shows of an item, in the item's own language."""
+def _item_view(item: Item, today: date | None = None) -> dict:
+    """What the index shows of an item, in the item's own language (with `today`: a hearing's days left)."""
     language = language_code(item["language"]) or "nb"
+    deadline = hearing_rules.deadline_of(item["extra"]) if today else None
+    days_left = (deadline - today).days if deadline and today else None
     return {
         "title": item["title"], "link": item["link"], "language": language,
         "date": format_long_date(item["published"], language),
-        "publisher": ", ".join(entry_authors(cast(Item, item))),  # an Item, or an open hearing's (an Item and more)
+        "publisher": ", ".join(entry_authors(item)),
         "type": document_type_title(item["document_type"], language) if item["document_type"] else "",
-        "deadline": format_long_date(item.get("deadline_date"), language) if item.get("deadline_date") else "",
-        "days_left": item.get("days_left"),
+        "deadline": format_long_date(deadline, language) if deadline else "",
+        "days_left": days_left,
+        "days_left_text": hearing_rules.days_left_line(days_left, language) if days_left is not None else "",
     }
 
 
 def render_index(specs: list[FeedSpec], config: Config, health: list[SourceHealth] | None = None,
-                 hearings: list[dict] | None = None) -> bytes:
+                 hearings: list[Item] | None = None, today: date | None = None) -> bytes:
     """index.html: what is here and how fresh it is, readable on a phone, no JavaScript."""
     groups = [
         ("All", [s for s in specs if "/" not in s.path]),
         ("Sources", [s for s in specs if s.path.startswith("sources/")]),
         ("Topics", [s for s in specs if s.path.startswith("topics/")]),
         ("Ministries", [s for s in specs if s.path.startswith("ministries/")]),
+        ("Hearings", [s for s in specs if s.path.startswith("hearings/")]),
     ]
     newest = max((e["updated"] or e["first_seen"] for s in specs for e in s.entries), default=None)
     html = _templates.get_template("index.html.j2").render(
         groups=groups, specs=specs, base_url=config.base_url, view=_item_view,
         last_updated=format_date(newest) if newest else None,
-        health=health or [], hearings=[_item_view(h) for h in hearings or []],
+        health=health or [], hearings=[_item_view(h, today or datetime.now(OSLO).date()) for h in hearings or []],
+        calendar=f"{config.base_url}{CALENDAR}",
         when=lambda value: value.astimezone(OSLO).strftime("%d.%m.%Y %H:%M") if value else "",
     )
     return html.encode("utf-8")
@@ -290,13 +320,19 @@ def _publish(config: Config, store: Store) -> PublishReport:
     for spec in specs:
         name = f"{spec.path}.atom"
         spec_total = totals.get(spec.path, 0)
-        if affected is None or spec.path in affected or not (out / name).exists():
-            files[name] = render_atom(fill(spec, store, config.max_entries, spec_total), config, topic_titles)
+        if spec.path == OPEN_HEARINGS:  # chosen anew each day: always rendered
+            fill(spec, store, config.max_entries)
+            files[name] = render_atom(spec, config, topic_titles, hearing_facts(store, spec.entries, today))
+        elif affected is None or spec.path in affected or not (out / name).exists():
+            fill(spec, store, config.max_entries, spec_total)
+            files[name] = render_atom(spec, config, topic_titles, hearing_facts(store, spec.entries))
         else:
             fill(spec, store, 3, spec_total)  # what index.html shows of it; its file stands as it is
             files[name] = None
-    hearings = open_hearings(store.open_hearings(today.isoformat()), today)
-    files["index.html"] = render_index(specs, config, source_health(config, store, totals), hearings)
+    hearings = open_hearings(store.open_hearing_items(today.isoformat()), today)
+    files[CALENDAR] = render_calendar(hearings, hearing_facts(store, hearings), config.base_url,
+                                      store.deadline_changes([h["id"] for h in hearings]))
+    files["index.html"] = render_index(specs, config, source_health(config, store, totals), hearings, today)
     files["feeds.opml"] = render_opml(specs, config)
     for name, content in files.items():
         written = content is not None and write_if_changed(out / name, content)

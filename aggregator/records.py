@@ -73,6 +73,7 @@ class Item(TypedDict):
     topics: list[str]
     sources: list[str]
     extra: dict[str, Any]
+    hearing_changed: datetime | None  # when a hearing last changed in a way feeds show (deadline, status, …)
 
 
 @dataclass

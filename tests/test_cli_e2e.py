@@ -192,7 +192,7 @@ def test_default_output_is_warnings_and_one_summary_line(site, tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""  # nothing went wrong, so nothing to say there (INFO is for -v)
     assert done.stdout.splitlines() == [
-        "aggregator run: 2 sources (2 ok), 3 new items, 0 changed; feeds: 8 written, 0 unchanged; "
+        "aggregator run: 2 sources (2 ok), 3 new items, 0 changed; feeds: 10 written, 0 unchanged; "
         "notifications: 0 sent, 0 failed"]
     quiet = subprocess.run([*command, "run", "-q", "--config", str(config)], capture_output=True, text=True, timeout=60)
     assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")

@@ -78,10 +78,11 @@ def test_every_feed_is_written_and_valid(setup):
     expected = {
         "all.atom", "sources/gov-no.atom", "sources/ks.atom", "topics/hearings.atom", "topics/tax.atom",
         "topics/innvandring-og-integrering.atom", "topics/arbeidsliv.atom", "ministries/fin.atom",
-        "ministries/aid.atom", "ministries/bfd.atom", "index.html", "feeds.opml",
+        "ministries/aid.atom", "ministries/bfd.atom", "hearings/open.atom", "hearings/deadlines.ics", "index.html",
+        "feeds.opml",
     }
     assert set(report.written) == expected
-    for name in expected - {"index.html", "feeds.opml"}:
+    for name in expected - {"index.html", "feeds.opml", "hearings/deadlines.ics"}:
         validate_atom(config.output_dir / name)
     assert not (config.output_dir / "ministries/jd.atom").exists()  # no items, no feed
 
@@ -156,7 +157,8 @@ def test_index_lists_every_feed_escaped_with_autodiscovery(setup):
     config, store = setup
     publish(config, store)
     html = (config.output_dir / "index.html").read_text("utf-8")
-    assert html.count('rel="alternate" type="application/atom+xml"') == 10
+    assert html.count('rel="alternate" type="application/atom+xml"') == 11
+    assert 'href="https://feeds.example.org/norway/hearings/deadlines.ics"' in html
     assert 'href="https://feeds.example.org/norway/topics/hearings.atom"' in html
     assert "Ny integreringsstrategi &lt;med&gt; «sitat» &amp; mer" in html
     assert "<med>" not in html
@@ -166,8 +168,10 @@ def test_opml_lists_every_feed(setup):
     config, store = setup
     publish(config, store)
     outlines = ET.parse(config.output_dir / "feeds.opml").getroot().findall("./body/outline")
-    assert len(outlines) == 10
+    assert len(outlines) == 11
     urls = {o.get("xmlUrl") for o in outlines}
+    assert "https://feeds.example.org/norway/hearings/open.atom" in urls
+    assert not any(url.endswith(".ics") for url in urls)  # a calendar is no feed: index.html lists it
     assert "https://feeds.example.org/norway/ministries/bfd.atom" in urls
     assert {o.get("type") for o in outlines} == {"rss"}
 
@@ -206,7 +210,9 @@ def test_an_entry_in_another_language_than_its_feed_says_so_with_its_own_labels(
     languages = {entry_id: entry.get(lang) or root.get(lang) for entry_id, entry in by_id.items()}
     assert languages == {"https://www.regjeringen.no/no/id1/": "nn", "https://www.regjeringen.no/en/id9/": "en"}
     parsed = {e.id: e for e in feed(config, "ministries/fin").entries}
-    assert "Consultation deadline: 01.09.2026\nStatus: Open" in parsed["https://www.regjeringen.no/en/id9/"].content[0].value
+    english_content = parsed["https://www.regjeringen.no/en/id9/"].content[0]
+    assert english_content.type == "text/html"
+    assert "Status: Open<br />Consultation deadline: 01.09.2026" in english_content.value
     assert "Høyringsfrist: 14.08.2026" in parsed["https://www.regjeringen.no/no/id1/"].content[0].value
     labels = {t.term: t.label for t in parsed["https://www.regjeringen.no/en/id9/"].tags}
     assert labels["consultation"] == "Consultation" and labels["fin"] == "Ministry of Finance"
@@ -247,13 +253,14 @@ def test_a_build_redoes_only_the_feeds_whose_items_changed(setup, monkeypatch):
     monkeypatch.setattr(publishing, "render_atom", lambda spec, *a: (rendered.append(spec.path), real(spec, *a))[1])
     report = publish(config, store)  # nothing changed: nothing rendered, nothing written
     assert rendered == [] and report.written == []
+    open_hearings = {"hearings/open"}  # chosen anew on each build (it depends on the day): always rendered
 
     moved = dataclasses.replace(ITEMS[1][0], ministries=["aid"], authors=["Arbeids- og inkluderingsdepartementet"],
                                 title="Ny integreringsstrategi (oppdatert)")
     store.upsert(moved, "gov-no", config.sources[0].topics, now=T0)  # it leaves bfd, keeps aid
     publish(config, store)
     assert set(rendered) == {"all", "sources/gov-no", "topics/innvandring-og-integrering", "topics/arbeidsliv",
-                             "ministries/aid"}  # not the ministry of finance's feed, nor the KS source's
+                             "ministries/aid"} | open_hearings  # not the ministry of finance's feed, nor KS's
     assert not (config.output_dir / "ministries/bfd.atom").exists()  # no item left in it: the feed goes
 
     rendered.clear()

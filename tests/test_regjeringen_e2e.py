@@ -103,7 +103,11 @@ def test_fetch_listing_follows_pages_and_completes_new_items(http_server):
     assert result.article_failures == {item_id(MISSING): (http_server.url + ARTICLES[MISSING], "HTTP 404 Not Found")}
     paths = http_server.paths()
     assert paths.count(LISTING) == 1 and paths.count(f"{LISTING}?page=2") == 1
-    assert [p for p in paths if "/no/dokumenter/" in p] == [ARTICLES[n] for n in (4100001, 4100002, 4100003, 4099990, 4099985)]
+    assert [p for p in paths if "/no/dokumenter/" in p and "showSvar" not in p] == [
+        ARTICLES[n] for n in (4100001, 4100002, 4100003, 4099990, 4099985)]
+    # each hearing's response listing is looked at with its page (never a single response's ?uid= page)
+    assert not [p for p in paths if "uid=" in p]
+    assert f"{ARTICLES[4100001]}?showSvar=true&consterm=&page=1&isFilterOpen=true" in paths
 
 
 def test_fetch_stops_at_the_first_page_whose_items_are_all_known(http_server):
@@ -123,7 +127,7 @@ def test_a_changed_deadline_fetches_the_article_again(http_server):
     history[0].extra["deadline"] = "2026-05-01"  # this listing showed another deadline last time
     http_server.requests.clear()
     fetch(listing_source(http_server, max_pages=1), context(history=history))
-    assert [p for p in http_server.paths() if "/no/dokumenter/" in p] == [ARTICLES[4100001]]
+    assert [p for p in http_server.paths() if "/no/dokumenter/" in p and "showSvar" not in p] == [ARTICLES[4100001]]
 
 
 def test_max_pages_is_respected(http_server):

@@ -239,7 +239,19 @@ def test_recorded_article_nynorsk_hearing():
     assert article.ministries == ["fin"] and article.authors == ["Finansdepartementet"]
     assert article.topics == ["skatter-og-avgifter"]
     assert article.topic_titles == {"skatter-og-avgifter": "Skatter og avgifter"}
-    assert article.extra == {"deadline": "2026-08-14", "hearing_status": "På høyring"}
+    facts = {k: v for k, v in article.extra.items() if k not in ("letter", "recipients")}
+    assert facts == {
+        "deadline": "2026-08-14", "hearing_status": "På høyring", "case_ref": "26/3567",
+        "documents": [{"title": "Høyringsnotat", "type": "application/pdf",
+                       "url": "https://www.regjeringen.no/contentassets/cbf35bbc33a247cba9862b4548673d7e/hoyringsnotat.pdf"}],
+        "answer_url": "https://svar.regjeringen.no/nn/registrer_horingsuttalelse/H3168525/",
+    }
+    # the letter without its reference line, sanitized; the recipients one by one from a <br>-separated list
+    assert article.extra["letter"].startswith("<p>Finansdepartementet sender med dette på høyring framlegg")
+    assert "Vår ref." not in article.extra["letter"] and "<button" not in article.extra["letter"]
+    assert len(article.extra["recipients"]) == 28
+    assert article.extra["recipients"][:2] == ["Arbeids- og inkluderingsdepartementet", "Barne- og familiedepartementet"]
+    assert article.extra["recipients"][-1] == "Økonomiforbundet"
 
 
 def test_recorded_article_bokmal_hearing():
@@ -256,7 +268,19 @@ def test_recorded_article_bokmal_hearing():
     assert article.updated == datetime(2026, 7, 3, 14, 0, 55, tzinfo=UTC)
     assert (article.document_type, article.ministries, article.authors) == ("consultation", ["kld"], ["Klima- og miljødepartementet"])
     assert article.topic_titles == {"naturmangfold": "Naturmangfold"}
-    assert article.extra == {"deadline": "2026-08-07", "hearing_status": "På høring"}
+    facts = {k: v for k, v in article.extra.items() if k not in ("letter", "recipients")}
+    assert facts == {
+        "deadline": "2026-08-07", "hearing_status": "På høring", "case_ref": "26/2371",
+        # the link says only "Høringsnotat"; its title attribute names the file in full
+        "documents": [{"title": "Høringsnotat - Avskogingsforordningen – eksport til tredjeland - 03.07.2026",
+                       "type": "application/pdf",
+                       "url": "https://www.regjeringen.no/contentassets/b04cfc23c69343ef800ce6a45f8cc456/"
+                              "horingsnotat-avskogingsforordningen-eksport-til-tredjeland-03.07.2026.pdf"}],
+        "answer_url": "https://svar.regjeringen.no/nb/registrer_horingsuttalelse/H3167072/",
+    }
+    assert len(article.extra["recipients"]) == 135 and "Kommunesektorens organisasjon (KS)" in article.extra["recipients"]
+    assert "Solberg & Hansen AS" in article.extra["recipients"]  # &amp; decoded
+    assert "7. august 2026" in article.extra["letter"] and "<table>" in article.extra["letter"]
 
 
 IMMIGRATION = {"immigration-and-integration": "Immigration and integration"}

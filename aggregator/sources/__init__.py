@@ -16,13 +16,14 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 import feedparser
 
-from .. import merge
+from .. import hearings, merge
 from ..http import FetchError, PoliteClient, Response
-from ..records import FetchResult, Record, SourceError
+from ..records import FetchResult, Item, Record, SourceError
 
 T = TypeVar("T")
 
@@ -34,8 +35,10 @@ class SourceContext:
     `observed(item_id)`: this source's last committed view of a document (None: never seen by this source).
     `validators(url)`: (ETag, Last-Modified) of this source's last committed answer from that URL.
     `article_state(item_id)`: the document's article-page attempts (None: never tried).
+    `stored(item_id)`: the document as the store holds it now, merged from every source (None: not stored).
     `run`: the number of this fetching run (article-page retries are spaced in runs).
     `backfill`: walk every page up to max_pages, even pages this source has seen.
+    `now`: when this fetch began (a followed hearing's page is read again when its last reading is old enough).
     """
 
     http: PoliteClient
@@ -43,8 +46,10 @@ class SourceContext:
     observed: Callable[[str], Record | None] = lambda item_id: None
     validators: Callable[[str], tuple[str | None, str | None]] = lambda url: (None, None)
     article_state: Callable[[str], dict | None] = lambda item_id: None
+    stored: Callable[[str], Item | None] = lambda item_id: None
     run: int = 0
     backfill: bool = False
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("aggregator.sources"))
 
     def seen(self, item_id: str) -> bool:
@@ -54,6 +59,17 @@ class SourceContext:
     def needs_article(self, record: Record) -> bool:
         """Whether the document's article page is to be read now (merge.needs_article decides)."""
         return merge.needs_article(self.observed(record.id), record, self.article_state(record.id), self.run)
+
+    def hearing_page_due(self, record: Record, every_hours: float) -> bool:
+        """Whether a followed hearing's page (read before) is to be read again: its last reading is `every_hours`
+        old. RSS and listings do not show a hearing's new responses or documents, so only its page tells."""
+        item, state = self.stored(record.id), self.article_state(record.id) or {}
+        if item is None or state.get("status") != "read":
+            return False
+        if not hearings.is_followed(item, hearings.oslo_day(self.now)):
+            return False
+        last = state.get("last_attempt_at")
+        return last is None or self.now - datetime.fromisoformat(last) >= timedelta(hours=every_hours)
 
 
 def meta_tags(tree) -> dict[str, str]:

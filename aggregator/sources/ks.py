@@ -33,6 +33,7 @@ from ..http import FetchError
 from ..kinds import Option, SourceKind
 from ..normalize import (
     OSLO,
+    REGJERINGEN_HOSTS,
     canonical_url,
     clean_text,
     document_type,
@@ -41,6 +42,7 @@ from ..normalize import (
     item_id_for_url,
     language_code,
     parse_date,
+    regjeringen_doc_id,
 )
 from ..records import FetchResult, Record, SourceError
 from . import SourceContext, meta_tags, read_article
@@ -78,6 +80,7 @@ class ArticleFacts:
     ingress: str = ""
     title: str = ""
     hearing_ref: str | None = None
+    hearing_link: str | None = None  # the regjeringen.no page of the hearing it answers ("Se høringsnotatet …")
     warnings: list[str] = field(default_factory=list)
 
 
@@ -121,6 +124,8 @@ def _article_record(teaser: Record, url: str, html: str, source: SourceConfig, w
     extra = {}
     if teaser.document_type == "consultation-response" and "hearing_ref" not in teaser.extra and facts.hearing_ref:
         extra["hearing_ref"] = facts.hearing_ref
+    if teaser.document_type == "consultation-response" and facts.hearing_link:
+        extra["answers_hearing"] = facts.hearing_link
     updated = facts.updated if facts.updated and (facts.published is None or facts.updated > facts.published) else None
     cut_title = teaser.title.endswith(("…", "...")) and facts.title.startswith(teaser.title.rstrip(" .…"))
     if facts.published is None and teaser.published is None:
@@ -426,7 +431,20 @@ def parse_article(url: str, html: str, selectors: dict | None = None) -> Article
     facts.ingress = _ingress(root, h1) or clean_text(meta.get("og:description") or meta.get("description"))
     facts.hearing_ref = (hearing_reference(facts.title) or hearing_reference(facts.ingress)
                          or hearing_reference(root.text(separator=" ")))
+    facts.hearing_link = _hearing_link(root, url)
     return facts
+
+
+def _hearing_link(root: LexborNode, page_url: str) -> str | None:
+    """The regjeringen.no document a page links to ("Se høringsnotatet på regjeringen.no"): the first link to a
+    regjeringen.no document page, one whose text speaks of the hearing first."""
+    links = []
+    for anchor in root.css("a[href]"):
+        href = canonical_url(anchor.attributes.get("href") or "", page_url)
+        if urlsplit(href).hostname in REGJERINGEN_HOSTS and regjeringen_doc_id(href):
+            text = clean_text(anchor.text(separator=" ")).casefold()
+            links.append((0 if re.search(r"h[øo]y?ring", text) else 1, len(links), href))
+    return min(links)[2] if links else None
 
 
 def _pinned_dates(tree: LexborHTMLParser, selector: str) -> tuple[datetime | None, datetime | None]:

@@ -12,6 +12,12 @@ listing page (`/no/dokument/hoyringar/id1763/`, topic pages with "More on this t
   page is tried again on later runs. (merge.py lays the article's facts over the listing's.)
 - Pagination stops at the first page whose items this source has all seen before; a first run (or a
   backfill) walks up to `max_pages`.
+- A hearing's page is read with its factboxes (letter, documents, recipients, answer form, see hearing_page.py)
+  and its response listing, and read again every `hearing_refresh_hours` while the hearing is followed (open,
+  or its deadline recent), since RSS shows none of its changes: a moved deadline, a closing, new responses.
+- `/no/rss/Rss/2581966/?documentType=dokumenter/høringer` is a hearings source of its own: every item is a
+  hearing even when Cloudflare answers HTML requests with a challenge, and the hearing page completes it when
+  it can be read.
 
 Parsing is done by pure functions of (URL, text): `parse_listing`, `parse_rss`, `parse_article`.
 """
@@ -23,7 +29,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..config import SourceConfig, check_positive_int
+from ..config import SourceConfig, check_non_negative_number, check_positive_int
 from ..http import FetchError, Response, RobotsDisallowed
 from ..kinds import Option, SourceKind
 from ..normalize import (
@@ -45,6 +51,7 @@ from ..normalize import (
 )
 from ..records import FetchResult, Record, SourceError
 from . import SourceContext, each_item, get_subscribed_feed, meta_tags, parse_feed_document, read_article
+from .hearing_page import MAX_RESPONSE_PAGES, RESPONSE_PAGE_SIZE, parse_hearing, parse_responses, responses_url
 
 # The site's one RSS generator; its filters mirror the listing's, but two are spelled differently.
 RSS_GENERATOR_PATH = "/{section}/rss/Rss/2581966/"
@@ -83,7 +90,10 @@ KIND = SourceKind(
     name="regjeringen", fetch=fetch, publisher="regjeringen.no", doc=__doc__ or "",
     options=(Option("max_pages", check_positive_int, 3,
                     "listings: how many pages a run reads at most (it stops at the first page this source has seen)",
-                    "whole number"),),
+                    "whole number"),
+             Option("hearing_refresh_hours", check_non_negative_number, 20.0,
+                    "how often a followed hearing's page and responses are read again (hours; 0: every run)",
+                    "number")),
 )
 
 
@@ -117,11 +127,24 @@ def _fetch_rss(source: SourceConfig, ctx: SourceContext) -> FetchResult:
     if response is None:
         return FetchResult(not_modified=True)
     records = parse_rss(response.url, response.content, result.warnings)
-    result.records = _complete(records, ctx, result, origin=response.url)
+    if _filters_hearings(source.url):
+        for record in records:
+            record.document_type = "consultation"  # the filter says so; the feed's items do not
+    result.records = _complete(records, ctx, result, origin=response.url, refresh_hours=_refresh_hours(source))
     if not records:
         # An unknown filter value (documentType=…) gives an empty feed, not an error: say so.
         result.warnings.append(f"RSS feed {source.url} has no items; check its filters (documentType, owner, topic)")
     return result
+
+
+def _refresh_hours(source: SourceConfig) -> float:
+    return float(source.options.get("hearing_refresh_hours", 20.0))
+
+
+def _filters_hearings(url: str) -> bool:
+    """Whether a feed URL asks for hearings only (`?documentType=dokumenter/høringer`, any spelling)."""
+    values = [v for k, v in parse_qsl(urlsplit(url).query) if k.lower() == "documenttype"]
+    return any(re.search(r"h(?:ø|o|oe)y?ring", v, re.I) for v in values)
 
 
 def _fetch_listing(source: SourceConfig, ctx: SourceContext) -> FetchResult:
@@ -135,7 +158,7 @@ def _fetch_listing(source: SourceConfig, ctx: SourceContext) -> FetchResult:
         if page == 1 and _looks_like_feed(response):
             # A URL without /rss/ that answers with XML is a feed after all.
             result.records = _complete(parse_rss(response.url, response.content, result.warnings), ctx, result,
-                                       origin=response.url)
+                                       origin=response.url, refresh_hours=_refresh_hours(source))
             return result
         try:
             records, next_url = parse_listing(response.url, response.text, result.warnings)
@@ -149,7 +172,8 @@ def _fetch_listing(source: SourceConfig, ctx: SourceContext) -> FetchResult:
         # This source's own history decides, not the store's: another source holding these items says
         # nothing of whether this listing's older pages were ever read.
         all_seen = bool(records) and all(ctx.seen(r.id) for r in records)
-        result.records.extend(_complete(records, ctx, result, origin=response.url))
+        result.records.extend(_complete(records, ctx, result, origin=response.url,
+                                        refresh_hours=_refresh_hours(source)))
         if all_seen and not ctx.backfill:
             ctx.log.info("%s: every item on page %d was seen before; not paging further", source.id, page)
             break
@@ -171,6 +195,9 @@ def _get_listing_page(url: str, page: int, ctx: SourceContext, result: FetchResu
             ) from None
         result.warnings.append(f"{url}: robots.txt disallows page {page} of the listing; stopped paging there")
     except FetchError as error:
+        if page == 1 and error.challenge:
+            raise SourceError(f"listing {url}: {error.reason}. The same filter as an RSS feed, which Cloudflare "
+                              f"usually lets through: {rss_url_for_listing(url)}") from None
         if page == 1:
             raise SourceError(f"listing {url}: {error.reason}") from None
         result.warnings.append(f"listing page {page} ({url}): {error.reason}; kept the items of the pages before")
@@ -183,17 +210,50 @@ def _looks_like_feed(response: Response) -> bool:
     return "xml" in content_type or start.startswith((b"<?xml", b"<rss", b"<feed"))
 
 
-def _complete(records: list[Record], ctx: SourceContext, result: FetchResult, origin: str) -> list[Record]:
-    """Read the article page of each document that needs it (merge.needs_article decides) into the result.
+def _complete(records: list[Record], ctx: SourceContext, result: FetchResult, origin: str,
+              refresh_hours: float = 20.0) -> list[Record]:
+    """Read the article page of each document that needs it (merge.needs_article decides), and of each followed
+    hearing that is due again (hearings.page_due), into the result; a hearing's responses with it.
 
     Article pages are read only on the host of the listing or feed, so a link to another site is not
     crawled as an article.
     """
     host = urlsplit(origin).netloc.lower()
     for record in records:
-        if urlsplit(record.link).netloc.lower() == host and ctx.needs_article(record):
-            read_article(record, ctx, result, parse_article)
+        if urlsplit(record.link).netloc.lower() != host:
+            continue
+        if ctx.needs_article(record) or ctx.hearing_page_due(record, refresh_hours):
+            article = read_article(record, ctx, result, parse_article)
+            if article is not None and "consultation" in (article.document_type, record.document_type):
+                _read_responses(article, ctx, result)
     return records
+
+
+def _read_responses(article: Record, ctx: SourceContext, result: FetchResult) -> None:
+    """The hearing's published responses (`?showSvar=true…`, page by page) into the article's facts. When they
+    cannot be read, the ones read before stand, so that a failed look neither loses them nor makes the next
+    look announce them all again."""
+    responses: list[dict] = []
+    total: int | None = None
+    for page in range(1, MAX_RESPONSE_PAGES + 1):
+        url = responses_url(article.link, page)
+        try:
+            response = ctx.http.get(url, check_robots=True)
+            found, stated = parse_responses(response.url, response.text)
+        except FetchError as error:
+            if error.status == 404:  # no response listing for this hearing (an old one, an input process)
+                ctx.log.debug("%s: no response listing (%s)", article.link, error.reason)
+            else:
+                result.warnings.append(f"responses of {article.link} ({url}): {error.reason}; kept the ones read before")
+            stored = ctx.stored(article.id)
+            if stored is not None and "responses" in stored["extra"]:
+                article.extra["responses"] = stored["extra"]["responses"]
+            return
+        responses.extend(found)
+        total = stated if stated is not None else total
+        if len(found) < RESPONSE_PAGE_SIZE or (total is not None and len(responses) >= total):
+            break
+    article.extra["responses"] = {"count": max(total or 0, len(responses)), "by": responses}
 
 
 def _unknown_ministry_warnings(records: list[Record]) -> list[str]:
@@ -364,6 +424,9 @@ def parse_article(url: str, html: str) -> Record:
     hearing = doc.css_first(".horing-meta")
     doc_id = regjeringen_doc_id(link) or regjeringen_doc_id(meta.get("dc.identifier.url", ""))
     title = _text(doc.css_first(".article-header h1") or doc.css_first("h1")) or clean_text(meta.get("dc.title"))
+    extra = _hearing_facts(_text(hearing)) if hearing else {}
+    if hearing is not None or kind == "consultation" or doc.css_first("#horingsbrev") is not None:
+        extra.update(parse_hearing(link, html))
     return Record(
         id=regjeringen_item_id(doc_id, link) if doc_id else item_id_for_url(link),
         link=link,
@@ -377,7 +440,7 @@ def parse_article(url: str, html: str) -> Record:
         authors=_authors(abbrs, language, unknown),
         topics=list(topic_titles),
         topic_titles=topic_titles,
-        extra=_hearing_facts(_text(hearing)) if hearing else {},
+        extra=extra,
     )
 
 

@@ -11,9 +11,9 @@ from ..merge import Document, effective_updated
 from ..records import Item
 
 JSON_COLUMNS = ("ministries", "authors", "topics", "sources", "extra")
-TIME_COLUMNS = ("published", "updated", "first_seen", "changed")
+TIME_COLUMNS = ("published", "updated", "first_seen", "changed", "hearing_changed")
 ITEM_COLUMNS = ("id", "link", "title", "summary", "language", "published", "updated", "first_seen", "changed",
-                "document_type", "ministries", "authors", "topics", "sources", "extra")
+                "document_type", "ministries", "authors", "topics", "sources", "extra", "hearing_changed")
 
 
 def iso(value: datetime | None) -> str | None:
@@ -54,15 +54,20 @@ def encode(row: Mapping[str, Any]) -> dict:
     return encoded
 
 
-def row_for(document: Document, first_seen: datetime, text_changed_at: datetime | None) -> dict:
-    """The `items` row of a merged document. `changed` is when its text last changed (first_seen until then)."""
+def row_for(document: Document, first_seen: datetime, text_changed_at: datetime | None,
+            hearing_changed: datetime | None = None) -> dict:
+    """The `items` row of a merged document. `changed` is when its text last changed (first_seen until then);
+    `hearing_changed` when a hearing last changed in a way the feeds show (hearings.in_feeds), which advances
+    its `updated` too."""
+    updated = effective_updated(document, first_seen, text_changed_at)
     return encode({
         "id": document.id, "link": document.link, "title": document.title, "summary": document.summary,
         "language": document.language, "published": document.published,
-        "updated": effective_updated(document, first_seen, text_changed_at),
+        "updated": max(updated, hearing_changed) if hearing_changed else updated,
         "first_seen": first_seen, "changed": text_changed_at or first_seen,
         "document_type": document.document_type, "ministries": document.ministries, "authors": document.authors,
         "topics": document.topics, "sources": document.sources, "extra": document.extra,
+        "hearing_changed": hearing_changed,
     })
 
 

@@ -6,14 +6,16 @@ import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
+from .. import hearings
 from ..merge import ARTICLE, Observation, after_article_failure, merge, text_changed
 from ..normalize import clean_text
 from ..records import FetchResult, Item, Record, record_from_json, record_to_json
 from .codec import decode_item, encode, iso, newest_first, row_for, sort_key, utc_now
+from .hearings import HearingsMixin
 from .sources import SourcesMixin
 
 
-class ItemsMixin(SourcesMixin):  # a fetch's commit records the source's validators and health too
+class ItemsMixin(SourcesMixin, HearingsMixin):  # a fetch's commit records validators, health, hearing changes too
     def get_item(self, item_id: str) -> Item | None:
         cursor = self.db.execute("SELECT * FROM items WHERE id = ?", [item_id])
         row = cursor.fetchone()
@@ -82,7 +84,8 @@ class ItemsMixin(SourcesMixin):  # a fetch's commit records the source's validat
         """Re-merge a document from its observations; write its row only when it differs.
 
         A text change of a document first seen in this same run (`run_started`) is no update: readers
-        never saw the text it replaced, which only tells which source came first in the config."""
+        never saw the text it replaced, which only tells which source came first in the config. A hearing's
+        changes (hearings.changes) are written as its events, under the same rule."""
         rows = self.conn.execute(
             "SELECT source_id, data, source_topics FROM observations WHERE item_id = ?", [item_id]
         ).fetchall()
@@ -97,16 +100,24 @@ class ItemsMixin(SourcesMixin):  # a fetch's commit records the source's validat
             return "new"
         first_seen = stored["first_seen"]
         text_changed_at = stored["changed"] if stored["changed"] and stored["changed"] > first_seen else None
-        moved = text_changed(stored, document)
-        if moved and run_started is not None and first_seen >= run_started:
-            text_changed_at, moved = None, False
-        row = row_for(document, first_seen, now if moved else text_changed_at)
+        text_moved = text_changed(stored, document)
+        seen_before = run_started is None or first_seen < run_started
+        if text_moved and not seen_before:
+            text_changed_at, text_moved = None, False
+        hearing_changed, hearing_moved = stored["hearing_changed"], False
+        if seen_before and "consultation" in (stored["document_type"], document.document_type):
+            events = hearings.changes(stored["extra"], document.extra)
+            if events:
+                hearing_moved = True
+                if self.add_hearing_events(item_id, events, now):
+                    hearing_changed = now
+        row = row_for(document, first_seen, now if text_moved else text_changed_at, hearing_changed)
         if row != encode(stored):
             row.update(sort_key=sort_key(document.published, first_seen), version=self._next_version())
             assignments = ", ".join(f"{column} = ?" for column in row if column != "id")
             self.conn.execute(f"UPDATE items SET {assignments} WHERE id = ?",
                               [v for c, v in row.items() if c != "id"] + [item_id])
-        return "changed" if moved else "unchanged"
+        return "changed" if text_moved or hearing_moved else "unchanged"
 
     # ----------------------------------------------------------------------------------- one source's fetch
 
@@ -135,6 +146,10 @@ class ItemsMixin(SourcesMixin):  # a fetch's commit records the source's validat
                 if self.conn.execute("SELECT 1 FROM observations WHERE item_id = ? AND source_id != ?",
                                      [item_id, ARTICLE]).fetchone():
                     changes[item_id] = self._refresh(item_id, now, run_started)
+            if any(self._is_hearing_or_answer(item_id) for item_id in changes):
+                announce = not history and bool(self.source_state(source_id).get("first_success"))
+                for item_id in self.link_answers(now, run_started or now, announce):
+                    changes.setdefault(item_id, "unchanged")
             for url, (etag, last_modified) in result.validators.items():
                 self._save_validators(source_id, url, etag, last_modified, now)
             if history:
@@ -146,6 +161,10 @@ class ItemsMixin(SourcesMixin):  # a fetch's commit records the source's validat
                 {r.id for r in result.records})
             before = self.record_success(source_id, count or 0, now)
         return changes, before
+
+    def _is_hearing_or_answer(self, item_id: str) -> bool:
+        found = self.conn.execute("SELECT document_type FROM items WHERE id = ?", [item_id]).fetchone()
+        return bool(found) and found[0] in ("consultation", "consultation-response")
 
     # ----------------------------------------------------------------------------------- article pages
 
@@ -168,10 +187,3 @@ class ItemsMixin(SourcesMixin):  # a fetch's commit records the source's validat
             sql += " AND a.item_id IN (SELECT item_id FROM observations WHERE source_id = ?)"
             params.append(source_id)
         return [dict(r) for r in self.db.query(sql + " ORDER BY a.item_id", params)]
-
-    def open_hearings(self, today: str) -> list[Item]:
-        """Consultations whose deadline (ISO date) is today or later."""
-        rows = self.db.query(
-            "SELECT * FROM items WHERE document_type = 'consultation' AND json_extract(extra, '$.deadline') >= ?",
-            [today])
-        return [decode_item(r) for r in rows]

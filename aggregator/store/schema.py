@@ -134,7 +134,23 @@ def _v4(db: sqlite_utils.Database) -> None:
     db.execute("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('content_version', '1')")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
+def _v5(db: sqlite_utils.Database) -> None:
+    """Hearings: the changes seen in each (events), when one last changed in a way feeds show, and which answer
+    on another site (KS's on ks.no) answers which hearing."""
+    for statement in (
+        "ALTER TABLE items ADD COLUMN hearing_changed TEXT",
+        # one change of a hearing (hearings.changes): deadline | closed | reopened | documents | response
+        """CREATE TABLE hearing_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, item_id TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL,
+            at TEXT NOT NULL, in_feeds INTEGER NOT NULL)""",
+        "CREATE INDEX hearing_events_item ON hearing_events (item_id, id)",
+        "CREATE TABLE answer_links (answer_id TEXT PRIMARY KEY, hearing_id TEXT NOT NULL, linked_at TEXT NOT NULL)",
+        "CREATE INDEX answer_links_hearing ON answer_links (hearing_id)",
+    ):
+        db.execute(statement)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 
 
 
@@ -143,7 +159,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
 REQUIRED_TABLES = {
     "items", "topics", "source_state", "observations", "fetch_state", "article_state", "store_meta",
     "notify_meta", "notify_sources", "notify_items", "subscriptions", "subscription_items", "messages",
-    "deliveries", "source_alerts", "feed_items",
+    "deliveries", "source_alerts", "feed_items", "hearing_events", "answer_links",
 }
 
 

@@ -1,0 +1,144 @@
+"""What a regjeringen.no hearing page says beyond an article page: its factboxes and its published responses.
+
+The hearing page (bokmål and nynorsk alike; the factbox ids do not change with the language):
+- `#horingsbrev`: the hearing letter; its first element `.horing-ref` holds the case reference ("Vår ref.: 26/2371").
+- `#horingsnotater`: links to the hearing note and attachments (PDFs under /contentassets/).
+- `#horingsinstanser`: the recipients, one `<p>` (or `<br>`-separated line, or `<li>`) per body.
+- `.horing-cta a`: the answer form on svar.regjeringen.no.
+
+The responses are listed at `<hearing URL>?showSvar=true&…&page=N` (robots.txt allows it; the single response
+pages `?uid=…` it disallows are never requested): `ul[data-horingssvar-list] > li[data-instans]`, the attribute
+naming the kind of body, and "Viser 1–100 av 234 treff" giving the total. Older pages list them in
+`#horingssvar ul.link-list`. That markup is not recorded, so it is read by these names first and by structure
+after. Pure functions of (URL, HTML).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import nh3
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from ..normalize import canonical_url, clean_text
+
+# Tags a hearing letter keeps in an Atom entry's content: its paragraphs, emphasis, lists, tables and links.
+# nh3 (ammonia) drops everything else, attributes and scripts included, and makes links safe.
+LETTER_TAGS = {"p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "a", "table", "tbody", "thead", "tr", "td",
+               "th", "h2", "h3", "h4", "blockquote"}
+_REF = re.compile(r"(?:Vår|Vår|Our)\s+ref\.?\s*:?\s*(.+)", re.I)
+_TOTAL = re.compile(r"(?:av|of)\s+(\d[\d\s.]*)\s+(?:treff|results?|hits?)", re.I)
+RESPONSE_PAGE_SIZE = 100
+MAX_RESPONSE_PAGES = 10
+
+
+def parse_hearing(url: str, html: str) -> dict:
+    """The hearing facts of a hearing page, as Record.extra keys: case_ref, letter (sanitized HTML), documents
+    ([{title, url, type}]), recipients ([name]) and answer_url. Keys the page does not give are left out."""
+    doc = LexborHTMLParser(html)
+    facts: dict = {}
+    letter = doc.css_first("#horingsbrev")
+    if letter is not None:
+        ref_node = letter.css_first(".horing-ref")
+        if ref_node is not None:
+            found = _REF.search(clean_text(ref_node.text(separator=" ")))
+            if found:
+                facts["case_ref"] = found.group(1).strip()
+            ref_node.decompose()
+        text = sanitize_letter(letter.html or "", url)
+        if text:
+            facts["letter"] = text
+    notes = doc.css_first("#horingsnotater")
+    if notes is not None:
+        facts["documents"] = _documents(notes, url)
+    recipients = doc.css_first("#horingsinstanser")
+    if recipients is not None:
+        facts["recipients"] = _recipients(recipients)
+    answer = doc.css_first(".horing-cta a[href]") or _answer_link(doc)
+    if answer is not None:
+        facts["answer_url"] = canonical_url(answer.attributes.get("href") or "", url)
+    return facts
+
+
+def sanitize_letter(html: str, base_url: str) -> str:
+    """The letter as safe HTML: allowed tags only, relative links made absolute, empty paragraphs gone."""
+    cleaned = nh3.clean(html, tags=LETTER_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"},
+                        link_rel="noopener noreferrer")
+    cleaned = re.sub(r'href="(/[^"]*)"', lambda m: f'href="{canonical_url(m.group(1), base_url)}"', cleaned)
+    cleaned = re.sub(r"<p>\s*(?:&nbsp;|\u00a0)?\s*</p>", "", cleaned)
+    cleaned = re.sub(r"(?:&nbsp;|\u00a0|[ \t])(?:&nbsp;|\u00a0|[ \t])+", " ", cleaned)
+    return re.sub(r"\n\s*\n+", "\n", cleaned).strip()
+
+
+def _documents(box: LexborNode, page_url: str) -> list[dict]:
+    documents: list[dict] = []
+    for anchor in box.css("a[href]"):
+        link = canonical_url(anchor.attributes.get("href") or "", page_url)
+        if any(d["url"] == link for d in documents):
+            continue
+        # The link's text is often just "Høringsnotat"; its title attribute holds the file's full name.
+        text, full = clean_text(anchor.text(separator=" ")), _without_extension(clean_text(anchor.attributes.get("title")))
+        title = full if len(full) > len(_without_extension(text)) else (_without_extension(text) or full or link)
+        documents.append({"title": title, "url": link, "type": media_type(link)})
+    return documents
+
+
+def _without_extension(name: str) -> str:
+    return re.sub(r"\.(?:pdf|docx?|xlsx?|odt|pptx?)$", "", name, flags=re.I).strip()
+
+
+def media_type(url: str) -> str | None:
+    """The media type a document's file name says (application/pdf, …), or None for a web page."""
+    guessed, _ = mimetypes.guess_type(urlsplit(url).path)
+    return guessed if guessed and guessed != "text/html" else None
+
+
+def _recipients(box: LexborNode) -> list[str]:
+    """One body per `<p>`, per `<li>`, or per line of a `<br>`-separated paragraph; in the page's order."""
+    names: list[str] = []
+    blocks = box.css("li") or box.css("p") or [box]
+    for block in blocks:
+        for line in (block.html or "").replace("<br />", "<br>").replace("<br/>", "<br>").split("<br>"):
+            name = clean_text(LexborHTMLParser(line).text(separator=" ")) if "<" in line else clean_text(line)
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
+def _answer_link(doc: LexborHTMLParser) -> LexborNode | None:
+    for anchor in doc.css("a[href]"):
+        if "svar.regjeringen.no" in (anchor.attributes.get("href") or ""):
+            return anchor
+    return None
+
+
+# ------------------------------------------------------------------------------------------ responses
+
+
+def responses_url(hearing_url: str, page: int = 1) -> str:
+    """The hearing's response listing, page N. `showSvar` comes first: robots.txt disallows queries that start
+    with `consterm` or `isFilterOpen`, not this one."""
+    parts = urlsplit(hearing_url)
+    query = urlencode([("showSvar", "true"), ("consterm", ""), ("page", str(page)), ("isFilterOpen", "true")])
+    return urlunsplit(parts._replace(query=query, fragment=""))
+
+
+def parse_responses(url: str, html: str) -> tuple[list[dict], int | None]:
+    """The responses listed on one page of a hearing's response listing ([{name, type}]) and the total the page
+    states (None when it states none). An empty list on a page that has no listing at all."""
+    doc = LexborHTMLParser(html)
+    entries = doc.css("[data-horingssvar-list] li") or doc.css("#horingssvar ul.link-list li") \
+        or doc.css("#horingssvar li")
+    responses = []
+    for entry in entries:
+        name_node = entry.css_first("a, h2, h3, .title, strong") or entry
+        name = clean_text(name_node.text(separator=" "))
+        if not name:
+            continue
+        kind = clean_text(entry.attributes.get("data-instans")) or None
+        responses.append({"name": name, "type": kind})
+    found = _TOTAL.search(clean_text(doc.body.text(separator=" ")) if doc.body else "")
+    total = int(re.sub(r"\D", "", found.group(1))) if found else None
+    return responses, total
