@@ -49,6 +49,14 @@ class SubscriptionConfig:
     mode: str = "instant"
     schedule: str = "daily"
     keywords: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=lambda: ["new"])  # new | updated | reminder
+    remind_days: list[int] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)  # only hearings sent to one of these bodies
+    respondents: list[str] = field(default_factory=list)  # "updated" also when one of these answers
+
+
+EVENTS = ("new", "updated", "reminder")
+DEFAULT_REMIND_DAYS = [14, 3]
 
 
 @dataclass
@@ -162,6 +170,22 @@ def _one_of(*choices: str):
     return check
 
 
+def _events(value: Any) -> list[str]:
+    events = _str_list(value)
+    unknown = [e for e in events if e not in EVENTS]
+    if unknown:
+        raise ValueError(f"unknown event {unknown[0]!r}; known: {', '.join(EVENTS)}")
+    if not events:
+        raise ValueError(f"must name at least one of {', '.join(EVENTS)}")
+    return list(dict.fromkeys(events))
+
+
+def _day_counts(value: Any) -> list[int]:
+    if not isinstance(value, list) or not value or not all(type(v) is int and 0 <= v <= 365 for v in value):
+        raise ValueError(f"must be a list of whole numbers of days from 0 to 365, as [14, 3]; got {value!r}")
+    return sorted(set(value), reverse=True)
+
+
 def _clock(value: Any) -> str:
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", _str(value)):
         raise ValueError(f"must be a time of day as HH:MM, got {value!r}")
@@ -226,6 +250,10 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "mode": (_one_of("instant", "digest"), "instant"),
         "schedule": (_one_of("daily", "weekly"), "daily"),
         "keywords": (_str_list, []),
+        "events": (_events, ["new"]),
+        "remind_days": (_day_counts, None),
+        "recipients": (_str_list, []),
+        "respondents": (_str_list, []),
     },
 }
 TABLES = ("storage", "output", "http", "notify")
@@ -321,6 +349,9 @@ def parse_config(raw: dict, path: Path) -> Config:
         for j, feed in enumerate(sub["feeds"]):
             if problem := _feed_path_problem(feed, source_ids, topic_ids):
                 raise fail(f"subscriptions[{i}].feeds[{j}]", problem)
+        if wrong := _events_problem(sub):
+            raise fail(f"subscriptions[{i}].{wrong[0]}", wrong[1])
+        sub["remind_days"] = sub["remind_days"] or (list(DEFAULT_REMIND_DAYS) if "reminder" in sub["events"] else [])
     for j, url in enumerate(tables["notify"]["admin_urls"]):
         if problem := apprise_url_problem(url):
             raise fail(f"notify.admin_urls[{j}]", problem)
@@ -409,7 +440,7 @@ def _expand_env(value: Any, quote: bool = False) -> Any:
     return value
 
 
-_FEED_PATH = re.compile(r"all|(sources|topics|ministries)/([a-z0-9][a-z0-9_.-]*)")
+_FEED_PATH = re.compile(r"all|hearings/open|(sources|topics|ministries)/([a-z0-9][a-z0-9_.-]*)")
 
 
 def _feed_path_problem(feed: str, source_ids: set[str], topic_ids: set[str]) -> str | None:
@@ -417,7 +448,7 @@ def _feed_path_problem(feed: str, source_ids: set[str], topic_ids: set[str]) -> 
     match = _FEED_PATH.fullmatch(feed)
     if not match or feed.endswith(".atom"):
         return (f'must be "all" or a feed path without .atom, as in the output folder: '
-                f'"sources/<id>", "topics/<id>" or "ministries/<abbr>"; got {feed!r}')
+                f'"sources/<id>", "topics/<id>", "ministries/<abbr>" or "hearings/open"; got {feed!r}')
     folder, name = match.groups()
     if folder == "sources" and name not in source_ids:
         return f"no [[sources]] has id {name!r} (known: {', '.join(sorted(source_ids))})"
@@ -430,6 +461,17 @@ def _feed_path_problem(feed: str, source_ids: set[str], topic_ids: set[str]) -> 
 
         if name not in ministries():
             return f"unknown ministry {name!r}; use regjeringen.no's abbreviation (aid, jd, kdd, …)"
+    return None
+
+
+def _events_problem(sub: dict) -> tuple[str, str] | None:
+    """(key, reason) when a subscription's hearing keys cannot take effect as written, else None."""
+    if sub["remind_days"] is not None and "reminder" not in sub["events"]:
+        return "remind_days", 'reminders are sent only with "reminder" in events: add it, or drop remind_days'
+    if sub["respondents"] and "updated" not in sub["events"]:
+        return "respondents", 'answers are news only with "updated" in events: add it, or drop respondents'
+    if sub["mode"] == "digest" and "new" not in sub["events"]:
+        return "events", 'a digest collects new items: keep "new" in events (updates and reminders are sent at once)'
     return None
 
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -39,18 +40,18 @@ def deadline_of(extra: dict) -> date | None:
         return None
 
 
-def is_hearing(item: dict) -> bool:
+def is_hearing(item: Mapping[str, Any]) -> bool:
     return item.get("document_type") == "consultation"
 
 
-def is_open(item: dict, today: date) -> bool:
+def is_open(item: Mapping[str, Any], today: date) -> bool:
     """An open hearing: a consultation whose deadline is today or later and which the site does not call closed."""
     deadline = deadline_of(item["extra"])
     return (is_hearing(item) and deadline is not None and deadline >= today
             and state_of(item["extra"].get("hearing_status")) != "closed")
 
 
-def is_followed(item: dict, today: date) -> bool:
+def is_followed(item: Mapping[str, Any], today: date) -> bool:
     """Whether a hearing's page is still worth reading again: it is not closed, or its deadline is recent."""
     if not is_hearing(item):
         return False
@@ -96,6 +97,22 @@ def changes(before: dict, after: dict) -> list[dict[str, Any]]:
         if new_names:
             events.append({"kind": "response", "respondents": new_names})
     return events
+
+
+def without_told_answers(events: list[dict], told: list[str]) -> list[dict]:
+    """Events less the answers already told by a linked answer (KS's on ks.no, found before the response listing
+    showed it): whichever is seen first tells of it, once."""
+    if not told:
+        return events
+    kept = []
+    for event in events:
+        if event["kind"] == "response":
+            names = [n for n in event["respondents"] if not names_match([n], told)]
+            if not names:
+                continue
+            event = {**event, "respondents": names}
+        kept.append(event)
+    return kept
 
 
 def answered_event(respondent: str, link: str, title: str) -> dict[str, Any]:

@@ -101,7 +101,8 @@ def render_atom(spec: FeedSpec, config: Config, topic_titles: dict[str, str], fa
     fg.author({"name": "aggregator (regjeringen.no and KS)"})
     fg.language(feed_language)
     fg.updated(max((e["updated"] or e["first_seen"] for e in spec.entries), default=EPOCH).astimezone(OSLO))
-    written = []
+    written: list[Item] = []
+    links: list[list[dict]] = []  # each written entry's links, as given to feedgen
     for item in spec.entries:
         entry = fg.add_entry(order="append")
         try:
@@ -111,7 +112,8 @@ def render_atom(spec: FeedSpec, config: Config, topic_titles: dict[str, str], fa
             log.warning("%s: left out item %s: %s: %s", spec.path, item["id"], error.__class__.__name__, error)
             continue
         written.append(item)
-    return _mark_entry_languages(fg.atom_str(pretty=True), written, feed_language)
+        links.append(list(entry.link() or []))
+    return _complete_entries(fg.atom_str(pretty=True), written, links, feed_language)
 
 
 def _fill_entry(entry, item: Item, config: Config, topic_titles: dict[str, str], facts: HearingFacts) -> None:
@@ -148,17 +150,25 @@ def _fill_entry(entry, item: Item, config: Config, topic_titles: dict[str, str],
 
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def _mark_entry_languages(atom: bytes, entries: list[Item], feed_language: str) -> bytes:
-    """Add xml:lang to each entry whose language differs from the feed's (feedgen knows only the feed's)."""
+def _complete_entries(atom: bytes, entries: list[Item], links: list[list[dict]], feed_language: str) -> bytes:
+    """What feedgen leaves out of entries, put in with lxml: xml:lang on each entry whose language differs from the
+    feed's (feedgen knows only the feed's), and the rel, type, title and length of entry links (feedgen 1.0 writes
+    only their href, so a document would read as a second alternate and an enclosure as a plain link)."""
     languages = [language_code(e["language"]) or feed_language for e in entries]
-    if all(lang == feed_language for lang in languages):
+    described = any(link.get("rel", "alternate") != "alternate" for entry_links in links for link in entry_links)
+    if all(lang == feed_language for lang in languages) and not described:
         return atom
     root = etree.fromstring(atom)
-    for node, lang in zip(root.iterfind("{http://www.w3.org/2005/Atom}entry"), languages, strict=True):
+    for node, lang, entry_links in zip(root.iterfind(f"{_ATOM}entry"), languages, links, strict=True):
         if lang != feed_language:
             node.set(_XML_LANG, lang)
+        for element, link in zip(node.iterfind(f"{_ATOM}link"), entry_links, strict=True):
+            for name in ("rel", "type", "title", "length"):
+                if link.get(name) and element.get(name) is None:
+                    element.set(name, str(link[name]))
     return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
 
 

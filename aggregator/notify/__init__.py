@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from ..normalize import OSLO
 from .digests import digest_due_at
+from .matching import matches
 from .model import ADMIN, BROKEN_AFTER, MAX_ATTEMPTS, Delivery, NotifyReport, per_recipient, subscription, url_keys
-from .plan import matches, prepare, register_subscriptions
+from .plan import prepare, register_subscriptions
 from .render import Rendered, item_view, render, templates
 from .sending import backoff, deliver, prefers_html, send, send_test
 from .steps import Planned, dry_run, notify_step, preview, send_digests, status

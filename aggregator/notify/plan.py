@@ -8,11 +8,12 @@ import sqlite3
 from datetime import datetime
 
 from ..config import Config, SubscriptionConfig
-from ..feeds import FeedSpec, has_any_word
 from ..records import Item
 from ..store import Store, from_iso, iso, ledger, utc_now
 from .alerts import check_sources
 from .digests import digest_if_due, make_digest
+from .hearing_news import plan_reminders, plan_updates
+from .matching import matches
 from .model import NotifyReport, deliveries_of
 from .render import specs_by_path
 
@@ -41,6 +42,10 @@ def prepare_in(conn: sqlite3.Connection, config: Config, store: Store, now: date
     before = ledger.message_count(conn)
     _register(conn, config, now)
     _assign(conn, config, store, _classify_new_items(conn, store, now), now)
+    if any(set(s.events) & {"updated", "reminder"} for s in config.subscriptions):
+        specs = specs_by_path(config, store)
+        plan_updates(conn, config, store, now, specs)
+        plan_reminders(conn, config, store, now, specs)
     for sub in digests if digests is not None else [s for s in config.subscriptions if s.mode == "digest"]:
         state = ledger.subscription_state(conn, sub.id) or {}
         if force:
@@ -81,7 +86,7 @@ def _assign(conn: sqlite3.Connection, config: Config, store: Store, news: list[I
     if not news or not config.subscriptions:
         return
     specs = specs_by_path(config, store)
-    for sub in config.subscriptions:
+    for sub in (s for s in config.subscriptions if "new" in s.events):
         first_seen = from_iso((ledger.subscription_state(conn, sub.id) or {}).get("first_seen"))
         if first_seen is None:  # registered in this same transaction, so never: but then it wants nothing yet
             continue
@@ -99,11 +104,3 @@ def _assign(conn: sqlite3.Connection, config: Config, store: Store, news: list[I
                                             deliveries_of(config, sub.id))
             if message_id:
                 ledger.link_items(conn, message_id, sub.id, [i["id"] for i in items])
-
-
-def matches(sub: SubscriptionConfig, item: Item, specs: dict[str, FeedSpec]) -> bool:
-    """Whether an item is in one of the subscription's feeds (as the feed files hold it) and has one of its words."""
-    in_feeds = any(path in specs and specs[path].matches(item) for path in sub.feeds)
-    if not in_feeds or not sub.keywords:
-        return in_feeds
-    return has_any_word(item, sub.keywords)

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateNotFound, select_autoescape
 
+from .. import hearings
 from ..config import Config
 from ..feeds import FeedSpec, entry_authors, feed_specs
 from ..normalize import OSLO, document_type_title, format_date, language_code
@@ -19,7 +20,8 @@ from ..store import Store, from_iso, utc_now
 from .model import subscription
 
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "notifiers"
-TEMPLATE_OF = {"item": "instant", "batch": "batch", "digest": "digest", "admin": "admin", "test": "test"}
+TEMPLATE_OF = {"item": "instant", "batch": "batch", "digest": "digest", "admin": "admin", "test": "test",
+               "update": "update", "reminder": "reminder"}
 
 
 def specs_by_path(config: Config, store: Store) -> dict[str, FeedSpec]:
@@ -68,11 +70,14 @@ def render(config: Config, store: Store | None, environment: Environment, messag
 # Fixed words of messages, in the items' language (nb, nn, en): subjects and headings.
 WORDS = {
     "nb": {"new": "nye", "new_one": "ny", "daily": "Daglig sammendrag", "weekly": "Ukentlig sammendrag",
-           "digest": "Sammendrag", "from": "fra", "to": "til", "plural": "saker", "singular": "sak"},
+           "digest": "Sammendrag", "from": "fra", "to": "til", "plural": "saker", "singular": "sak",
+           "reminder": "Påminnelse"},
     "nn": {"new": "nye", "new_one": "ny", "daily": "Dagleg samandrag", "weekly": "Vekesamandrag",
-           "digest": "Samandrag", "from": "frå", "to": "til", "plural": "saker", "singular": "sak"},
+           "digest": "Samandrag", "from": "frå", "to": "til", "plural": "saker", "singular": "sak",
+           "reminder": "Påminning"},
     "en": {"new": "new", "new_one": "new", "daily": "Daily digest", "weekly": "Weekly digest",
-           "digest": "Digest", "from": "from", "to": "to", "plural": "items", "singular": "item"},
+           "digest": "Digest", "from": "from", "to": "to", "plural": "items", "singular": "item",
+           "reminder": "Reminder"},
 }
 
 
@@ -102,6 +107,10 @@ def _context(config: Config, store: Store | None, message: dict) -> dict:
     views = [item_view(item) for item in items]
     context.update(items=views, count=len(views), item=views[0] if views else None, words=_words(items),
                    about=_about(config, store, message["subscription_id"]))
+    if message["kind"] == "update" and items:
+        context.update(change=hearings.update_lines(message["data"].get("events", []), items[0]["language"]))
+    if message["kind"] == "reminder" and items:
+        context.update(days_left=hearings.days_left_line(message["data"].get("days_left", 0), items[0]["language"]))
     if message["kind"] == "digest":
         context.update(groups=_groups(config, store, message["subscription_id"], items),
                        since=_local(message["data"].get("since")), until=_local(message["data"].get("until")),
@@ -140,8 +149,15 @@ def item_view(item: Item) -> dict:
         "deadline": deadline.strftime("%d.%m.%Y") if deadline else None,
         # A bare date shows as a date (no "00:00"); an unknown one as nothing, never the fetch time.
         "published": format_date(item["published"]),
-        # fixed words in the item's language (nb, nn, en): labels.deadline, .published, .type, .from, .status
-        "labels": {key: fixed_label(key, item["language"]) for key in ("deadline", "published", "type", "from", "status")},
+        # a hearing's facts, where its page was read
+        "status": item["extra"].get("hearing_status"),
+        "case_ref": item["extra"].get("case_ref"),
+        "answer_url": item["extra"].get("answer_url"),
+        "responses": (item["extra"].get("responses") or {}).get("count"),
+        "documents": item["extra"].get("documents") or [],
+        # fixed words in the item's language (nb, nn, en): labels.deadline, .published, .type, .from, .status, …
+        "labels": {key: fixed_label(key, item["language"]) for key in (
+            "deadline", "published", "type", "from", "status", "case_ref", "responses", "documents", "answer_form")},
     }
 
 

@@ -12,8 +12,9 @@ from ..config import Config
 from ..records import Item
 from ..store import Store, iso, ledger, utc_now
 from .digests import digest_due_at
+from .matching import matches
 from .model import ADMIN, NotifyReport, subscription, unknown, url_keys, urls_of
-from .plan import matches, prepare, prepare_in
+from .plan import prepare, prepare_in
 from .render import Rendered, render, specs_by_path, templates
 from .sending import deliver
 

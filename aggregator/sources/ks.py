@@ -438,7 +438,7 @@ def parse_article(url: str, html: str, selectors: dict | None = None) -> Article
 def _hearing_link(root: LexborNode, page_url: str) -> str | None:
     """The regjeringen.no document a page links to ("Se høringsnotatet på regjeringen.no"): the first link to a
     regjeringen.no document page, one whose text speaks of the hearing first."""
-    links = []
+    links: list[tuple[int, int, str]] = []
     for anchor in root.css("a[href]"):
         href = canonical_url(anchor.attributes.get("href") or "", page_url)
         if urlsplit(href).hostname in REGJERINGEN_HOSTS and regjeringen_doc_id(href):

@@ -36,7 +36,7 @@ def sort_key(published: datetime | None, first_seen: datetime | None) -> str:
 
 def decode_item(row: dict) -> Item:
     """A stored row as an Item: lists and dicts decoded, times aware."""
-    item: dict[str, Any] = {k: v for k, v in dict(row).items() if k not in ("sort_key", "version")}
+    item: dict[str, Any] = {k: v for k, v in dict(row).items() if k not in ("sort_key", "version", "first_run")}
     for column in JSON_COLUMNS:
         item[column] = json.loads(item[column]) if item.get(column) else ({} if column == "extra" else [])
     for column in TIME_COLUMNS:

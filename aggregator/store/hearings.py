@@ -58,7 +58,7 @@ class HearingsMixin(StoreBase):
 
     # ----------------------------------------------------------------------------------- answers
 
-    def link_answers(self, now: datetime, run_started: datetime, announce: bool) -> list[str]:
+    def link_answers(self, now: datetime, run: int | None, announce: bool) -> list[str]:
         """Link each answer not linked yet (a `consultation-response`, as KS's on ks.no) to the hearing it answers:
         by the link to the hearing on its page, else by its reference ("NOU 2022: 18") in a hearing's title or
         summary. A new link is an event of the hearing ("KS har svart") when `announce`, the hearing was known
@@ -74,8 +74,11 @@ class HearingsMixin(StoreBase):
                 continue
             self.conn.execute("INSERT INTO answer_links (answer_id, hearing_id, linked_at) VALUES (?, ?, ?)",
                               [answer["id"], hearing["id"], iso(now)])
-            news = announce and hearing["first_seen"] < run_started and answer["first_seen"] >= run_started
+            news = (announce and run is not None and self._first_run(hearing["id"]) < run
+                    and self._first_run(answer["id"]) == run)
             respondent = (answer["authors"] or [answer["extra"].get("credit") or hearings.KS])[0]
+            # The hearing's own response listing may have told of this answer already: no second "KS har svart".
+            news = news and not hearings.names_match(hearings.respondent_names(hearing["extra"]), [respondent])
             if news and self.add_hearing_events(hearing["id"], [hearings.answered_event(
                     respondent, answer["link"], answer["title"])], now):
                 self.conn.execute("UPDATE items SET hearing_changed = ?, updated = max(updated, ?) WHERE id = ?",
@@ -84,6 +87,9 @@ class HearingsMixin(StoreBase):
                 self.conn.execute("UPDATE items SET version = ? WHERE id = ?", [self._next_version(), item_id])
             touched += [hearing["id"], answer["id"]]
         return touched
+
+    def _first_run(self, item_id: str) -> int:
+        return self.conn.execute("SELECT first_run FROM items WHERE id = ?", [item_id]).fetchone()[0]
 
     def _hearing_answered(self, answer: Item) -> Item | None:
         link = answer["extra"].get("answers_hearing")
@@ -103,6 +109,10 @@ class HearingsMixin(StoreBase):
     def _consultation(self, where: str, params: list) -> list[Item]:
         return [decode_item(r) for r in self.db.query(
             f"SELECT * FROM items WHERE document_type = 'consultation' AND {where}", params)]
+
+    def linked_respondents(self, hearing_id: str) -> list[str]:
+        """Who answered a hearing, by the answers linked to it (their authors)."""
+        return [a["by"] for a in self.answers_of([hearing_id]).get(hearing_id, [])]
 
     def answers_of(self, hearing_ids: list[str]) -> dict[str, list[dict]]:
         """Per hearing, the answers linked to it: {link, title, by}."""

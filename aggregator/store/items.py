@@ -80,10 +80,10 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a fetch's commit records valid
             [record.id, source_id, data, topics, iso(now)],
         )
 
-    def _refresh(self, item_id: str, now: datetime, run_started: datetime | None = None) -> str:
+    def _refresh(self, item_id: str, now: datetime, run: int | None = None) -> str:
         """Re-merge a document from its observations; write its row only when it differs.
 
-        A text change of a document first seen in this same run (`run_started`) is no update: readers
+        A text change of a document first stored in this same fetching run (`run`) is no update: readers
         never saw the text it replaced, which only tells which source came first in the config. A hearing's
         changes (hearings.changes) are written as its events, under the same rule."""
         rows = self.conn.execute(
@@ -93,7 +93,7 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a fetch's commit records valid
         stored = self.get_item(item_id)
         if stored is None:
             row = row_for(document, now, None)
-            row.update(sort_key=sort_key(document.published, now), version=self._next_version())
+            row.update(sort_key=sort_key(document.published, now), version=self._next_version(), first_run=run or 0)
             self.conn.execute(
                 f"INSERT INTO items ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
             )
@@ -101,12 +101,13 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a fetch's commit records valid
         first_seen = stored["first_seen"]
         text_changed_at = stored["changed"] if stored["changed"] and stored["changed"] > first_seen else None
         text_moved = text_changed(stored, document)
-        seen_before = run_started is None or first_seen < run_started
+        seen_before = run is None or self._first_run(item_id) < run
         if text_moved and not seen_before:
             text_changed_at, text_moved = None, False
         hearing_changed, hearing_moved = stored["hearing_changed"], False
         if seen_before and "consultation" in (stored["document_type"], document.document_type):
-            events = hearings.changes(stored["extra"], document.extra)
+            events = hearings.without_told_answers(hearings.changes(stored["extra"], document.extra),
+                                                   self.linked_respondents(item_id))
             if events:
                 hearing_moved = True
                 if self.add_hearing_events(item_id, events, now):
@@ -131,6 +132,7 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a fetch's commit records valid
         items are old documents (a backfill), which the notifier must not announce as news.
         """
         now = now or utc_now()
+        this_run = run if run_started is not None else None  # a backfill or a lone fetch: no run to compare with
         topics = list(source_topics)
         changes: dict[str, str] = {}
         with self.transaction():
@@ -145,10 +147,10 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a fetch's commit records valid
             for item_id in dict.fromkeys([r.id for r in result.records] + list(result.articles)):
                 if self.conn.execute("SELECT 1 FROM observations WHERE item_id = ? AND source_id != ?",
                                      [item_id, ARTICLE]).fetchone():
-                    changes[item_id] = self._refresh(item_id, now, run_started)
+                    changes[item_id] = self._refresh(item_id, now, this_run)
             if any(self._is_hearing_or_answer(item_id) for item_id in changes):
                 announce = not history and bool(self.source_state(source_id).get("first_success"))
-                for item_id in self.link_answers(now, run_started or now, announce):
+                for item_id in self.link_answers(now, this_run, announce):
                     changes.setdefault(item_id, "unchanged")
             for url, (etag, last_modified) in result.validators.items():
                 self._save_validators(source_id, url, etag, last_modified, now)

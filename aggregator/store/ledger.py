@@ -51,6 +51,15 @@ def row(conn: sqlite3.Connection, sql: str, params=()) -> dict | None:
 # ------------------------------------------------------------------------------------------ subscriptions, items
 
 
+def meta_value(conn: sqlite3.Connection, key: str) -> str | None:
+    found = conn.execute("SELECT value FROM notify_meta WHERE key = ?", [key]).fetchone()
+    return found[0] if found else None
+
+
+def set_meta_value(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute("INSERT OR REPLACE INTO notify_meta (key, value) VALUES (?, ?)", [key, value])
+
+
 def message_count(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM messages").fetchone()[0]
 

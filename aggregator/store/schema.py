@@ -139,6 +139,8 @@ def _v5(db: sqlite_utils.Database) -> None:
     on another site (KS's on ks.no) answers which hearing."""
     for statement in (
         "ALTER TABLE items ADD COLUMN hearing_changed TEXT",
+        # the fetching run (store_meta run) that first stored the item: "seen before this run" needs no clock
+        "ALTER TABLE items ADD COLUMN first_run INTEGER NOT NULL DEFAULT 0",
         # one change of a hearing (hearings.changes): deadline | closed | reopened | documents | response
         """CREATE TABLE hearing_events (
             id INTEGER PRIMARY KEY AUTOINCREMENT, item_id TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL,

@@ -1,0 +1,83 @@
+"""Hearing updates and reminders as messages: a subscription with "updated" in `events` hears of each change of a
+hearing in its feeds (deadline, status, documents; an answer only from a body it names in `respondents`), one with
+"reminder" gets one message per `remind_days` before an open hearing's deadline, on that day in Europe/Oslo.
+
+Each is a message of the ledger with a key that names it (the change's first event; the hearing, its deadline and
+the day count), so it is created once and reaches each URL once, also across killed runs. A reminder's key holds
+the deadline: when the deadline moves, the reminders for the new date are new messages. Updates and reminders are
+sent at once, also to digest subscriptions, since they are about a date.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+
+from .. import hearings
+from ..config import Config, SubscriptionConfig
+from ..feeds import FeedSpec
+from ..records import Item
+from ..store import Store, from_iso, ledger
+from .matching import matches
+from .model import deliveries_of
+
+
+def plan_updates(conn: sqlite3.Connection, config: Config, store: Store, now: datetime,
+                 specs: dict[str, FeedSpec]) -> None:
+    """Messages for the hearing events written since the last look (store.hearing_events_after)."""
+    seen = int(ledger.meta_value(conn, "hearing_events_seen") or 0)
+    events = store.hearing_events_after(seen)
+    if not events:
+        return
+    ledger.set_meta_value(conn, "hearing_events_seen", str(events[-1]["id"]))
+    listening = [s for s in config.subscriptions if "updated" in s.events]
+    changes: dict[tuple[str, datetime], list[dict]] = {}
+    for event in events:  # the events of one hearing seen at once are one change, told in one message
+        changes.setdefault((event["item_id"], event["at"]), []).append(event)
+    for (item_id, at), group in changes.items():
+        item = store.get_item(item_id)
+        if item is None:
+            continue
+        for sub in listening:
+            started = from_iso((ledger.subscription_state(conn, sub.id) or {}).get("first_seen"))
+            if started is None or at < started or not matches(sub, item, specs, any_hearing=True):
+                continue
+            told = [e["event"] for e in group if _concerns(sub, e["event"])]
+            if told:
+                ledger.add_message(conn, sub.id, "update", f"{item_id}#{group[0]['id']}", [item_id],
+                                   {"events": told}, now, deliveries_of(config, sub.id))
+
+
+def _concerns(sub: SubscriptionConfig, event: dict) -> bool:
+    """A new answer is news to the subscriptions that name who answered; every other change to all."""
+    return event["kind"] != "response" or hearings.names_match(event.get("respondents", []), sub.respondents)
+
+
+def plan_reminders(conn: sqlite3.Connection, config: Config, store: Store, now: datetime,
+                   specs: dict[str, FeedSpec]) -> None:
+    """Messages for the reminders due today (Europe/Oslo) for the open hearings in each subscription's feeds."""
+    subscribed = [s for s in config.subscriptions if "reminder" in s.events and s.remind_days]
+    if not subscribed:
+        return
+    today = hearings.oslo_day(now)
+    open_now = [i for i in store.open_hearing_items(today.isoformat()) if hearings.is_open(i, today)]
+    for sub in subscribed:
+        started = from_iso((ledger.subscription_state(conn, sub.id) or {}).get("first_seen"))
+        if started is None:
+            continue
+        for item in open_now:
+            if matches(sub, item, specs):
+                _remind(conn, config, sub, item, today, hearings.oslo_day(started), now)
+
+
+def _remind(conn: sqlite3.Connection, config: Config, sub: SubscriptionConfig, item: Item, today: date,
+            not_before: date, now: datetime) -> None:
+    deadline = hearings.deadline_of(item["extra"])
+    if deadline is None:
+        return
+    days = hearings.due_reminder(deadline, sub.remind_days, today, not_before)
+    if days is None:
+        return
+    data = {"days": days, "days_left": (deadline - today).days, "deadline": deadline.isoformat()}
+    ledger.add_message(conn, sub.id, "reminder", f"{item['id']}#{deadline.isoformat()}#{days}", [item["id"]], data,
+                       now, deliveries_of(config, sub.id))

@@ -1,0 +1,189 @@
+"""Hearings without a server: the hearing page's factboxes and response listing (one fixture file per case), the
+rules of what a change is, the lines that tell it in bokmål, nynorsk and English, and when a reminder is due."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from aggregator import hearings
+from aggregator.sources.hearing_page import parse_hearing, parse_responses, responses_url
+from aggregator.sources.ks import parse_article as parse_ks_article
+from aggregator.sources.regjeringen import parse_article
+
+CASES = Path(__file__).resolve().parent / "fixtures" / "hearings"
+URL = "https://www.regjeringen.no/no/dokumenter/horing-introduksjonsloven/id4200100/"
+
+
+def case(name: str) -> str:
+    return (CASES / name).read_text("utf-8")
+
+
+# ------------------------------------------------------------------------------------------ the hearing page
+
+
+def test_an_open_bokmal_hearing_page_gives_every_factbox():
+    article = parse_article(URL, case("hearing-nb-open.html"))
+    facts = article.extra
+    assert article.document_type == "consultation" and article.language == "nb"
+    assert facts["hearing_status"] == "På høring" and hearings.state_of(facts["hearing_status"]) == "open"
+    assert facts["deadline"] == "2027-02-01" and facts["case_ref"] == "26/4711"
+    assert facts["documents"] == [
+        {"title": "Høringsnotat - endringer i introduksjonsloven",  # the title attribute, not just "Høringsnotat"
+         "url": "https://www.regjeringen.no/contentassets/0a1b2c/horingsnotat-introduksjonsloven.pdf",
+         "type": "application/pdf"},
+        {"title": "Tidligere utredning", "url": "https://www.regjeringen.no/no/dokumenter/tidligere-utredning/id4000001/",
+         "type": None},
+    ]
+    assert facts["recipients"] == ["Bergen kommune", "Kommunesektorens organisasjon (KS)", "Oslo kommune",
+                                   "Solberg & Hansen AS"]
+    assert facts["answer_url"] == "https://svar.regjeringen.no/nb/registrer_horingsuttalelse/H4200100/"
+
+
+def test_the_letter_is_sanitized_html_without_its_reference_line():
+    letter = parse_hearing(URL, case("hearing-nb-open.html"))["letter"]
+    assert letter.startswith("<p>Arbeids- og inkluderingsdepartementet sender med dette forslag")
+    assert "<strong>1. februar 2027</strong>" in letter
+    assert 'href="https://www.regjeringen.no/no/id4/"' in letter  # relative links made absolute
+    for unsafe in ("<script", "alert(", "onclick", "steal()", "Vår ref."):
+        assert unsafe not in letter
+
+
+def test_a_closed_nynorsk_hearing_with_recipients_in_one_paragraph():
+    article = parse_article("https://www.regjeringen.no/no/dokumenter/hoyring-skatt/id4200200/", case("hearing-nn-closed.html"))
+    facts = article.extra
+    assert article.language == "nn" and article.document_type == "consultation"
+    assert facts["hearing_status"] == "Ferdigbehandla" and hearings.state_of(facts["hearing_status"]) == "closed"
+    assert facts["deadline"] == "2026-09-01" and facts["case_ref"] == "26/1234"
+    assert facts["recipients"] == ["Skatteetaten", "Kommunesektorens organisasjon (KS)", "Bergen kommune", "Tolletaten"]
+    assert facts["documents"] == [{"title": "Høyringsnotat", "type": "application/pdf",
+                                   "url": "https://www.regjeringen.no/contentassets/9f8e7d/hoyringsnotat.pdf"}]
+    assert "answer_url" not in facts  # a closed hearing has no answer form
+
+
+def test_the_current_response_listing_gives_names_types_and_the_total():
+    responses, total = parse_responses(responses_url(URL), case("responses-current.html"))
+    assert total == 3
+    assert responses == [{"name": "Bergen kommune", "type": "kommune"},
+                         {"name": "Kommunesektorens organisasjon (KS)", "type": "organisasjon"},
+                         {"name": "Integrerings- og mangfoldsdirektoratet", "type": "stat"}]
+
+
+def test_the_older_response_listing_is_read_by_its_structure():
+    responses, total = parse_responses(URL, case("responses-older.html"))
+    assert total is None
+    assert [r["name"] for r in responses] == ["Skatteetaten", "Bergen kommune"]
+
+
+def test_the_response_listing_url_starts_with_show_svar_which_robots_txt_allows():
+    assert responses_url(URL, 2) == URL + "?showSvar=true&consterm=&page=2&isFilterOpen=true"
+
+
+def test_a_ks_answer_links_the_hearing_it_answers_not_another_regjeringen_page():
+    facts = parse_ks_article("https://www.ks.no/horingssvar/introduksjonsloven/", case("ks-answer-links-hearing.html"))
+    assert facts.hearing_link == URL
+
+
+# ------------------------------------------------------------------------------------------ what a change is
+
+
+OPEN = {"deadline": "2026-09-01", "hearing_status": "På høring", "documents": [{"title": "Notat", "url": "https://x/n.pdf"}],
+        "responses": {"count": 1, "by": [{"name": "Oslo kommune", "type": "kommune"}]}}
+
+
+def test_a_moved_deadline_a_closing_new_documents_and_new_answers_are_changes():
+    after = {"deadline": "2026-09-15", "hearing_status": "Avsluttet",
+             "documents": [*OPEN["documents"], {"title": "Tillegg", "url": "https://x/t.pdf"}],
+             "responses": {"count": 2, "by": [*OPEN["responses"]["by"], {"name": "Kommunesektorens organisasjon (KS)"}]}}
+    assert hearings.changes(OPEN, after) == [
+        {"kind": "deadline", "from": "2026-09-01", "to": "2026-09-15"},
+        {"kind": "closed", "status": "Avsluttet"},
+        {"kind": "documents", "added": [{"title": "Tillegg", "url": "https://x/t.pdf"}]},
+        {"kind": "response", "respondents": ["Kommunesektorens organisasjon (KS)"]},
+    ]
+
+
+@pytest.mark.parametrize("after", [
+    {**OPEN, "summary": "reworded"},  # a reworded summary is not a hearing change
+    {**OPEN, "hearing_status": "På høyring"},  # the same status in nynorsk
+    {k: v for k, v in OPEN.items() if k != "responses"},  # the responses could not be read this time
+    {k: v for k, v in OPEN.items() if k != "deadline"},  # a deadline not given (RSS) is not a moved one
+])
+def test_what_is_no_change(after):
+    assert hearings.changes(OPEN, after) == []
+
+
+def test_facts_learnt_for_the_first_time_are_no_change():
+    learnt = {**OPEN, "letter": "<p>…</p>"}
+    assert hearings.changes({"deadline": "2026-09-01"}, learnt) == []  # documents and responses first read now
+
+
+def test_only_ks_answers_advance_a_hearing_in_the_feeds():
+    assert hearings.in_feeds({"kind": "deadline"}) and hearings.in_feeds({"kind": "closed"})
+    assert hearings.in_feeds({"kind": "response", "respondents": ["Kommunesektorens organisasjon (KS)"]})
+    assert not hearings.in_feeds({"kind": "response", "respondents": ["Oslo kommune"]})
+
+
+@pytest.mark.parametrize(("event", "language", "line"), [
+    ({"kind": "deadline", "from": "2026-09-01", "to": "2026-09-15"}, "nb",
+     "Høringsfristen er endret fra 01.09.2026 til 15.09.2026"),
+    ({"kind": "deadline", "from": "2026-09-01", "to": "2026-09-15"}, "nn",
+     "Høyringsfristen er endra frå 01.09.2026 til 15.09.2026"),
+    ({"kind": "deadline", "from": "2026-09-01", "to": "2026-09-15"}, "en",
+     "The consultation deadline has moved from 01.09.2026 to 15.09.2026"),
+    ({"kind": "closed", "status": "Avsluttet"}, "nb", "Høringen er avsluttet"),
+    ({"kind": "closed", "status": "Ferdigbehandla"}, "nn", "Høyringa er avslutta"),
+    ({"kind": "response", "respondents": ["Kommunesektorens organisasjon (KS)"]}, "nb", "KS har svart"),
+    ({"kind": "response", "respondents": ["Bergen kommune", "KS", "Oslo kommune"]}, "nb",
+     "Bergen kommune, KS og Oslo kommune har svart"),
+    ({"kind": "documents", "added": [{"title": "Tillegg", "url": "u"}]}, "nn", "Nye dokument: Tillegg"),
+])
+def test_the_line_that_says_what_changed_in_the_hearings_language(event, language, line):
+    assert hearings.update_line(event, language) == line
+
+
+def test_respondents_and_recipients_match_by_name_or_abbreviation_as_a_whole_word():
+    assert hearings.names_match(["Kommunesektorens organisasjon (KS)"], ["KS"])
+    assert hearings.names_match(["Bergen kommune"], ["bergen kommune"])
+    assert not hearings.names_match(["Kskog AS", "Bergenhus kommune"], ["KS", "Bergen kommune"])
+
+
+# ------------------------------------------------------------------------------------------ reminders
+
+
+DEADLINE = date(2026, 9, 15)
+LONG_AGO = date(2026, 1, 1)
+
+
+@pytest.mark.parametrize(("today", "due"), [
+    (date(2026, 8, 31), None),  # 15 days left
+    (date(2026, 9, 1), 14),
+    (date(2026, 9, 5), 14),  # still the 14-day one (its key makes it once)
+    (date(2026, 9, 12), 3),
+    (date(2026, 9, 15), 3),  # the deadline's day
+    (date(2026, 9, 16), None),  # past
+])
+def test_the_nearest_reminder_is_due(today, due):
+    assert hearings.due_reminder(DEADLINE, [14, 3], today, LONG_AGO) == due
+
+
+def test_a_new_subscription_starts_with_the_reminders_ahead_of_it():
+    assert hearings.due_reminder(DEADLINE, [14, 3], date(2026, 9, 10), not_before=date(2026, 9, 10)) is None
+    assert hearings.due_reminder(DEADLINE, [14, 3], date(2026, 9, 12), not_before=date(2026, 9, 10)) == 3
+
+
+def test_the_day_is_the_day_in_oslo_not_in_utc():
+    late_evening_utc = datetime(2026, 9, 11, 23, 30, tzinfo=UTC)  # 01:30 on the 12th in Oslo
+    assert hearings.oslo_day(late_evening_utc) == date(2026, 9, 12)
+    assert hearings.due_reminder(DEADLINE, [3], hearings.oslo_day(late_evening_utc), LONG_AGO) == 3
+    assert hearings.due_reminder(DEADLINE, [3], late_evening_utc.date(), LONG_AGO) is None
+
+
+def test_an_open_hearing_is_one_not_closed_with_its_deadline_ahead():
+    item = {"document_type": "consultation", "extra": {"deadline": "2026-09-15", "hearing_status": "På høring"}}
+    assert hearings.is_open(item, date(2026, 9, 15)) and not hearings.is_open(item, date(2026, 9, 16))
+    closed = {**item, "extra": {**item["extra"], "hearing_status": "Avsluttet"}}
+    assert not hearings.is_open(closed, date(2026, 9, 1))
+    assert not hearings.is_open({**item, "document_type": "press-release"}, date(2026, 9, 1))

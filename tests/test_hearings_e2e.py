@@ -1,0 +1,253 @@
+"""Hearings end to end on 127.0.0.1: the hearings RSS feed and hearing pages of a small regjeringen.no, KS's answers
+on a small ks.no (both through a local HTTP proxy, so the URLs are the sites' own), real SMTP and webhook receivers.
+
+One story over three runs: a baseline; then a hearing's deadline moves while its response list grows and KS answers
+it on ks.no, a nynorsk hearing closes and a new one opens; then nothing changes. Each subscription hears what its
+`events`, `recipients` and `respondents` ask for, once per URL; the feeds, hearings/open.atom and the calendar say
+the same."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time, timedelta
+
+import icalendar
+import pytest
+from conftest import validate_atom
+from hearing_site import KS, KS_LISTING, REGJERINGEN, Answer, Hearing, HearingSite
+from notify_servers import SMTPReceiver, WebhookReceiver
+
+from aggregator.cli import main
+from aggregator.config import load_config
+from aggregator.normalize import OSLO
+from aggregator.notify import notify_step
+from aggregator.store import Store
+
+TODAY = datetime.now(OSLO).date()
+
+
+@pytest.fixture
+def world(http_server, monkeypatch, tmp_path):
+    monkeypatch.setenv("HTTP_PROXY", http_server.url)  # www.regjeringen.no and www.ks.no are this server
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")  # the receivers are reached directly
+    monkeypatch.delenv("no_proxy", raising=False)
+    site = HearingSite(http_server)
+    webhook, smtp = WebhookReceiver(), SMTPReceiver()
+    yield site, webhook, smtp, tmp_path
+    webhook.close()
+    smtp.close()
+
+
+def write_config(tmp_path, webhook, smtp, refresh: float = 0) -> str:
+    path = tmp_path / "config.toml"
+    path.write_text(f"""
+[output]
+base_url = "https://feeds.example.org/"
+[http]
+min_delay = 0
+retries = 0
+timeout = 5
+[[sources]]
+id = "hearings"
+kind = "regjeringen"
+url = "{REGJERINGEN}/no/rss/Rss/2581966/?documentType=dokumenter/høringer"
+hearing_refresh_hours = {refresh}
+[[sources]]
+id = "ks-svar"
+kind = "ks"
+url = "{KS}{KS_LISTING}"
+[[topics]]
+id = "hearings"
+title = "Høringer"
+document_types = ["consultation"]
+
+[[subscriptions]]
+id = "hearings-mail"
+urls = ["{smtp.url()}"]
+feeds = ["topics/hearings"]
+events = ["new", "updated", "reminder"]
+remind_days = [14, 3]
+respondents = ["KS"]
+
+[[subscriptions]]
+id = "bergen"
+urls = ["{webhook.url("bergen")}"]
+feeds = ["hearings/open"]
+events = ["updated"]
+recipients = ["Bergen kommune"]
+respondents = ["Bergen kommune"]
+
+[[subscriptions]]
+id = "new-only"
+urls = ["{webhook.url("new")}"]
+feeds = ["topics/hearings"]
+""", encoding="utf-8")
+    return str(path)
+
+
+def baseline(site: HearingSite) -> tuple[Hearing, Hearing]:
+    a = site.add(Hearing(4200100, "horing-introduksjonsloven", "Høring – endringer i introduksjonsloven",
+                         TODAY + timedelta(days=20), recipients=["Bergen kommune", "Kommunesektorens organisasjon (KS)"],
+                         responses=[("Oslo kommune", "kommune")], reference="26/4711"))
+    b = site.add(Hearing(4200200, "hoyring-skatteforvaltning", "Høyring – endringar i skatteforvaltningslova",
+                         TODAY + timedelta(days=10), language="nn", ministry="fin", published=date(2026, 11, 1),
+                         recipients=["Skatteetaten", "Kommunesektorens organisasjon (KS)"]))
+    site.answer(Answer("svar-om-kommuneloven", "Høringssvar om kommuneloven", "KS mener kommuneloven må endres."))
+    site.answer(Answer("svar-om-plan", "Høringssvar om plan- og bygningsloven", "KS støtter forslaget."))
+    return a, b
+
+
+def entries(tmp_path, feed: str) -> dict:
+    return {e.id: e for e in validate_atom(tmp_path / "feeds" / f"{feed}.atom").entries}
+
+
+def calendar(tmp_path) -> dict[str, icalendar.Event]:
+    parsed = icalendar.Calendar.from_ical((tmp_path / "feeds" / "hearings" / "deadlines.ics").read_bytes())
+    return {str(e["url"]): e for e in parsed.walk("VEVENT")}
+
+
+def test_hearing_updates_reach_each_subscription_as_it_asks_once(world):
+    site, webhook, smtp, tmp_path = world
+    config = write_config(tmp_path, webhook, smtp)
+    a, b = baseline(site)
+    assert main(["run", "--config", config]) == 0
+    assert smtp.mails == [] and webhook.messages == []  # the baseline is history: nobody hears of it
+    assert not [p for p in site.requested() if "uid=" in p]
+    first_events = calendar(tmp_path)
+    assert [str(e["summary"]) for e in first_events.values()] == [
+        f"Høyringsfrist: {b.title}", f"Høringsfrist: {a.title}"]  # soonest first, in each hearing's language
+    opened = entries(tmp_path, "hearings/open")
+    assert list(opened) == [b.item_id, a.item_id]
+
+    # Run 2: A's deadline moves, it gets a new document and answers (Bergen, and KS: on regjeringen.no and on
+    # ks.no); B closes; C opens.
+    old_deadline = a.deadline
+    a.deadline = TODAY + timedelta(days=34)
+    a.documents.append(("Tilleggsnotat", "tillegg.pdf"))
+    a.responses += [("Bergen kommune", "kommune"), ("Kommunesektorens organisasjon (KS)", "organisasjon")]
+    b.status = "Avslutta"
+    c = site.add(Hearing(4200300, "horing-bosetting", "Høring – bosetting av flyktninger", TODAY + timedelta(days=5),
+                         ministry="kdd", published=date(2026, 11, 3), recipients=["Bergen kommune"]))
+    site.answer(Answer("svar-introduksjonsloven", "Høringssvar om endringer i introduksjonsloven",
+                       "KS støtter forslaget, men ber om full finansiering.", hearing=a))
+    assert main(["run", "--config", config]) == 0
+
+    moved = f"Høringsfristen er endret fra {old_deadline:%d.%m.%Y} til {a.deadline:%d.%m.%Y}"
+    subjects = sorted(m.subject for m in smtp.mails)
+    assert subjects == sorted([
+        c.title,  # new
+        f"{moved}. Nye dokumenter: Tilleggsnotat. Bergen kommune og KS har svart: {a.title}",  # KS named: told
+        f"Høyringa er avslutta: {b.title}",
+    ])
+    # Bergen follows changes of open hearings sent to Bergen kommune (A's, with Bergen's own answer in it; one
+    # change, one message), not B's closing (not sent to Bergen), and no new hearing (events = ["updated"]).
+    assert webhook.titles("bergen") == [f"{moved}. Nye dokumenter: Tilleggsnotat. Bergen kommune og KS har svart: {a.title}"]
+    assert webhook.titles("new") == [c.title]  # events default to ["new"]
+    mail = next(m for m in smtp.mails if m.subject.startswith(moved))
+    assert a.url in mail.part("plain") and "svar.regjeringen.no/nb/registrer_horingsuttalelse/H4200100/" in mail.part("plain")
+
+    # The feeds: A advanced, its content first says what changed and that KS answered, with the link
+    hearing_entries = entries(tmp_path, "topics/hearings")
+    entry_a = hearing_entries[a.item_id]
+    content = entry_a.content[0].value
+    assert content.startswith(f"<p><strong>{moved}. Nye dokumenter: Tilleggsnotat. Bergen kommune og KS har svart")
+    assert "KS har svart: <a href=\"http://www.ks.no/horingssvar/svar-introduksjonsloven/\">" in content
+    assert entry_a.updated_parsed > entry_a.published_parsed
+    links = {(link.rel, link.href) for link in entry_a.links}
+    assert ("related", "http://www.ks.no/horingssvar/svar-introduksjonsloven/") in links
+    assert ("enclosure", "http://www.regjeringen.no/contentassets/4200100/tillegg.pdf") in links
+    assert ("related", "https://svar.regjeringen.no/nb/registrer_horingsuttalelse/H4200100/") in links
+    assert {t.term for t in entry_a.tags if t.scheme.endswith("/hearing-status/")} == {"open"}
+    entry_b = hearing_entries[b.item_id]
+    assert entry_b.content[0].value.startswith("<p><strong>Høyringa er avslutta</strong></p>")
+    assert {(t.term, t.label) for t in entry_b.tags if t.scheme.endswith("/hearing-status/")} == {("closed", "Avslutta")}
+    ks_entry = entries(tmp_path, "sources/ks-svar")["http://www.ks.no/horingssvar/svar-introduksjonsloven/"]
+    assert ("related", a.url) in {(link.rel, link.href) for link in ks_entry.links}
+
+    # hearings/open: soonest first with the days left; B closed is gone. The calendar: same UID for A, new date.
+    opened = entries(tmp_path, "hearings/open")
+    assert list(opened) == [c.item_id, a.item_id]
+    assert "<strong>5 dager igjen</strong>" in opened[c.item_id].content[0].value
+    events = calendar(tmp_path)
+    assert set(events) == {a.url, c.url}
+    assert events[a.url]["uid"] == first_events[a.url]["uid"] and events[a.url]["sequence"] == 1
+    assert events[a.url].decoded("dtstart") == a.deadline
+    assert "svar.regjeringen.no" in str(events[a.url]["description"])
+    assert "Arbeids- og inkluderingsdepartementet" in str(events[a.url]["description"])
+
+    # Run 3: nothing changed, nothing is sent again.
+    sent = (len(smtp.mails), len(webhook.messages))
+    assert main(["run", "--config", config]) == 0
+    assert (len(smtp.mails), len(webhook.messages)) == sent
+    assert not [p for p in site.requested() if "uid=" in p]  # a response's own page is disallowed
+
+
+def test_reminders_come_on_their_day_in_oslo_once_and_follow_a_moved_deadline(world):
+    site, webhook, smtp, tmp_path = world
+    config_path = write_config(tmp_path, webhook, smtp)
+    a, b = baseline(site)
+    assert main(["run", "--config", config_path]) == 0
+    config = load_config(config_path)
+    store = Store(config.database)
+    try:
+        def remind_at(moment: datetime) -> list[str]:
+            before = len(smtp.mails)
+            notify_step(config, store, now=moment.astimezone(UTC))
+            return [m.subject for m in smtp.mails[before:]]
+
+        def oslo(day: date, hour: int = 12) -> datetime:
+            return datetime.combine(day, time(hour), OSLO)
+
+        assert remind_at(oslo(a.deadline - timedelta(days=15))) == []
+        assert remind_at(oslo(a.deadline - timedelta(days=14))) == [f"Påminnelse: {a.title} – 14 dager igjen"]
+        assert remind_at(oslo(a.deadline - timedelta(days=4))) == []  # the 14-day one was sent: once
+        midnight = oslo(a.deadline - timedelta(days=3), 0)  # 22:00 or 23:00 UTC the day before
+        just_before, just_after = midnight - timedelta(minutes=30), midnight + timedelta(minutes=30)
+        assert just_before.astimezone(UTC).date() == just_after.astimezone(UTC).date()  # one day in UTC, two in Oslo
+        assert remind_at(just_before) == []
+        assert remind_at(just_after) == [f"Påminnelse: {a.title} – 3 dager igjen"]
+        assert remind_at(oslo(a.deadline - timedelta(days=3), 18)) == []  # once
+        # B closes: on the day its 3-day reminder would have come, it gets none.
+        b.status = "Avslutta"
+        assert main(["run", "--config", config_path]) == 0
+        b_day = b.deadline - timedelta(days=3)
+        assert not [s for s in remind_at(oslo(b_day)) if b.title in s]
+
+        # The deadline moves after the reminder was sent: reminders for the new date.
+        a.deadline += timedelta(days=7)
+        assert main(["run", "--config", config_path]) == 0
+        assert remind_at(oslo(a.deadline - timedelta(days=3))) == [f"Påminnelse: {a.title} – 3 dager igjen"]
+        mail = smtp.mails[-1]
+        assert f"Høringsfrist: {a.deadline:%d.%m.%Y}" in mail.part("plain")
+    finally:
+        store.close()
+
+
+def test_only_rss_reachable_hearings_still_arrive_and_are_completed_when_html_returns(world, capsys):
+    site, webhook, smtp, tmp_path = world
+    config = write_config(tmp_path, webhook, smtp, refresh=20)
+    a, _ = baseline(site)
+    site.blocked = True  # Cloudflare answers every HTML page with a challenge; RSS stays open
+    assert main(["run", "--config", config]) == 0
+    err = capsys.readouterr().err
+    assert "Cloudflare challenge" in err and "the item keeps what the listing gave" in err
+    hearing = entries(tmp_path, "topics/hearings")[a.item_id]  # a hearing by the feed's filter alone
+    assert hearing.title == a.title and "consultation" in {t.term for t in hearing.tags}
+    assert not (tmp_path / "feeds" / "hearings" / "open.atom").read_text("utf-8").count("<entry>")  # no deadline yet
+
+    site.blocked = False
+    assert main(["run", "--config", config]) == 0  # the failed page is tried again on the next run
+    hearing = entries(tmp_path, "topics/hearings")[a.item_id]
+    assert f"Høringsfrist: {a.deadline:%d.%m.%Y}" in hearing.content[0].value and "Status: På høring" in hearing.content[0].value
+    assert a.item_id in entries(tmp_path, "hearings/open")
+
+
+def test_an_rss_filter_that_stays_empty_is_a_warning_not_an_error(world, capsys):
+    site, webhook, smtp, tmp_path = world
+    config = write_config(tmp_path, webhook, smtp)  # no hearings published: the feed is empty
+    site.answer(Answer("svar-1", "Høringssvar 1", "KS mener noe."))
+    site.answer(Answer("svar-2", "Høringssvar 2", "KS mener noe annet."))
+    assert main(["run", "--config", config]) == 0
+    err = capsys.readouterr().err
+    assert "has no items; check its filters (documentType, owner, topic)" in err
+    assert json.loads(json.dumps(entries(tmp_path, "hearings/open"))) == {}
