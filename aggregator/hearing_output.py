@@ -52,10 +52,14 @@ def hearing_content(item: Item, facts: HearingFacts) -> str:
         lines.append(f"{label('deadline', language)}: {format_date(deadline)}")
     if extra.get("case_ref"):
         lines.append(f"{label('case_ref', language)}: {extra['case_ref']}")
-    if extra.get("responses"):
-        lines.append(f"{label('responses', language)}: {extra['responses'].get('count', 0)}")
+    responses = extra.get("responses") or {}
+    if responses:
+        lines.append(f"{label('responses', language)}: {responses.get('count', 0)}")
     if lines:
         parts.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
+    if responses.get("by"):
+        names = ", ".join(r["name"] + (f" ({r['type']})" if r.get("type") else "") for r in responses["by"])
+        parts.append(f"<p>{escape(label('responses', language))}: {escape(names)}</p>")
     for answer in facts.answers.get(item["id"], []):
         said = hearings.update_line({"kind": "response", "respondents": [answer["by"]]}, language)
         parts.append(f'<p>{escape(said)}: <a href="{escape(answer["link"])}">{escape(answer["title"])}</a></p>')

@@ -175,6 +175,10 @@ def test_hearing_updates_reach_each_subscription_as_it_asks_once(world):
     assert "svar.regjeringen.no" in str(events[a.url]["description"])
     assert "Arbeids- og inkluderingsdepartementet" in str(events[a.url]["description"])
 
+    assert "Oslo kommune (kommune), Bergen kommune (kommune), Kommunesektorens organisasjon (KS) (organisasjon)" in content
+    for atom in (tmp_path / "feeds").rglob("*.atom"):  # every Atom file valid (RFC 4287's schema where present)
+        validate_atom(atom)
+
     # Run 3: nothing changed, nothing is sent again.
     sent = (len(smtp.mails), len(webhook.messages))
     assert main(["run", "--config", config]) == 0
@@ -251,3 +255,41 @@ def test_an_rss_filter_that_stays_empty_is_a_warning_not_an_error(world, capsys)
     err = capsys.readouterr().err
     assert "has no items; check its filters (documentType, owner, topic)" in err
     assert json.loads(json.dumps(entries(tmp_path, "hearings/open"))) == {}
+
+
+def test_a_ks_answer_without_a_link_is_linked_by_its_reference(world):
+    site, webhook, smtp, tmp_path = world
+    config = write_config(tmp_path, webhook, smtp)
+    baseline(site)
+    nou = site.add(Hearing(4200400, "horing-nou-2026-3", "Høring – NOU 2026: 3 Fremtidens kommuner",
+                           TODAY + timedelta(days=30), ministry="kdd"))
+    assert main(["run", "--config", config]) == 0
+    site.answer(Answer("nou-2026-3-fremtidens-kommuner", "Høringssvar: NOU 2026: 3 Fremtidens kommuner",
+                       "KS mener utvalget peker på riktige utfordringer."))  # no link to regjeringen.no
+    assert main(["run", "--config", config]) == 0
+    assert [m.subject for m in smtp.mails] == [f"KS har svart: {nou.title}"]
+    assert "http://www.ks.no/horingssvar/nou-2026-3-fremtidens-kommuner/" in smtp.mails[0].part("plain")
+    entry = entries(tmp_path, "topics/hearings")[nou.item_id]
+    assert entry.content[0].value.startswith("<p><strong>KS har svart</strong></p>")
+    assert webhook.messages == []  # Bergen names no KS; new-only hears of new items only
+
+
+def test_a_listing_behind_a_challenge_names_the_rss_feed_that_gives_the_same(world, capsys):
+    site, webhook, smtp, tmp_path = world
+    listing = "/no/dokument/hoyringar/id1763/"
+    site.server.add(listing, lambda request: site._html(""))
+    site.blocked = True
+    path = tmp_path / "config.toml"
+    path.write_text(f"""
+[http]
+min_delay = 0
+retries = 0
+[[sources]]
+id = "hoyringar"
+kind = "regjeringen"
+url = "{REGJERINGEN}{listing}"
+""", encoding="utf-8")
+    assert main(["run", "--config", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "HTTP 403: a bot check (Cloudflare challenge)" in err
+    assert f"{REGJERINGEN}/no/rss/Rss/2581966/?documentType=dokumenter/h%C3%B8ringer" in err

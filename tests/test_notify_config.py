@@ -61,6 +61,18 @@ keywords = ["kommune"]
         ('urls = ["json://127.0.0.1/x"]\nschedule = "monthly"', "subscriptions[0].schedule", "daily, weekly"),
         ('urls = ["mailtos://u:${NOT_SET_ANYWHERE}@smtp.example.org"]', "subscriptions[0].urls",
          "environment variable NOT_SET_ANYWHERE is not set"),
+        ('urls = ["json://127.0.0.1/x"]\nevents = ["new", "changed"]', "subscriptions[0].events",
+         "unknown event 'changed'; known: new, updated, reminder"),
+        ('urls = ["json://127.0.0.1/x"]\nevents = []', "subscriptions[0].events", "at least one of new, updated, reminder"),
+        ('urls = ["json://127.0.0.1/x"]\nremind_days = [14, 3]', "subscriptions[0].remind_days",
+         'only with "reminder" in events'),
+        ('urls = ["json://127.0.0.1/x"]\nevents = ["reminder"]\nremind_days = [-1]', "subscriptions[0].remind_days",
+         "whole numbers of days from 0 to 365"),
+        ('urls = ["json://127.0.0.1/x"]\nrespondents = ["KS"]', "subscriptions[0].respondents",
+         'only with "updated" in events'),
+        ('urls = ["json://127.0.0.1/x"]\nmode = "digest"\nevents = ["reminder"]', "subscriptions[0].events",
+         'keep "new" in events'),
+        ('urls = ["json://127.0.0.1/x"]\nfeeds = ["hearings/closed"]', "subscriptions[0].feeds[0]", '"hearings/open"'),
     ],
 )
 def test_subscription_mistakes_name_the_key_and_the_reason(tmp_path, text, key, reason):
@@ -71,6 +83,31 @@ def test_subscription_mistakes_name_the_key_and_the_reason(tmp_path, text, key, 
     assert message.startswith(f"{path}: {key}")
     assert reason in message
     assert "topsecret" not in message
+
+
+def test_hearing_keys_of_a_subscription(tmp_path):
+    config = load_config(write(tmp_path, """
+[[subscriptions]]
+id = "hearings-mail"
+urls = ["json://127.0.0.1/x"]
+feeds = ["hearings/open"]
+events = ["new", "updated", "reminder"]
+remind_days = [3, 14, 3]
+recipients = ["Kommunesektorens organisasjon (KS)", "Bergen kommune"]
+respondents = ["KS"]
+[[subscriptions]]
+id = "reminders"
+urls = ["json://127.0.0.1/y"]
+events = ["reminder"]
+[[subscriptions]]
+id = "plain"
+urls = ["json://127.0.0.1/z"]
+"""))
+    full, reminders, plain = config.subscriptions
+    assert (full.events, full.remind_days, full.recipients, full.respondents) == (
+        ["new", "updated", "reminder"], [14, 3], ["Kommunesektorens organisasjon (KS)", "Bergen kommune"], ["KS"])
+    assert reminders.remind_days == [14, 3]  # the default with "reminder"
+    assert (plain.events, plain.remind_days) == (["new"], [])
 
 
 def test_admin_urls_are_checked_too(tmp_path):

@@ -188,3 +188,44 @@ def test_concurrent_writers_wait_rather_than_fail(tmp_path):
     threading.Timer(0.5, other.commit).start()
     assert store.upsert(record(), "s", now=T0) == "new"  # waited for the other writer (busy_timeout)
     store.close()
+
+
+def test_a_store_from_before_hearing_events_upgrades_and_then_records_them(tmp_path):
+    """A v4 store (before hearing events) holding a hearing: upgraded, the item reads the same, and the next change
+    of its deadline is an event that advances its `updated`."""
+    import json
+
+    import sqlite_utils
+
+    from aggregator.records import record_to_json
+    from aggregator.store.schema import migrate_db
+
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    saved = list(MIGRATIONS)
+    MIGRATIONS[:] = saved[:4]
+    try:
+        migrate_db(old)
+    finally:
+        MIGRATIONS[:] = saved
+    seen = T0.isoformat()
+    old["items"].insert({
+        "id": ID, "link": record().link, "title": "Høyring om skatt", "summary": record().summary, "language": "nn",
+        "published": record().published.isoformat(), "updated": record().published.isoformat(), "first_seen": seen,
+        "changed": seen, "document_type": "consultation", "ministries": '["fin"]', "authors": "[]", "topics": "[]",
+        "sources": '["s1"]', "extra": json.dumps({"deadline": "2026-08-14"}), "sort_key": seen, "version": 1})
+    old["observations"].insert({"item_id": ID, "source_id": "s1", "data": record_to_json(record()),
+                                "source_topics": "[]", "seen_at": seen})
+    old.close()
+    store = Store(path)
+    try:
+        assert store.schema_version == len(MIGRATIONS) == 5
+        item = store.get_item(ID)
+        assert item["title"] == "Høyring om skatt" and item["hearing_changed"] is None
+        store.upsert(record(extra={"deadline": "2026-08-28"}), "s1", now=T0 + timedelta(days=1))
+        item = store.get_item(ID)
+        assert item["hearing_changed"] == T0 + timedelta(days=1) and item["updated"] == T0 + timedelta(days=1)
+        assert [e["event"] for e in store.hearing_events_after(0)] == [
+            {"kind": "deadline", "from": "2026-08-14", "to": "2026-08-28"}]
+    finally:
+        store.close()

@@ -70,6 +70,7 @@ _DEADLINE_LABEL = r"(?:H[øo]y?ringsfrist|(?:consultation |comment )?deadline)"
 _DEADLINE = re.compile(_DEADLINE_LABEL + r"[^:\d]{0,30}:?\s*(\d{1,2}[./]\d{1,2}[./]\d{4}|\d{4}-\d{2}-\d{2})", re.I)
 _STATUS = re.compile(r"Status\s*:\s*(.+?)\s*(?=" + _DEADLINE_LABEL + r"|$)", re.I)
 _DEP_LINK = re.compile(r"/dep/([a-z]+)/id\d+")
+_HEARINGS_LISTING = re.compile(r"/(?:hoyringar|horinger|hoeringer|consultations)/|/id1763/", re.I)
 
 
 # ============================================================================================ fetch
@@ -117,6 +118,8 @@ def rss_url_for_listing(url: str) -> str:
         for key, value in parse_qsl(parts.query)
         if key.lower() in RSS_FILTER_NAMES and value
     ]
+    if not any(name == "documentType" for name, _ in filters) and _HEARINGS_LISTING.search(parts.path):
+        filters.append(("documentType", "dokumenter/høringer"))  # the hearings listing, as a feed
     path = RSS_GENERATOR_PATH.format(section=section)
     return urlunsplit((parts.scheme, parts.netloc, path, urlencode(filters, safe="/"), ""))
 

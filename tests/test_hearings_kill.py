@@ -1,0 +1,148 @@
+"""`aggregator run` as a real process, killed with SIGKILL at random moments while a hearing's deadline keeps moving
+and another hearing's reminder is due: every update and reminder the ledger holds reaches each URL, nothing the
+ledger had marked sent is received again, and the last deadline is told."""
+
+from __future__ import annotations
+
+import collections
+import os
+import random
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+
+import pytest
+from conftest import ROOT
+from hearing_site import KS, KS_LISTING, REGJERINGEN, Answer, Hearing, HearingSite
+from notify_servers import SMTPReceiver, WebhookReceiver
+
+from aggregator.config import redact
+from aggregator.normalize import OSLO
+from aggregator.store import Store
+
+ITERATIONS = 8
+SEED = int(os.environ.get("KILL_TEST_SEED", "20261203"))
+TODAY = datetime.now(OSLO).date()
+
+
+def start_run(config, proxy: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HTTP_PROXY": proxy, "NO_PROXY": "127.0.0.1,localhost"}
+    env.pop("no_proxy", None)
+    return subprocess.Popen([sys.executable, "-m", "aggregator.cli", "run", "--config", str(config), "-q"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def ledger(database) -> dict[tuple[str, str], str]:
+    """(message key, url label) → status, of every update and reminder delivery."""
+    store = Store(database)
+    try:
+        rows = store.db.query("SELECT m.kind, m.key, d.url_label, d.status FROM deliveries d "
+                              "JOIN messages m ON m.id = d.message_id WHERE m.kind IN ('update', 'reminder')")
+        return {(f"{r['kind']} {r['key']}", r["url_label"]): r["status"] for r in rows}
+    finally:
+        store.close()
+
+
+@pytest.mark.timeout(240)
+def test_killed_runs_lose_no_update_or_reminder_and_resend_nothing_marked_sent(tmp_path, http_server):
+    site = HearingSite(http_server)
+    moving = site.add(Hearing(4200100, "horing-introduksjonsloven", "Høring – endringer i introduksjonsloven",
+                              TODAY + timedelta(days=40), recipients=["Bergen kommune"]))
+    soon = site.add(Hearing(4200200, "horing-bosetting", "Høring – bosetting", TODAY + timedelta(days=3)))
+    site.answer(Answer("svar-1", "Høringssvar 1", "KS mener noe."))
+    site.answer(Answer("svar-2", "Høringssvar 2", "KS mener noe annet."))
+    webhook, smtp = WebhookReceiver(), SMTPReceiver()
+    try:
+        config = tmp_path / "config.toml"
+        config.write_text(f"""
+[http]
+min_delay = 0
+retries = 0
+timeout = 5
+[[sources]]
+id = "hearings"
+kind = "regjeringen"
+url = "{REGJERINGEN}/no/rss/Rss/2581966/?documentType=dokumenter/høringer"
+hearing_refresh_hours = 0
+[[sources]]
+id = "ks-svar"
+kind = "ks"
+url = "{KS}{KS_LISTING}"
+[[subscriptions]]
+id = "hearings"
+urls = ["{webhook.url()}", "{smtp.url()}"]
+events = ["updated", "reminder"]
+remind_days = [3]
+""", encoding="utf-8")
+        database = tmp_path / "data" / "aggregator.db"
+        hook_label, mail_label = redact(webhook.url()), redact(smtp.url())
+        store = Store(database)
+        store.close()
+
+        def received() -> collections.Counter:
+            counts = collections.Counter((m["title"], hook_label) for m in list(webhook.messages))
+            counts.update((m.subject, mail_label) for m in list(smtp.mails))
+            return counts
+
+        started = time.monotonic()
+        assert start_run(config, http_server.url).wait(60) == 0  # the baseline; the reminder is due at once
+        run_time = time.monotonic() - started
+        reminder = f"Påminnelse: {soon.title} – 3 dager igjen"
+        rng = random.Random(SEED)
+        promises: dict[tuple[str, str], int] = {}
+        kills = 0
+        for _ in range(ITERATIONS):
+            moving.deadline += timedelta(days=1)
+            process = start_run(config, http_server.url)
+            try:
+                process.wait(timeout=rng.uniform(0.1, run_time * 1.5))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+                kills += 1
+            else:
+                assert process.returncode == 0, process.stderr.read().decode()
+            time.sleep(0.05)
+            counts, titles = received(), _titles(database)
+            for delivery, status in ledger(database).items():
+                if status == "sent":
+                    promises.setdefault(delivery, counts[(titles[delivery[0]], delivery[1])])
+        for _ in range(2):
+            assert start_run(config, http_server.url).wait(60) == 0
+
+        counts, titles = received(), _titles(database)
+        deliveries = ledger(database)
+        assert deliveries and set(deliveries.values()) == {"sent"}
+        for (key, label) in deliveries:
+            assert counts[(titles[key], label)] >= 1, f"{label} never got {titles[key]!r}"
+        for (key, label), count_then in promises.items():
+            assert counts[(titles[key], label)] == count_then, f"{titles[key]!r} was marked sent, then received again"
+        assert counts[(reminder, hook_label)] >= 1 and counts[(reminder, mail_label)] >= 1
+        last = f"til {moving.deadline:%d.%m.%Y}: {moving.title}"
+        assert any(title.endswith(last) for title, _ in counts), "the last deadline was never told"
+        assert sum(n - 1 for n in counts.values()) <= kills  # only a kill inside a send may cause a second copy
+        assert kills >= ITERATIONS // 4, f"only {kills} runs were killed: the test did not test much"
+        print(f"{kills} kills, {len(deliveries)} deliveries of updates and reminders, {len(promises)} checked")
+    finally:
+        webhook.close()
+        smtp.close()
+
+
+def _titles(database) -> dict[str, str]:
+    """Message key → the title it was rendered with (the subject of the mail, the webhook's title)."""
+    from aggregator.config import load_config
+    from aggregator.notify.render import render, templates
+    from aggregator.store import ledger as ledger_sql
+
+    config = load_config(database.parent.parent / "config.toml")
+    store = Store(database)
+    try:
+        environment = templates(config)
+        found = {}
+        for row in store.db.query("SELECT id FROM messages WHERE kind IN ('update', 'reminder')"):
+            message = ledger_sql.message(store.conn, row["id"])
+            found[f"{message['kind']} {message['key']}"] = render(config, store, environment, message, False).title
+        return found
+    finally:
+        store.close()
