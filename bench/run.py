@@ -71,6 +71,14 @@ class Scenario:
     def quick(self) -> bool:
         return bool(self.options.get("quick"))
 
+    @property
+    def smoke(self) -> bool:
+        """--smoke (the test suite's check that every scenario runs): one sample each, no profiles."""
+        return bool(self.options.get("smoke"))
+
+    def profile(self, function, **options):
+        return None if self.smoke else measure.profile(function, **options)
+
     def step(self, name: str, *, primary: bool = False, **metrics) -> dict:
         row = {"name": name, **{k: _round(v) for k, v in metrics.items()}}
         self.steps.append(row)
@@ -144,7 +152,7 @@ def scenario_parse(s: Scenario) -> None:
 
     site = Site(hearings=40, en=40, news=10, ks=20, base_url="http://127.0.0.1:8000")
     parse = adapter.parsers()
-    budget = 0.05 if s.quick else 0.25
+    budget = 0.005 if s.smoke else 0.05 if s.quick else 0.25
     pages = [
         ("hearings listing", "hearings", HEARINGS, parse["regjeringen_listing"]),
         ("topic listing", "topic", TOPIC_EN, parse["regjeringen_listing"]),
@@ -171,7 +179,7 @@ def scenario_parse(s: Scenario) -> None:
                      note="no target of its own")
     for _, key, path, parser in pages[:2]:
         body, url = site.pages[path].body, site.base_url + path
-        s.details[f"profile_{key}_listing"] = measure.profile(
+        s.details[f"profile_{key}_listing"] = s.profile(
             lambda p=parser, u=url, b=body: [p(u, b) for _ in range(20)])
 
 
@@ -219,7 +227,7 @@ def scenario_page(s: Scenario) -> None:
                 config = adapter.load_config(adapter.write_config(
                     Path(folder), [{"id": "listing", "kind": "regjeringen", "url": server.url + path, "max_pages": 1}]))
                 store = adapter.open_store(config)
-                s.details[f"profile_{key}"] = measure.profile(
+                s.details[f"profile_{key}"] = s.profile(
                     lambda c=config, st=store: adapter.run(c, st, notify=False), top=12)
                 adapter.close_store(store)
 
@@ -241,7 +249,7 @@ def scenario_startup(s: Scenario) -> None:
     """Target 3: the CPU of `aggregator --help` against `python -c pass`, each in a child process."""
     import adapter
 
-    repeat = 5 if s.quick else 15
+    repeat = 1 if s.smoke else 5 if s.quick else 15
     bare, helps, bare_all, help_all = _startup_cpu(repeat)
     ratio = helps / bare
     s.step("aggregator --help", primary=True, cpu_s=helps, wall_s=None, python_pass_cpu_s=bare, ratio=ratio,
@@ -332,10 +340,10 @@ def scenario_unchanged(s: Scenario) -> None:
                  t.cpu_s * 1000 <= 30)
 
         store = adapter.open_store(config)
-        s.details["profile_unchanged_run"] = measure.profile(lambda: adapter.run(config, store), top=14)
+        s.details["profile_unchanged_run"] = s.profile(lambda: adapter.run(config, store), top=14)
         adapter.close_store(store)
 
-        _, helps, _, _ = _startup_cpu(3 if s.quick else 7)
+        _, helps, _, _ = _startup_cpu(1 if s.smoke else 3 if s.quick else 7)
         files, snapshot = file_snapshot(out), measure.StoreSnapshot(database)
         server.reset()
         result = _run_cli(config_path, "run")
@@ -411,7 +419,7 @@ def _build(s: Scenario, count: int, large: bool) -> None:
         s.step("build after one new item (in-process)", primary=True, wall_s=wall, cpu_s=cpu, peak_mb=peak_mb(),
                rows_written=samples[-1][2], files_rewritten=len(samples[-1][3]), files=samples[-1][3],
                repeats=len(samples))
-        s.details["profile_build_after_one_new_item"] = measure.profile(
+        s.details["profile_build_after_one_new_item"] = s.profile(
             lambda: (adapter.add_item(store, 9_500_000, source_ids, topic_ids),
                      adapter.run(config, store, fetch=False, notify=False)), top=12)
         adapter.add_item(store, 9_600_000, source_ids, topic_ids)
@@ -510,7 +518,7 @@ def scenario_backfill(s: Scenario) -> None:
             config = adapter.load_config(adapter.write_config(Path(other), [
                 {"id": "hearings", "kind": "regjeringen", "url": server.url + HEARINGS, "max_pages": 1}]))
             store = adapter.open_store(config)
-            s.details["profile_backfill_5_pages"] = measure.profile(
+            s.details["profile_backfill_5_pages"] = s.profile(
                 lambda: adapter.backfill(config, store, "hearings", min(pages, 5)), top=16)
             adapter.close_store(store)
 
@@ -521,14 +529,14 @@ def scenario_backfill(s: Scenario) -> None:
         site = Site(hearings=20, en=1, news=1, ks=1, base_url=server.url)
         article_path, article = site.article("hearings")
         listing = site.pages[HEARINGS].body
-        budget = 0.05 if s.quick else 0.2
+        budget = 0.005 if s.smoke else 0.05 if s.quick else 0.2
         article_url = server.url + article_path
         article_cpu = measure.per_call_cpu(lambda: parse["regjeringen_article"](article_url, article), budget)
         listing_cpu = measure.per_call_cpu(lambda: parse["regjeringen_listing"](server.url + HEARINGS, listing), budget)
         client = adapter.http_client(config)
         url = server.url + article_path
         client.get(url, check_robots=False)
-        count = 50 if s.quick else 300
+        count = 5 if s.smoke else 50 if s.quick else 300
         with timed() as request:
             for _ in range(count):
                 client.get(url, check_robots=False)
@@ -730,6 +738,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, help="listing pages of 20 items to backfill (default 50; --quick 5)")
     parser.add_argument("--repeat", type=int, help="repeats of the short measurements (default 10; --quick 3)")
     parser.add_argument("--quick", action="store_true", help="small sizes and few repeats: well under a minute")
+    parser.add_argument("--smoke", action="store_true", help="--quick with one sample each and no profiles: does "
+                                                             "every scenario run? (the test suite's check; no figure "
+                                                             "it prints means anything)")
     parser.add_argument("--only", help="comma-separated scenarios: " + ", ".join(SCENARIOS))
     parser.add_argument("--out", default=str(HERE / "results.json"), help="where to write the results (JSON)")
     parser.add_argument("--timeout", type=float, help="seconds per scenario (default 1800; --quick 300)")
@@ -744,8 +755,10 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(SCENARIOS))
         return 0
 
+    args.quick = args.quick or args.smoke
     options = {
         "quick": args.quick,
+        "smoke": args.smoke,
         "items": args.items or (10_000 if args.quick else 100_000),
         "pages": args.pages or (5 if args.quick else 50),
         "repeat": args.repeat or (3 if args.quick else 10),

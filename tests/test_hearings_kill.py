@@ -8,14 +8,13 @@ import collections
 import os
 import random
 import subprocess
-import sys
 import time
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import ROOT
 from hearing_site import KS, KS_LISTING, REGJERINGEN, Answer, Hearing, HearingSite
 from notify_servers import SMTPReceiver, WebhookReceiver
+from warm_runner import WarmRunner
 
 from aggregator.config import redact
 from aggregator.normalize import OSLO
@@ -24,13 +23,6 @@ from aggregator.store import Store
 ITERATIONS = 8
 SEED = int(os.environ.get("KILL_TEST_SEED", "20261203"))
 TODAY = datetime.now(OSLO).date()
-
-
-def start_run(config, proxy: str) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "HTTP_PROXY": proxy, "NO_PROXY": "127.0.0.1,localhost"}
-    env.pop("no_proxy", None)
-    return subprocess.Popen([sys.executable, "-m", "aggregator.cli", "run", "--config", str(config), "-q"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def ledger(database) -> dict[tuple[str, str], str]:
@@ -46,6 +38,12 @@ def ledger(database) -> dict[tuple[str, str], str]:
 
 @pytest.mark.timeout(240)
 def test_killed_runs_lose_no_update_or_reminder_and_resend_nothing_marked_sent(tmp_path, http_server):
+    runner = WarmRunner(tmp_path)
+    proxy = {"HTTP_PROXY": http_server.url, "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
+
+    def start_run(config, _):
+        return runner.run(["run", "--config", str(config), "-q"], env=proxy)
+
     site = HearingSite(http_server)
     moving = site.add(Hearing(4200100, "horing-introduksjonsloven", "Høring – endringer i introduksjonsloven",
                               TODAY + timedelta(days=40), recipients=["Bergen kommune"]))
@@ -102,7 +100,7 @@ remind_days = [3]
                 process.wait()
                 kills += 1
             else:
-                assert process.returncode == 0, process.stderr.read().decode()
+                assert process.returncode == 0, process.errors()
             time.sleep(0.05)
             counts, titles = received(), _titles(database)
             for delivery, status in ledger(database).items():
@@ -127,6 +125,7 @@ remind_days = [3]
     finally:
         webhook.close()
         smtp.close()
+        runner.close()
 
 
 def _titles(database) -> dict[str, str]:

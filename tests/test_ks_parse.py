@@ -229,16 +229,11 @@ def test_reconstructed_articles(page, published, updated):
 # ------------------------------------------------------------------------------------------ health
 
 
-@pytest.mark.parametrize("html", [
-    "<html><body><header><nav><a href='/fagomrader/skole/barnehage/'>Barnehage</a></nav></header>"
-    "<main><h1>Integrering</h1><p>Siden er under arbeid.</p></main></body></html>",
-    # an article page where a listing was expected: one heading, one link, nothing repeated
-    "<main><h1>En sak</h1><div><h2><a href='/aktuelt/en-sak/'>En sak</a></h2><p>Brødtekst i saken.</p></div></main>",
-    "",
-])
-def test_a_page_without_teasers_is_a_layout_error(html):
+@pytest.mark.parametrize("case", ["no-teasers-page-under-construction.html", "no-teasers-an-article-page.html",
+                                  "no-teasers-empty.html"])
+def test_a_page_without_teasers_is_a_layout_error(case):
     with pytest.raises(SourceError) as error:
-        parse_listing(LISTING, html)
+        parse_listing(LISTING, fixture(case))
     message = str(error.value)
     assert LISTING in message and "layout may have changed" in message and "[sources.selectors]" in message
 
@@ -288,10 +283,7 @@ def test_an_article_page_without_any_date_is_a_warning():
 
 
 def test_a_date_shown_in_the_teaser_is_kept_when_the_article_fails():
-    html = """<main><ul>
-      <li><h3><a href="/aktuelt/a/">Første sak</a></h3><time datetime="2024-03-01">1. mars 2024</time><p>Ingress til den første saken her.</p></li>
-      <li><h3><a href="/aktuelt/b/">Andre sak</a></h3><span>Publisert 2. mars 2024</span><p>Ingress til den andre saken her.</p></li>
-    </ul></main>"""
+    html = fixture("listing-dates-in-teasers.html")
     result = fetch(source(), SourceContext(http=FakeHttp({LISTING: html})))
     assert [r.published.isoformat() for r in result.records] == ["2024-03-01T00:00:00+01:00", "2024-03-02T00:00:00+01:00"]
     assert [r.summary for r in result.records] == ["Ingress til den første saken her.", "Ingress til den andre saken her."]
@@ -460,10 +452,7 @@ def test_hearing_references(text, expected):
 
 
 def test_hearing_reference_from_the_url_slug():
-    html = """<main><ul>
-      <li><h3><a href="/horingssvar/nou-2022-18-mellom-mobilitet-og-migrasjon/">Mellom mobilitet og migrasjon</a></h3><p>KS har svart på utredningen om arbeidsinnvandring.</p></li>
-      <li><h3><a href="/horingssvar/annet-svar/">Et annet svar</a></h3><p>KS har svart på enda en høring i år.</p></li>
-    </ul></main>"""
+    html = fixture("listing-reference-in-slug.html")
     first, second = parse_listing(LISTING, html)
     assert first.extra["hearing_ref"] == "NOU 2022: 18" and "hearing_ref" not in second.extra
 

@@ -1,5 +1,6 @@
 """`aggregator run` as a real process, killed with SIGKILL at random moments while new items keep arriving:
-no item is lost, and nothing the ledger had marked sent is ever received again."""
+no item is lost, and nothing the ledger had marked sent is ever received again. (Each run is a process forked
+from a warm interpreter, see warm_runner.py, so the test pays for runs rather than for imports.)"""
 
 from __future__ import annotations
 
@@ -7,12 +8,11 @@ import collections
 import os
 import random
 import subprocess
-import sys
 import time
 
 import pytest
-from conftest import ROOT
 from notify_servers import ChangingFeed, SMTPReceiver, WebhookReceiver
+from warm_runner import WarmRunner
 
 from aggregator.config import redact
 from aggregator.store import Store
@@ -30,10 +30,11 @@ def receivers():
     smtp.close()
 
 
-def start_run(config) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "aggregator.cli", "run", "--config", str(config), "-q"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+@pytest.fixture
+def runner(tmp_path):
+    warm = WarmRunner(tmp_path)
+    yield warm
+    warm.close()
 
 
 def ledger(database) -> dict[tuple[str, str], str]:
@@ -50,8 +51,13 @@ def ledger(database) -> dict[tuple[str, str], str]:
 
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize("storm", [0, 1])
-def test_runs_killed_at_random_moments_lose_no_item_and_resend_nothing_marked_sent(tmp_path, http_server, receivers, storm):
+def test_runs_killed_at_random_moments_lose_no_item_and_resend_nothing_marked_sent(tmp_path, http_server, receivers, storm,
+                                                                                   runner):
     webhook, smtp = receivers
+
+    def start_run(config):
+        return runner.run(["run", "--config", str(config), "-q"])
+
     feed = ChangingFeed(http_server)
     feed.add("Sak 1 – før alt")
     feed.add("Sak 2 – før alt")
@@ -101,7 +107,7 @@ urls = ["{webhook.url()}", "{smtp.url()}"]
             process.wait()
             kills += 1
         else:
-            assert process.returncode == 0, process.stderr.read().decode()
+            assert process.returncode == 0, process.errors()
         time.sleep(0.05)  # let the receivers finish with what the dead process had already sent
         counts = received()
         after = ledger(database)
@@ -116,7 +122,7 @@ urls = ["{webhook.url()}", "{smtp.url()}"]
 
     for _ in range(2):  # the clean runs after the storm deliver whatever was left
         process = start_run(config)
-        assert process.wait(60) == 0, process.stderr.read().decode()
+        assert process.wait(60) == 0, process.errors()
 
     counts = received()
     for title in expected:

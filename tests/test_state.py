@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT, Route, validate_atom
 from notify_servers import WebhookReceiver
+from warm_runner import WarmRunner
 
 from aggregator.cli import main
 from aggregator.store import MIGRATIONS, Store
@@ -121,15 +122,17 @@ def test_a_run_killed_between_the_answer_and_the_commit_loses_nothing(http_serve
     run must not be told 304 by validators of an answer whose items were never committed."""
     serve_site(http_server, slow_articles=0.5)
     config = write_config(tmp_path, [{"id": "aid-rss", "kind": "regjeringen", "url": http_server.url + OWNER_RSS}])
-    child = subprocess.Popen(cli(config), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    runner = WarmRunner(tmp_path)  # each run a process of its own, forked warm (see warm_runner.py)
+    child = runner.run(["run", "--config", config])
     try:
         deadline = time.monotonic() + 20
         while not article_requests(http_server) and time.monotonic() < deadline:
             time.sleep(0.02)
         assert article_requests(http_server), "the run never reached the article pages"
-        child.send_signal(signal.SIGKILL)
+        child.kill()  # SIGKILL
     finally:
         child.wait(timeout=10)
+        runner.close()
     http_server.requests.clear()
     assert main(["run", "--config", config]) == 0
     feed_request = next(r for r in http_server.requests if r.path == OWNER_RSS)
@@ -144,11 +147,13 @@ def test_kills_at_random_moments_lose_no_item(http_server, tmp_path):
         {"id": "hoyringar", "kind": "regjeringen", "url": http_server.url + LISTING, "max_pages": 2},
     ])
     rng = random.Random(8)
-    for _ in range(4):
-        child = subprocess.Popen(cli(config), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 1.6))
+    runner = WarmRunner(tmp_path)
+    for _ in range(4):  # a run takes over a second (slow article pages): each is killed part-way
+        child = runner.run(["run", "--config", config])
+        time.sleep(rng.uniform(0.05, 1.0))
         child.kill()
         child.wait(timeout=10)
+    runner.close()
     assert main(["run", "--config", config]) == 0
     expected = {item_id(n) for n in (4100011, 4100010, 4099990, 4100001, 4100002, 4100003, 4099985)}
     assert set(entries(tmp_path)) == expected
