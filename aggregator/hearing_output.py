@@ -132,7 +132,7 @@ def render_calendar(open_hearings: list[Item], facts: HearingFacts, base_url: st
         event.add("dtstamp", _utc(item["updated"] or item["first_seen"]))
         event.add("dtstart", deadline)
         event.add("dtend", deadline + timedelta(days=1))
-        event.add("summary", f"{label('deadline', language)}: {item['title']}")
+        event.add("summary", item["title"])
         event.add("url", item["link"])
         event.add("transp", "TRANSPARENT")
         event.add("sequence", sequence.get(item["id"], 0))

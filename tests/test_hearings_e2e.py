@@ -114,8 +114,11 @@ def test_hearing_updates_reach_each_subscription_as_it_asks_once(world):
     assert smtp.mails == [] and webhook.messages == []  # the baseline is history: nobody hears of it
     assert not [p for p in site.requested() if "uid=" in p]
     first_events = calendar(tmp_path)
-    assert [str(e["summary"]) for e in first_events.values()] == [
-        f"Høyringsfrist: {b.title}", f"Høringsfrist: {a.title}"]  # soonest first, in each hearing's language
+    assert [str(e["summary"]) for e in first_events.values()] == [b.title, a.title]  # soonest first
+    ics = (tmp_path / "feeds" / "hearings" / "deadlines.ics").read_text("utf-8")
+    assert f"DTSTART;VALUE=DATE:{a.deadline:%Y%m%d}" in ics  # an all-day event on the deadline
+    assert first_events[a.url].decoded("dtstart") == a.deadline
+    assert str(first_events[b.url]["description"]).startswith("Departement: Finansdepartementet\nStatus: På høyring")
     opened = entries(tmp_path, "hearings/open")
     assert list(opened) == [b.item_id, a.item_id]
 

@@ -229,3 +229,13 @@ def test_a_store_from_before_hearing_events_upgrades_and_then_records_them(tmp_p
             {"kind": "deadline", "from": "2026-08-14", "to": "2026-08-28"}]
     finally:
         store.close()
+
+
+def test_a_hearings_reworded_summary_is_no_update_and_no_event(store):
+    store.upsert(record(), "s1", now=T0)
+    before = store.get_item(ID)
+    assert store.upsert(record(summary="Departementet sender på høyring eit endra forslag om skatt."), "s1",
+                        now=T0 + timedelta(days=1)) == "changed"
+    after = store.get_item(ID)
+    assert after["summary"].endswith("endra forslag om skatt.") and after["updated"] == before["updated"]
+    assert store.hearing_events_after(0) == []

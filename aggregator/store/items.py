@@ -112,7 +112,11 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a fetch's commit records valid
                 hearing_moved = True
                 if self.add_hearing_events(item_id, events, now):
                     hearing_changed = now
-        row = row_for(document, first_seen, now if text_moved else text_changed_at, hearing_changed)
+        # A hearing's news is its changes (deadline, status, documents, answers) and its title; a reworded summary
+        # is none.
+        reworded_only = text_moved and document.document_type == "consultation" and stored["title"] == document.title
+        row = row_for(document, first_seen, now if text_moved and not reworded_only else text_changed_at,
+                      hearing_changed)
         if row != encode(stored):
             row.update(sort_key=sort_key(document.published, first_seen), version=self._next_version())
             assignments = ", ".join(f"{column} = ?" for column in row if column != "id")
