@@ -296,3 +296,18 @@ url = "{REGJERINGEN}{listing}"
     err = capsys.readouterr().err
     assert "HTTP 403: a bot check (Cloudflare challenge)" in err
     assert f"{REGJERINGEN}/no/rss/Rss/2581966/?documentType=dokumenter/h%C3%B8ringer" in err
+
+
+def test_a_ks_answer_seen_before_its_hearing_is_linked_when_the_hearing_comes(world):
+    site, webhook, smtp, tmp_path = world
+    config = write_config(tmp_path, webhook, smtp)
+    baseline(site)
+    later = Hearing(4200500, "horing-tolkeloven", "Høring – endringer i tolkeloven", TODAY + timedelta(days=25))
+    site.answer(Answer("svar-tolkeloven", "Høringssvar om tolkeloven", "KS ber om mer tid.", hearing=later))
+    assert main(["run", "--config", config]) == 0  # the answer links a hearing the store does not hold yet
+    site.add(later)
+    assert main(["run", "--config", config]) == 0
+    content = entries(tmp_path, "topics/hearings")[later.item_id].content[0].value
+    assert 'KS har svart: <a href="http://www.ks.no/horingssvar/svar-tolkeloven/">' in content
+    assert not content.startswith("<p><strong>KS har svart")  # linked, but no update: the hearing itself is new
+    assert [m.subject for m in smtp.mails] == [later.title]  # the new hearing, once

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import pytest
 from hearing_site import KS, KS_LISTING, REGJERINGEN, Answer, Hearing, HearingSite
 from notify_servers import SMTPReceiver, WebhookReceiver
-from warm_runner import WarmRunner
+from warm_runner import KillMoments, WarmRunner
 
 from aggregator.config import redact
 from aggregator.normalize import OSLO
@@ -83,18 +83,22 @@ remind_days = [3]
             counts.update((m.subject, mail_label) for m in list(smtp.mails))
             return counts
 
-        started = time.monotonic()
         assert start_run(config, http_server.url).wait(60) == 0  # the baseline; the reminder is due at once
+        moving.deadline += timedelta(days=1)
+        started = time.monotonic()
+        assert start_run(config, http_server.url).wait(60) == 0  # a whole run with an update: how long one takes
         run_time = time.monotonic() - started
         reminder = f"Påminnelse: {soon.title} – 3 dager igjen"
-        rng = random.Random(SEED)
+        moments_to_kill = KillMoments(random.Random(SEED), run_time)
         promises: dict[tuple[str, str], int] = {}
         kills = 0
         for _ in range(ITERATIONS):
             moving.deadline += timedelta(days=1)
+            begun = time.monotonic()
             process = start_run(config, http_server.url)
             try:
-                process.wait(timeout=rng.uniform(0.1, run_time * 1.5))
+                process.wait(timeout=moments_to_kill.next())
+                moments_to_kill.completed(time.monotonic() - begun)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()

@@ -12,7 +12,7 @@ import time
 
 import pytest
 from notify_servers import ChangingFeed, SMTPReceiver, WebhookReceiver
-from warm_runner import WarmRunner
+from warm_runner import KillMoments, WarmRunner
 
 from aggregator.config import redact
 from aggregator.store import Store
@@ -85,23 +85,26 @@ urls = ["{webhook.url()}", "{smtp.url()}"]
         counts.update((m.subject, mail_label) for m in list(smtp.mails))
         return counts
 
-    started = time.monotonic()
     assert start_run(config).wait(60) == 0  # the baseline: notifies nobody
-    run_time = time.monotonic() - started
     assert received() == {}
+    expected: list[str] = [feed.add("Sak 3 – før stormen").title]
+    started = time.monotonic()
+    assert start_run(config).wait(60) == 0  # a whole run with news to send: how long one takes
+    run_time = time.monotonic() - started
 
-    rng = random.Random(SEED + storm)
-    expected: list[str] = []
+    moments_to_kill = KillMoments(random.Random(SEED + storm), run_time)
     promises: dict[tuple[str, str], int] = {}  # marked sent at a kill → how often it had arrived by then
     kills = 0
     moments = collections.Counter()  # where the kills landed, roughly
     for iteration in range(ITERATIONS):
-        for _ in range(rng.randint(1, 3)):
+        for _ in range(moments_to_kill.rng.randint(1, 3)):
             expected.append(feed.add(f"Sak {len(feed.items) + 1} – æøå ÆØÅ, runde {iteration}").title)
         before = ledger(database)
+        begun = time.monotonic()
         process = start_run(config)
         try:
-            process.wait(timeout=rng.uniform(0.1, run_time * 1.5))
+            process.wait(timeout=moments_to_kill.next())
+            moments_to_kill.completed(time.monotonic() - begun)
         except subprocess.TimeoutExpired:
             process.kill()  # SIGKILL: no clean-up of any kind
             process.wait()

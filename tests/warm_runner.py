@@ -12,12 +12,28 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import statistics
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class KillMoments:
+    """When to kill the next run: at a moment drawn evenly from a little more than a whole run (the median of the
+    runs that completed, at first a calibration run with news to send), so that most runs die, at any point of
+    their work, delivering included, and some complete."""
+
+    def __init__(self, rng, calibration_seconds: float):
+        self.rng, self.durations = rng, [calibration_seconds]
+
+    def next(self) -> float:
+        return self.rng.uniform(0.01, 1.25 * statistics.median(self.durations))
+
+    def completed(self, seconds: float) -> None:
+        self.durations.append(seconds)
 
 
 class WarmRun:

@@ -17,6 +17,15 @@ from .base import StoreBase
 from .codec import decode_item, from_iso, iso
 
 
+def _answers(answer: Item, hearing: Item) -> bool:
+    """Whether an answer names this hearing: its link to the hearing's page, else its reference in the title."""
+    link = answer["extra"].get("answers_hearing")
+    if link:
+        return item_id_for_url(link) == hearing["id"]
+    reference = answer["extra"].get("hearing_ref")
+    return bool(reference) and reference in (hearing_reference(hearing["title"]), hearing_reference(hearing["summary"]))
+
+
 class HearingsMixin(StoreBase):
     def add_hearing_events(self, item_id: str, events: list[dict], now: datetime) -> bool:
         """Write a hearing's events; returns whether one of them shows in the feeds (advances its `updated`)."""
@@ -58,35 +67,52 @@ class HearingsMixin(StoreBase):
 
     # ----------------------------------------------------------------------------------- answers
 
-    def link_answers(self, now: datetime, run: int | None, announce: bool) -> list[str]:
-        """Link each answer not linked yet (a `consultation-response`, as KS's on ks.no) to the hearing it answers:
-        by the link to the hearing on its page, else by its reference ("NOU 2022: 18") in a hearing's title or
-        summary. A new link is an event of the hearing ("KS har svart") when `announce`, the hearing was known
-        before this run and the answer is new in it; else it is linked quietly (the entry still shows it).
-        Returns the ids of the items whose entries changed. Inside the caller's transaction."""
+    def link_answers(self, changed: list[str], now: datetime, run: int | None, announce: bool) -> list[str]:
+        """Link answers not linked yet (a `consultation-response`, as KS's on ks.no) to the hearing they answer: by
+        the link to the hearing on the answer's page, else by its reference ("NOU 2022: 18") in a hearing's title or
+        summary. `changed`: the items this commit wrote; an answer among them is looked up, and an older answer is
+        tried against the hearings among them (so an answer seen before its hearing is linked when it comes).
+
+        A new link is an event of the hearing ("KS har svart") when `announce`, the hearing was known before this
+        run and the answer is new in it; else it is linked quietly (the entry still shows it). Returns the ids of
+        the items whose entries changed. Inside the caller's transaction."""
+        written = {i["id"]: i for i in self._items_by_id(changed)}
+        new_hearings = [i for i in written.values() if i["document_type"] == "consultation"]
         touched: list[str] = []
-        answers = [decode_item(r) for r in self.db.query(
-            "SELECT * FROM items WHERE document_type = 'consultation-response' "
-            "AND id NOT IN (SELECT answer_id FROM answer_links)")]
-        for answer in answers:
-            hearing = self._hearing_answered(answer)
-            if hearing is None:
-                continue
-            self.conn.execute("INSERT INTO answer_links (answer_id, hearing_id, linked_at) VALUES (?, ?, ?)",
-                              [answer["id"], hearing["id"], iso(now)])
-            news = (announce and run is not None and self._first_run(hearing["id"]) < run
-                    and self._first_run(answer["id"]) == run)
-            respondent = (answer["authors"] or [answer["extra"].get("credit") or hearings.KS])[0]
-            # The hearing's own response listing may have told of this answer already: no second "KS har svart".
-            news = news and not hearings.names_match(hearings.respondent_names(hearing["extra"]), [respondent])
-            if news and self.add_hearing_events(hearing["id"], [hearings.answered_event(
-                    respondent, answer["link"], answer["title"])], now):
-                self.conn.execute("UPDATE items SET hearing_changed = ?, updated = max(updated, ?) WHERE id = ?",
-                                  [iso(now), iso(now), hearing["id"]])
-            for item_id in (hearing["id"], answer["id"]):  # both entries show the link: both are written again
-                self.conn.execute("UPDATE items SET version = ? WHERE id = ?", [self._next_version(), item_id])
-            touched += [hearing["id"], answer["id"]]
+        for answer in [decode_item(r) for r in self.db.query(
+                "SELECT * FROM items WHERE document_type = 'consultation-response' "
+                "AND id NOT IN (SELECT answer_id FROM answer_links)")]:
+            if answer["id"] in written:
+                hearing = self._hearing_answered(answer)
+            else:
+                hearing = next((h for h in new_hearings if _answers(answer, h)), None)
+            if hearing is not None:
+                self._link(answer, hearing, now, run, announce)
+                touched += [hearing["id"], answer["id"]]
         return touched
+
+    def _link(self, answer: Item, hearing: Item, now: datetime, run: int | None, announce: bool) -> None:
+        self.conn.execute("INSERT INTO answer_links (answer_id, hearing_id, linked_at) VALUES (?, ?, ?)",
+                          [answer["id"], hearing["id"], iso(now)])
+        news = (announce and run is not None and self._first_run(hearing["id"]) < run
+                and self._first_run(answer["id"]) == run)
+        respondent = (answer["authors"] or [answer["extra"].get("credit") or hearings.KS])[0]
+        # The hearing's own response listing may have told of this answer already: no second "KS har svart".
+        news = news and not hearings.names_match(hearings.respondent_names(hearing["extra"]), [respondent])
+        if news and self.add_hearing_events(hearing["id"], [hearings.answered_event(
+                respondent, answer["link"], answer["title"])], now):
+            self.conn.execute("UPDATE items SET hearing_changed = ?, updated = ? WHERE id = ?",
+                              [iso(now), iso(max(hearing["updated"], now)), hearing["id"]])
+        for item_id in (hearing["id"], answer["id"]):  # both entries show the link: both are written again
+            self.conn.execute("UPDATE items SET version = ? WHERE id = ?", [self._next_version(), item_id])
+
+    def _items_by_id(self, item_ids: list[str]) -> list[Item]:
+        found: list[Item] = []
+        for start in range(0, len(item_ids), 500):
+            chunk = item_ids[start:start + 500]
+            found += [decode_item(r) for r in self.db.query(
+                f"SELECT * FROM items WHERE id IN ({', '.join('?' * len(chunk))})", chunk)]
+        return found
 
     def _first_run(self, item_id: str) -> int:
         return self.conn.execute("SELECT first_run FROM items WHERE id = ?", [item_id]).fetchone()[0]

@@ -154,7 +154,7 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a fetch's commit records valid
                     changes[item_id] = self._refresh(item_id, now, this_run)
             if any(self._is_hearing_or_answer(item_id) for item_id in changes):
                 announce = not history and bool(self.source_state(source_id).get("first_success"))
-                for item_id in self.link_answers(now, this_run, announce):
+                for item_id in self.link_answers(list(changes), now, this_run, announce):
                     changes.setdefault(item_id, "unchanged")
             for url, (etag, last_modified) in result.validators.items():
                 self._save_validators(source_id, url, etag, last_modified, now)
