@@ -12,7 +12,7 @@ from html import escape
 import icalendar
 
 from . import hearings
-from .normalize import format_date, label, language_code, ministry_name
+from .normalize import format_date, label, language_code, ministry_name, xml_safe
 from .records import Item
 
 
@@ -77,7 +77,7 @@ def hearing_content(item: Item, facts: HearingFacts) -> str:
     if recipients:
         parts.append(f"<p>{escape(label('recipients', language))} ({len(recipients)}): "
                      f"{escape(', '.join(recipients))}</p>")
-    return "\n".join(parts)
+    return xml_safe("\n".join(parts))  # a letter stored by an older version may hold characters XML refuses
 
 
 def add_hearing_links(entry, item: Item, facts: HearingFacts, base_url: str) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from .normalize import format_date, language_code, matches_keyword
+from .normalize import format_date, language_code
 
 # The site's words for an open hearing, and for a closed one (bokmål, nynorsk, English; input processes too).
 _OPEN = re.compile(r"\bp[åa]\s+h[øo]y?ring|\b[åa]pen\b|\bope\b|\bopen\b|\bunder consultation", re.I)
@@ -61,10 +61,33 @@ def is_followed(item: Mapping[str, Any], today: date) -> bool:
     return deadline is not None and deadline + FOLLOW_AFTER_DEADLINE >= today
 
 
+# KS's names: a respondent or recipient that is KS is one of these (or carries "(KS)"); "KS Bedrift" is not KS.
+KS_NAMES = ("ks", "kommunesektorens organisasjon", "kommunesektorens interesse- og arbeidsgiverorganisasjon",
+            "kommunenes sentralforbund")
+
+
+def _forms(name: str) -> set[str]:
+    """The ways a body is named: its whole name, the name without a parenthesis, and the abbreviation in it
+    ("Norges Bondelag", "Kommunesektorens organisasjon (KS)" → also "kommunesektorens organisasjon" and "ks");
+    KS's forms include all of KS's names."""
+    folded = " ".join(name.casefold().split())
+    forms = {folded}
+    if match := re.fullmatch(r"(.+?)\s*\(([^()]+)\)", folded):
+        forms |= {match.group(1).strip(), match.group(2).strip()}
+    if forms & set(KS_NAMES):
+        forms |= set(KS_NAMES)
+    return forms
+
+
 def names_match(names: list[str], wanted: list[str]) -> bool:
-    """Whether any of the names is one of the wanted bodies (normalize.keyword_pattern's rules: "KS" is a whole
-    word in capitals, so it matches "Kommunesektorens organisasjon (KS)" and not "Kskog")."""
-    return any(matches_keyword(name, wanted) for name in names if name)
+    """Whether any of the names is one of the wanted bodies: by its whole name, its name without the parenthesis, or
+    the abbreviation in it, any case ("KS" is "Kommunesektorens organisasjon (KS)", and not "KS Bedrift")."""
+    wanted_forms = set().union(*(_forms(w) for w in wanted)) if wanted else set()
+    return any(_forms(name) & wanted_forms for name in names if name)
+
+
+def is_ks(name: str) -> bool:
+    return names_match([name], [KS])
 
 
 def respondent_names(extra: dict) -> list[str]:
@@ -97,6 +120,18 @@ def changes(before: dict, after: dict) -> list[dict[str, Any]]:
         if new_names:
             events.append({"kind": "response", "respondents": new_names})
     return events
+
+
+# (Not the answer form: a page read without one is a closed hearing's, whose form is gone.)
+WATCHED_FACTS = ("deadline", "hearing_status", "documents", "responses", "recipients")
+
+
+def keep_known_facts(before: dict, after: dict) -> None:
+    """A hearing's facts that one reading did not give keep their last known value (in `after`): a deadline does
+    not vanish because a page failed or RSS never gives one, and the next real change is measured from it."""
+    for key in WATCHED_FACTS:
+        if key not in after and key in before:
+            after[key] = before[key]
 
 
 def without_told_answers(events: list[dict], told: list[str]) -> list[dict]:
@@ -156,7 +191,7 @@ def update_lines(events: list[dict], language: str | None) -> str:
 
 
 def _names(names: list[str], lang: str) -> str:
-    short = [KS if names_match([n], [KS]) else n for n in names]
+    short = [KS if is_ks(n) else n for n in names]
     if len(short) <= 1:
         return "".join(short)
     joiner = " and " if lang == "en" else " og "

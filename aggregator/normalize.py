@@ -58,6 +58,16 @@ def clean_text(value: str | None) -> str:
 _ELLIPSES = ("…", "...")
 
 
+# Characters XML 1.0 does not allow (C0 controls other than tab and newline, lone surrogates, U+FFFE/U+FFFF): one
+# would make a whole feed unwritable. Word's manual line break (\x0b) and page break (\x0c) become spaces.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text (or HTML) with every character XML 1.0 refuses replaced by a space."""
+    return _NOT_XML.sub(" ", text)
+
+
 def is_cut_from(short: str, full: str) -> bool:
     """Whether `short` is `full` cut off, with or without an ellipsis ("…", "..."): a listing's
     summary of an article's whole ingress."""

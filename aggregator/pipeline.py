@@ -87,6 +87,8 @@ def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: 
         validators=lambda url: store.get_validators(source.id, url),
         article_state=store.article_state,
         stored=store.get_item,
+        followed=lambda: store.followed_hearings(source.id, _follow_since(run_started)),
+        articles_due=lambda: store.articles_due(source.id, run),
         now=run_started or utc_now(),
         log=logging.getLogger(f"aggregator.sources.{source.id}"),
     )
@@ -115,6 +117,12 @@ def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: 
                         problem["attempts"], problem["last_error"])
     log.info("%s: %s", source.id, outcome.summary())
     return outcome
+
+
+def _follow_since(run_started: datetime | None) -> str:
+    from .hearings import FOLLOW_AFTER_DEADLINE, oslo_day
+
+    return (oslo_day(run_started or utc_now()) - FOLLOW_AFTER_DEADLINE).isoformat()
 
 
 def _credit(records: list, publisher: str | None) -> None:

@@ -5,6 +5,7 @@ from their current state when it is requested."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
@@ -154,9 +155,14 @@ class HearingSite:
         self.blocked = False  # HTML pages answer with a Cloudflare challenge (RSS stays open)
         server.add("/robots.txt", (FIXTURES / "regjeringen" / "robots.txt").read_text("utf-8"),
                    content_type="text/plain; charset=utf-8")
-        server.add(quote(HEARINGS_RSS, safe="/?=&"), lambda request: Route(
-            hearings_rss(self.hearings), content_type="application/rss+xml; charset=utf-8"))
+        server.add(quote(HEARINGS_RSS, safe="/?=&"), self._rss)
         server.add(KS_LISTING, lambda request: Route(ks_listing(self.answers)))
+
+    def _rss(self, request) -> Route:
+        """The feed with an ETag of its content, as a conditional GET gets it: unchanged, it is a 304."""
+        body = hearings_rss(self.hearings)
+        etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:16] + '"'
+        return Route(body, headers={"ETag": etag}, content_type="application/rss+xml; charset=utf-8")
 
     def add(self, hearing: Hearing) -> Hearing:
         self.hearings.append(hearing)

@@ -144,10 +144,34 @@ def test_the_line_that_says_what_changed_in_the_hearings_language(event, languag
     assert hearings.update_line(event, language) == line
 
 
-def test_respondents_and_recipients_match_by_name_or_abbreviation_as_a_whole_word():
+def test_respondents_and_recipients_match_by_name_or_abbreviation():
     assert hearings.names_match(["Kommunesektorens organisasjon (KS)"], ["KS"])
-    assert hearings.names_match(["Bergen kommune"], ["bergen kommune"])
-    assert not hearings.names_match(["Kskog AS", "Bergenhus kommune"], ["KS", "Bergen kommune"])
+    assert hearings.names_match(["Kommunesektorens organisasjon"], ["KS"])  # KS's names are KS
+    assert hearings.names_match(["KS"], ["Kommunesektorens organisasjon (KS)"])
+    assert hearings.names_match(["Bergen kommune"], ["bergen  kommune"])
+    assert hearings.names_match(["Norges Bondelag (NB)"], ["Norges Bondelag"])
+    assert not hearings.names_match(["KS Bedrift", "KS-Agenda", "Kskog AS", "Bergenhus kommune"], ["KS", "Bergen kommune"])
+    assert hearings.update_line({"kind": "response", "respondents": ["KS Bedrift"]}, "nb") == "KS Bedrift har svart"
+    assert not hearings.in_feeds({"kind": "response", "respondents": ["KS Bedrift"]})
+
+
+def test_a_fact_one_reading_did_not_give_keeps_its_last_value_so_the_next_change_is_seen():
+    stored = {"deadline": "2026-08-14", "hearing_status": "På høring", "answer_url": "https://svar.example/H1/"}
+    read = {"hearing_status": "Avsluttet"}  # a closed hearing's page: no deadline box read, no answer form
+    hearings.keep_known_facts(stored, read)
+    assert read == {"deadline": "2026-08-14", "hearing_status": "Avsluttet"}  # the form is gone with the closing
+    assert hearings.changes({"deadline": "2026-08-14"}, {**read, "deadline": "2026-09-30"})[0]["kind"] == "deadline"
+
+
+def test_links_that_are_no_web_page_do_not_break_a_hearing_or_a_ks_page():
+    page = case("hearing-nb-open.html").replace(
+        '<p><a href="/no/dokumenter/tidligere-utredning/id4000001/">Tidligere utredning</a></p>',
+        '<p><a href="mailto:postmottak@aid.dep.no">postmottak@aid.dep.no</a> <a href="tel:+4722249090">Ring</a></p>')
+    facts = parse_hearing(URL, page.replace("sender med dette", "sender\x0c med dette"))  # and Word's page break
+    assert [d["title"] for d in facts["documents"]] == ["Høringsnotat - endringer i introduksjonsloven"]
+    assert "\x0c" not in facts["letter"]
+    ks = case("ks-answer-links-hearing.html").replace("<p>KS mener", '<p><a href="mailto:post@ks.no">post@ks.no</a> KS mener')
+    assert parse_ks_article("https://www.ks.no/horingssvar/introduksjonsloven/", ks).hearing_link == URL
 
 
 # ------------------------------------------------------------------------------------------ reminders

@@ -38,7 +38,7 @@ def world(http_server, monkeypatch, tmp_path):
     smtp.close()
 
 
-def write_config(tmp_path, webhook, smtp, refresh: float = 0) -> str:
+def write_config(tmp_path, webhook, smtp, refresh: float = 0, more: str = "") -> str:
     path = tmp_path / "config.toml"
     path.write_text(f"""
 [output]
@@ -81,6 +81,7 @@ respondents = ["Bergen kommune"]
 id = "new-only"
 urls = ["{webhook.url("new")}"]
 feeds = ["topics/hearings"]
+{more}
 """, encoding="utf-8")
     return str(path)
 
@@ -311,3 +312,68 @@ def test_a_ks_answer_seen_before_its_hearing_is_linked_when_the_hearing_comes(wo
     assert 'KS har svart: <a href="http://www.ks.no/horingssvar/svar-tolkeloven/">' in content
     assert not content.startswith("<p><strong>KS har svart")  # linked, but no update: the hearing itself is new
     assert [m.subject for m in smtp.mails] == [later.title]  # the new hearing, once
+
+
+def test_a_hearing_that_changes_while_the_feed_does_not_is_read_again(world):
+    """The hearings feed answers 304 (nothing new in it), but a hearing's page moved its deadline and closed another:
+    the followed hearings are read again all the same, and subscribers hear of it."""
+    site, webhook, smtp, tmp_path = world
+    config = write_config(tmp_path, webhook, smtp)
+    a, b = baseline(site)
+    assert main(["run", "--config", config]) == 0
+    old_deadline, a.deadline = a.deadline, a.deadline + timedelta(days=7)
+    b.status = "Avslutta"
+    site.server.requests.clear()
+    assert main(["run", "--config", config]) == 0
+    feed = next(r for r in site.server.requests if "rss" in r.path)
+    assert feed.headers.get("if-none-match")  # a conditional request, answered 304
+    assert a.path in site.requested() and b.path in site.requested()
+    assert sorted(m.subject for m in smtp.mails) == sorted([
+        f"Høringsfristen er endret fra {old_deadline:%d.%m.%Y} til {a.deadline:%d.%m.%Y}: {a.title}",
+        f"Høyringa er avslutta: {b.title}"])
+
+
+def test_a_hearing_read_late_reaches_the_subscription_that_names_its_recipients(world):
+    """A new hearing arrives by RSS while its page is blocked: a subscription with `recipients` cannot judge it
+    yet, so it waits, and gets it on the run that reads the page."""
+    site, webhook, smtp, tmp_path = world
+    more = f"""
+[[subscriptions]]
+id = "bergen-new"
+urls = ["{webhook.url("bergen-new")}"]
+feeds = ["topics/hearings"]
+recipients = ["Bergen kommune"]
+"""
+    config = write_config(tmp_path, webhook, smtp, more=more)
+    baseline(site)
+    assert main(["run", "--config", config]) == 0
+    site.blocked = True
+    c = site.add(Hearing(4200300, "horing-bosetting", "Høring – bosetting av flyktninger", TODAY + timedelta(days=9),
+                         recipients=["Bergen kommune"]))
+    assert main(["run", "--config", config]) == 0
+    assert webhook.titles("new") == [c.title] and webhook.titles("bergen-new") == []  # waiting for the page
+    site.blocked = False
+    assert main(["run", "--config", config]) == 0  # the failed page is tried again, though the feed is unchanged
+    assert webhook.titles("bergen-new") == [c.title]
+    assert main(["run", "--config", config]) == 0
+    assert webhook.titles("bergen-new") == [c.title] and webhook.titles("new") == [c.title]  # once each
+
+
+def test_updated_added_to_a_subscription_later_brings_no_backlog(world):
+    site, webhook, smtp, tmp_path = world
+    a, _ = baseline(site)
+    config = write_config(tmp_path, webhook, smtp)
+    text = (tmp_path / "config.toml").read_text("utf-8")
+    (tmp_path / "config.toml").write_text(text.replace('events = ["updated"]', 'events = ["new"]')
+                                          .replace('respondents = ["Bergen kommune"]', ""), encoding="utf-8")
+    assert main(["run", "--config", config]) == 0
+    for days in (3, 6):  # changes nobody listens for
+        a.deadline = TODAY + timedelta(days=20 + days)
+        assert main(["run", "--config", config]) == 0
+    (tmp_path / "config.toml").write_text(text, encoding="utf-8")  # "bergen" now wants updates
+    assert main(["run", "--config", config]) == 0
+    assert webhook.titles("bergen") == []  # not the two changes before
+    old, a.deadline = a.deadline, TODAY + timedelta(days=40)
+    assert main(["run", "--config", config]) == 0
+    assert webhook.titles("bergen") == [
+        f"Høringsfristen er endret fra {old:%d.%m.%Y} til {a.deadline:%d.%m.%Y}: {a.title}"]

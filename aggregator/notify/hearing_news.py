@@ -17,7 +17,7 @@ from .. import hearings
 from ..config import Config, SubscriptionConfig
 from ..feeds import FeedSpec
 from ..records import Item
-from ..store import Store, from_iso, ledger
+from ..store import Store, ledger
 from .matching import matches
 from .model import deliveries_of
 
@@ -39,7 +39,7 @@ def plan_updates(conn: sqlite3.Connection, config: Config, store: Store, now: da
         if item is None:
             continue
         for sub in listening:
-            started = from_iso((ledger.subscription_state(conn, sub.id) or {}).get("first_seen"))
+            started = ledger.event_started(conn, sub.id, "updated")
             if started is None or at < started or not matches(sub, item, specs, any_hearing=True):
                 continue
             told = [e["event"] for e in group if _concerns(sub, e["event"])]
@@ -62,7 +62,7 @@ def plan_reminders(conn: sqlite3.Connection, config: Config, store: Store, now: 
     today = hearings.oslo_day(now)
     open_now = [i for i in store.open_hearing_items(today.isoformat()) if hearings.is_open(i, today)]
     for sub in subscribed:
-        started = from_iso((ledger.subscription_state(conn, sub.id) or {}).get("first_seen"))
+        started = ledger.event_started(conn, sub.id, "reminder")
         if started is None:
             continue
         for item in open_now:

@@ -5,7 +5,7 @@ admin alerts. All of it inside one transaction of the caller's."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..config import Config, SubscriptionConfig
 from ..records import Item
@@ -13,7 +13,7 @@ from ..store import Store, from_iso, iso, ledger, utc_now
 from .alerts import check_sources
 from .digests import digest_if_due, make_digest
 from .hearing_news import plan_reminders, plan_updates
-from .matching import matches
+from .matching import matches, undecided
 from .model import NotifyReport, deliveries_of
 from .render import specs_by_path
 
@@ -42,10 +42,12 @@ def prepare_in(conn: sqlite3.Connection, config: Config, store: Store, now: date
     before = ledger.message_count(conn)
     _register(conn, config, now)
     _assign(conn, config, store, _classify_new_items(conn, store, now), now)
-    if any(set(s.events) & {"updated", "reminder"} for s in config.subscriptions):
-        specs = specs_by_path(config, store)
-        plan_updates(conn, config, store, now, specs)
-        plan_reminders(conn, config, store, now, specs)
+    # Hearing changes are looked at every time, listened to or not: a subscription that adds "updated" later
+    # hears of the changes from then on, not of every change since it began.
+    specs = specs_by_path(config, store) if any(set(s.events) & {"updated", "reminder"} for s in config.subscriptions) \
+        else {}
+    plan_updates(conn, config, store, now, specs)
+    plan_reminders(conn, config, store, now, specs)
     for sub in digests if digests is not None else [s for s in config.subscriptions if s.mode == "digest"]:
         state = ledger.subscription_state(conn, sub.id) or {}
         if force:
@@ -62,6 +64,7 @@ def prepare_in(conn: sqlite3.Connection, config: Config, store: Store, now: date
 def _register(conn: sqlite3.Connection, config: Config, now: datetime) -> None:
     for sub in config.subscriptions:
         ledger.register_subscription(conn, sub.id, now)
+        ledger.register_events(conn, sub.id, sub.events, now)
 
 
 def _classify_new_items(conn: sqlite3.Connection, store: Store, now: datetime) -> list[Item]:
@@ -81,16 +84,27 @@ def _classify_new_items(conn: sqlite3.Connection, store: Store, now: datetime) -
     return news
 
 
+WAIT_FOR_FACTS = timedelta(days=7)  # how long a new hearing may wait for its page to be read (see matching.undecided)
+
+
 def _assign(conn: sqlite3.Connection, config: Config, store: Store, news: list[Item], now: datetime) -> None:
-    """Give each subscription the news in its feeds; instant ones get their messages now."""
-    if not news or not config.subscriptions:
+    """Give each subscription the news in its feeds, and the waiting items whose facts are now known; instant ones
+    get their messages now."""
+    subscribed = [s for s in config.subscriptions if "new" in s.events]
+    if not subscribed or not (news or ledger.anything_waiting(conn)):
         return
     specs = specs_by_path(config, store)
-    for sub in (s for s in config.subscriptions if "new" in s.events):
+    for sub in subscribed:
         first_seen = from_iso((ledger.subscription_state(conn, sub.id) or {}).get("first_seen"))
         if first_seen is None:  # registered in this same transaction, so never: but then it wants nothing yet
             continue
-        mine = [item for item in news if item["first_seen"] >= first_seen and matches(sub, item, specs)]
+        mine = []
+        for item in (i for i in news if i["first_seen"] >= first_seen):
+            if undecided(sub, item, store.answered_hearing):
+                ledger.wait(conn, sub.id, item["id"], now)
+            elif matches(sub, item, specs, hearing_of=store.answered_hearing):
+                mine.append(item)
+        mine += _decided(conn, store, sub, specs, now)
         for item in mine:
             ledger.assign(conn, sub.id, item["id"], now)
         if sub.mode != "instant" or not mine:
@@ -104,3 +118,19 @@ def _assign(conn: sqlite3.Connection, config: Config, store: Store, news: list[I
                                             deliveries_of(config, sub.id))
             if message_id:
                 ledger.link_items(conn, message_id, sub.id, [i["id"] for i in items])
+
+
+def _decided(conn: sqlite3.Connection, store: Store, sub: SubscriptionConfig, specs: dict, now: datetime) -> list[Item]:
+    """The subscription's waiting items whose facts are known now and that it wants; the others wait on, up to
+    WAIT_FOR_FACTS, then they are let go."""
+    wanted = []
+    for item_id, since in ledger.waiting(conn, sub.id):
+        item = store.get_item(item_id)
+        if item is not None and undecided(sub, item, store.answered_hearing):
+            if now - since > WAIT_FOR_FACTS:
+                ledger.stop_waiting(conn, sub.id, item_id)
+            continue
+        ledger.stop_waiting(conn, sub.id, item_id)
+        if item is not None and matches(sub, item, specs, hearing_of=store.answered_hearing):
+            wanted.append(item)
+    return wanted

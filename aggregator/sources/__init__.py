@@ -36,6 +36,8 @@ class SourceContext:
     `validators(url)`: (ETag, Last-Modified) of this source's last committed answer from that URL.
     `article_state(item_id)`: the document's article-page attempts (None: never tried).
     `stored(item_id)`: the document as the store holds it now, merged from every source (None: not stored).
+    `followed()`: the hearings this source has observed that may still change (hearings.is_followed decides).
+    `articles_due()`: this source's documents whose article page failed and may be tried again in this run.
     `run`: the number of this fetching run (article-page retries are spaced in runs).
     `backfill`: walk every page up to max_pages, even pages this source has seen.
     `now`: when this fetch began (a followed hearing's page is read again when its last reading is old enough).
@@ -47,6 +49,8 @@ class SourceContext:
     validators: Callable[[str], tuple[str | None, str | None]] = lambda url: (None, None)
     article_state: Callable[[str], dict | None] = lambda item_id: None
     stored: Callable[[str], Item | None] = lambda item_id: None
+    followed: Callable[[], list[Item]] = lambda: []
+    articles_due: Callable[[], list[Item]] = lambda: []
     run: int = 0
     backfill: bool = False
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -61,10 +65,11 @@ class SourceContext:
         return merge.needs_article(self.observed(record.id), record, self.article_state(record.id), self.run)
 
     def hearing_page_due(self, record: Record, every_hours: float) -> bool:
-        """Whether a followed hearing's page (read before) is to be read again: its last reading is `every_hours`
-        old. RSS and listings do not show a hearing's new responses or documents, so only its page tells."""
+        """Whether a followed hearing's page is to be read again: its last attempt is `every_hours` old. RSS and
+        listings do not show a hearing's new responses or documents, so only its page tells. This holds also for
+        a page given up on (after failures, as under a long Cloudflare block): a followed hearing is never frozen."""
         item, state = self.stored(record.id), self.article_state(record.id) or {}
-        if item is None or state.get("status") != "read":
+        if item is None or not state:
             return False
         if not hearings.is_followed(item, hearings.oslo_day(self.now)):
             return False

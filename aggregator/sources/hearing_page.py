@@ -22,7 +22,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import nh3
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..normalize import canonical_url, clean_text
+from ..normalize import canonical_url, clean_text, xml_safe
 
 # Tags a hearing letter keeps in an Atom entry's content: its paragraphs, emphasis, lists, tables and links.
 # nh3 (ammonia) drops everything else, attributes and scripts included, and makes links safe.
@@ -57,26 +57,36 @@ def parse_hearing(url: str, html: str) -> dict:
     if recipients is not None:
         facts["recipients"] = _recipients(recipients)
     answer = doc.css_first(".horing-cta a[href]") or _answer_link(doc)
-    if answer is not None:
-        facts["answer_url"] = canonical_url(answer.attributes.get("href") or "", url)
+    answer_url = _absolute(answer.attributes.get("href") or "", url) if answer is not None else None
+    if answer_url:
+        facts["answer_url"] = answer_url
     return facts
 
 
 def sanitize_letter(html: str, base_url: str) -> str:
-    """The letter as safe HTML: allowed tags only, relative links made absolute, empty paragraphs gone."""
-    cleaned = nh3.clean(html, tags=LETTER_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"},
+    """The letter as safe HTML: allowed tags only, relative links made absolute (links that are no http(s) link,
+    such as mailto:, stay as they are, and javascript: ones go), empty paragraphs and non-XML characters gone."""
+    cleaned = nh3.clean(xml_safe(html), tags=LETTER_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"},
                         link_rel="noopener noreferrer")
-    cleaned = re.sub(r'href="(/[^"]*)"', lambda m: f'href="{canonical_url(m.group(1), base_url)}"', cleaned)
+    cleaned = re.sub(r'href="(/[^"]*)"', lambda m: f'href="{_absolute(m.group(1), base_url) or m.group(1)}"', cleaned)
     cleaned = re.sub(r"<p>\s*(?:&nbsp;|\u00a0)?\s*</p>", "", cleaned)
     cleaned = re.sub(r"(?:&nbsp;|\u00a0|[ \t])(?:&nbsp;|\u00a0|[ \t])+", " ", cleaned)
     return re.sub(r"\n\s*\n+", "\n", cleaned).strip()
 
 
+def _absolute(href: str, base_url: str) -> str | None:
+    """A link as an absolute http(s) URL, or None for one that is none (mailto:, tel:, javascript:)."""
+    try:
+        return canonical_url(href, base_url)
+    except ValueError:
+        return None
+
+
 def _documents(box: LexborNode, page_url: str) -> list[dict]:
     documents: list[dict] = []
     for anchor in box.css("a[href]"):
-        link = canonical_url(anchor.attributes.get("href") or "", page_url)
-        if any(d["url"] == link for d in documents):
+        link = _absolute(anchor.attributes.get("href") or "", page_url)
+        if link is None or any(d["url"] == link for d in documents):
             continue
         # The link's text is often just "Høringsnotat"; its title attribute holds the file's full name.
         text, full = clean_text(anchor.text(separator=" ")), _without_extension(clean_text(anchor.attributes.get("title")))

@@ -440,7 +440,10 @@ def _hearing_link(root: LexborNode, page_url: str) -> str | None:
     regjeringen.no document page, one whose text speaks of the hearing first."""
     links: list[tuple[int, int, str]] = []
     for anchor in root.css("a[href]"):
-        href = canonical_url(anchor.attributes.get("href") or "", page_url)
+        try:
+            href = canonical_url(anchor.attributes.get("href") or "", page_url)
+        except ValueError:  # mailto:, tel:, javascript: — no page of any site
+            continue
         if urlsplit(href).hostname in REGJERINGEN_HOSTS and regjeringen_doc_id(href):
             text = clean_text(anchor.text(separator=" ")).casefold()
             links.append((0 if re.search(r"h[øo]y?ring", text) else 1, len(links), href))

@@ -83,8 +83,27 @@ def fetch(source: SourceConfig, ctx: SourceContext) -> FetchResult:
         result = _fetch_rss(source, ctx)
     else:
         result = _fetch_listing(source, ctx)
+    _refresh_followed(source, ctx, result)
     result.warnings.extend(_unknown_ministry_warnings(result.records))
     return result
+
+
+def _refresh_followed(source: SourceConfig, ctx: SourceContext, result: FetchResult) -> None:
+    """Read the article pages this fetch did not show but that are due: failed ones whose back-off allows another
+    try, and followed hearings (an unchanged feed, a hearing that left the feed's last 100 items, a listing page
+    not walked), whose pages still change."""
+    shown = {r.id for r in result.records} | set(result.articles) | set(result.article_failures)
+    host = urlsplit(source.url).netloc.lower()
+    retry = {item["id"]: item for item in ctx.articles_due()}
+    for item in [*retry.values(), *(i for i in ctx.followed() if i["id"] not in retry)]:
+        if item["id"] in shown or urlsplit(item["link"]).netloc.lower() != host:
+            continue
+        shown.add(item["id"])
+        record = Record(id=item["id"], link=item["link"], title=item["title"], document_type=item["document_type"])
+        if item["id"] in retry or ctx.hearing_page_due(record, _refresh_hours(source)):
+            article = read_article(record, ctx, result, parse_article)
+            if article is not None and "consultation" in (article.document_type, item["document_type"]):
+                _read_responses(article, ctx, result)
 
 
 KIND = SourceKind(
@@ -128,7 +147,8 @@ def _fetch_rss(source: SourceConfig, ctx: SourceContext) -> FetchResult:
     result = FetchResult()
     response = get_subscribed_feed(source.url, ctx, result, "RSS feed")
     if response is None:
-        return FetchResult(not_modified=True)
+        result.not_modified = True
+        return result
     records = parse_rss(response.url, response.content, result.warnings)
     if _filters_hearings(source.url):
         for record in records:

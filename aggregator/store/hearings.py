@@ -92,19 +92,28 @@ class HearingsMixin(StoreBase):
         return touched
 
     def _link(self, answer: Item, hearing: Item, now: datetime, run: int | None, announce: bool) -> None:
-        self.conn.execute("INSERT INTO answer_links (answer_id, hearing_id, linked_at) VALUES (?, ?, ?)",
-                          [answer["id"], hearing["id"], iso(now)])
-        news = (announce and run is not None and self._first_run(hearing["id"]) < run
-                and self._first_run(answer["id"]) == run)
+        """Record a link; it is news when the answer appeared after the hearing was known and after its own source's
+        baseline (so also when its page, and with it the link, could only be read on a later run)."""
         respondent = (answer["authors"] or [answer["extra"].get("credit") or hearings.KS])[0]
-        # The hearing's own response listing may have told of this answer already: no second "KS har svart".
-        news = news and not hearings.names_match(hearings.respondent_names(hearing["extra"]), [respondent])
+        news = (announce and run is not None and self._first_run(hearing["id"]) < self._first_run(answer["id"])
+                and not self._in_baseline(answer)
+                # the hearing's response listing may have told of this answer already: no second "KS har svart"
+                and not hearings.names_match(hearings.respondent_names(hearing["extra"]), [respondent]))
+        self.conn.execute("INSERT INTO answer_links (answer_id, hearing_id, linked_at, told) VALUES (?, ?, ?, ?)",
+                          [answer["id"], hearing["id"], iso(now), int(news)])
         if news and self.add_hearing_events(hearing["id"], [hearings.answered_event(
                 respondent, answer["link"], answer["title"])], now):
             self.conn.execute("UPDATE items SET hearing_changed = ?, updated = ? WHERE id = ?",
                               [iso(now), iso(max(hearing["updated"], now)), hearing["id"]])
         for item_id in (hearing["id"], answer["id"]):  # both entries show the link: both are written again
             self.conn.execute("UPDATE items SET version = ? WHERE id = ?", [self._next_version(), item_id])
+
+    def _in_baseline(self, item: Item) -> bool:
+        """Whether an item came with the first successful fetch of its sources (history, not news)."""
+        firsts = [r[0] for r in self.conn.execute(
+            "SELECT first_success_run FROM source_state WHERE source_id IN (SELECT value FROM json_each(?)) "
+            "AND first_success IS NOT NULL", [json.dumps(item["sources"])])]
+        return not firsts or self._first_run(item["id"]) <= min(firsts)
 
     def _items_by_id(self, item_ids: list[str]) -> list[Item]:
         found: list[Item] = []
@@ -137,21 +146,27 @@ class HearingsMixin(StoreBase):
             f"SELECT * FROM items WHERE document_type = 'consultation' AND {where}", params)]
 
     def linked_respondents(self, hearing_id: str) -> list[str]:
-        """Who answered a hearing, by the answers linked to it (their authors)."""
-        return [a["by"] for a in self.answers_of([hearing_id]).get(hearing_id, [])]
+        """Who answered a hearing, as told by the answers linked to it (their authors)."""
+        return [a["by"] for a in self.answers_of([hearing_id]).get(hearing_id, []) if a["told"]]
 
     def answers_of(self, hearing_ids: list[str]) -> dict[str, list[dict]]:
         """Per hearing, the answers linked to it: {link, title, by}."""
         found: dict[str, list[dict]] = {}
         for start in range(0, len(hearing_ids), 500):
             chunk = hearing_ids[start:start + 500]
-            for hearing_id, link, title, authors, extra in self.conn.execute(
-                    "SELECT a.hearing_id, i.link, i.title, i.authors, i.extra FROM answer_links a "
+            for hearing_id, link, title, authors, extra, told in self.conn.execute(
+                    "SELECT a.hearing_id, i.link, i.title, i.authors, i.extra, a.told FROM answer_links a "
                     f"JOIN items i ON i.id = a.answer_id WHERE a.hearing_id IN ({', '.join('?' * len(chunk))}) "
                     "ORDER BY a.linked_at, i.id", chunk):
                 by = (json.loads(authors or "[]") or [json.loads(extra or "{}").get("credit") or hearings.KS])[0]
-                found.setdefault(hearing_id, []).append({"link": link, "title": title, "by": by})
+                found.setdefault(hearing_id, []).append({"link": link, "title": title, "by": by, "told": bool(told)})
         return found
+
+    def answered_hearing(self, answer_id: str) -> Item | None:
+        """The hearing an answer answers, if it is linked to one."""
+        found = self.db.query("SELECT items.* FROM answer_links a JOIN items ON items.id = a.hearing_id "
+                              "WHERE a.answer_id = ?", [answer_id])
+        return next((decode_item(r) for r in found), None)
 
     def hearings_answered(self, answer_ids: list[str]) -> dict[str, dict]:
         """Per answer, the hearing it answers: {link, title}."""
@@ -163,6 +178,15 @@ class HearingsMixin(StoreBase):
                     f"WHERE a.answer_id IN ({', '.join('?' * len(chunk))})", chunk):
                 found[answer_id] = {"link": link, "title": title}
         return found
+
+    def followed_hearings(self, source_id: str, since: str) -> list[Item]:
+        """The hearings a source has observed whose deadline is `since` (ISO date) or later, or not known: the ones
+        still worth reading again (hearings.is_followed decides on their status)."""
+        rows = self.db.query(
+            "SELECT items.* FROM observations o JOIN items ON items.id = o.item_id WHERE o.source_id = ? "
+            "AND items.document_type = 'consultation' AND (json_extract(items.extra, '$.deadline') >= ? "
+            "OR json_extract(items.extra, '$.deadline') IS NULL)", [source_id, since])
+        return [decode_item(r) for r in rows]
 
     def open_hearing_items(self, today: str) -> list[Item]:
         """Consultations whose deadline (ISO date) is today or later (hearings.is_open decides on their status)."""

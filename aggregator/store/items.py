@@ -105,6 +105,8 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a fetch's commit records valid
         if text_moved and not seen_before:
             text_changed_at, text_moved = None, False
         hearing_changed, hearing_moved = stored["hearing_changed"], False
+        if "consultation" in (stored["document_type"], document.document_type):
+            hearings.keep_known_facts(stored["extra"], document.extra)
         if seen_before and "consultation" in (stored["document_type"], document.document_type):
             events = hearings.without_told_answers(hearings.changes(stored["extra"], document.extra),
                                                    self.linked_respondents(item_id))
@@ -165,7 +167,7 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a fetch's commit records valid
                 )
             count = self.source_state(source_id).get("last_item_count") if result.not_modified else len(
                 {r.id for r in result.records})
-            before = self.record_success(source_id, count or 0, now)
+            before = self.record_success(source_id, count or 0, now, run)
         return changes, before
 
     def _is_hearing_or_answer(self, item_id: str) -> bool:
@@ -184,6 +186,14 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a fetch's commit records valid
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [item_id, url, state["status"], state["attempts"], state["next_run"], error, iso(now)],
         )
+
+    def articles_due(self, source_id: str, run: int) -> list[Item]:
+        """The documents of a source whose article page failed and whose back-off lets it be tried in this run: a
+        source whose feed is unchanged (304) still has them retried."""
+        rows = self.db.query(
+            "SELECT items.* FROM article_state a JOIN observations o ON o.item_id = a.item_id AND o.source_id = ? "
+            "JOIN items ON items.id = a.item_id WHERE a.status = 'failed' AND a.next_run <= ?", [source_id, run])
+        return [decode_item(r) for r in rows]
 
     def article_problems(self, source_id: str | None = None) -> list[dict]:
         """Article pages not read (yet): failing ones being retried and given-up ones, of one source or all."""

@@ -68,6 +68,18 @@ def register_subscription(conn: sqlite3.Connection, subscription_id: str, now: d
     conn.execute("INSERT OR IGNORE INTO subscriptions (id, first_seen) VALUES (?, ?)", [subscription_id, iso(now)])
 
 
+def register_events(conn: sqlite3.Connection, subscription_id: str, events: list[str], now: datetime) -> None:
+    conn.executemany("INSERT OR IGNORE INTO subscription_events (subscription_id, event, first_seen) VALUES (?, ?, ?)",
+                     [(subscription_id, event, iso(now)) for event in events])
+
+
+def event_started(conn: sqlite3.Connection, subscription_id: str, event: str) -> datetime | None:
+    """When a subscription began to want an event ("updated", "reminder"), or None."""
+    found = conn.execute("SELECT first_seen FROM subscription_events WHERE subscription_id = ? AND event = ?",
+                         [subscription_id, event]).fetchone()
+    return datetime.fromisoformat(found[0]) if found else None
+
+
 def subscription_state(conn: sqlite3.Connection, subscription_id: str) -> dict | None:
     return row(conn, "SELECT * FROM subscriptions WHERE id = ?", [subscription_id])
 
@@ -101,6 +113,25 @@ def take_baselines(conn: sqlite3.Connection) -> None:
     """Every source that has had a successful fetch has had its baseline: its later items are news."""
     conn.execute("INSERT OR IGNORE INTO notify_sources (source_id, baseline_at) "
                  "SELECT source_id, first_success FROM source_state WHERE first_success IS NOT NULL")
+
+
+def wait(conn: sqlite3.Connection, subscription_id: str, item_id: str, now: datetime) -> None:
+    """An item a subscription cannot judge yet (notify.matching.undecided): judged again on later runs."""
+    conn.execute("INSERT OR IGNORE INTO notify_waiting (subscription_id, item_id, since) VALUES (?, ?, ?)",
+                 [subscription_id, item_id, iso(now)])
+
+
+def waiting(conn: sqlite3.Connection, subscription_id: str) -> list[tuple[str, datetime]]:
+    return [(r[0], datetime.fromisoformat(r[1])) for r in conn.execute(
+        "SELECT item_id, since FROM notify_waiting WHERE subscription_id = ? ORDER BY rowid", [subscription_id])]
+
+
+def anything_waiting(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM notify_waiting LIMIT 1").fetchone() is not None
+
+
+def stop_waiting(conn: sqlite3.Connection, subscription_id: str, item_id: str) -> None:
+    conn.execute("DELETE FROM notify_waiting WHERE subscription_id = ? AND item_id = ?", [subscription_id, item_id])
 
 
 def assign(conn: sqlite3.Connection, subscription_id: str, item_id: str, now: datetime) -> None:

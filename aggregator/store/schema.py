@@ -141,13 +141,27 @@ def _v5(db: sqlite_utils.Database) -> None:
         "ALTER TABLE items ADD COLUMN hearing_changed TEXT",
         # the fetching run (store_meta run) that first stored the item: "seen before this run" needs no clock
         "ALTER TABLE items ADD COLUMN first_run INTEGER NOT NULL DEFAULT 0",
+        # the fetching run of a source's first success: its items of that run are its baseline (history)
+        "ALTER TABLE source_state ADD COLUMN first_success_run INTEGER NOT NULL DEFAULT 0",
         # one change of a hearing (hearings.changes): deadline | closed | reopened | documents | response
         """CREATE TABLE hearing_events (
             id INTEGER PRIMARY KEY AUTOINCREMENT, item_id TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL,
             at TEXT NOT NULL, in_feeds INTEGER NOT NULL)""",
         "CREATE INDEX hearing_events_item ON hearing_events (item_id, id)",
-        "CREATE TABLE answer_links (answer_id TEXT PRIMARY KEY, hearing_id TEXT NOT NULL, linked_at TEXT NOT NULL)",
+        # told: the link was news ("KS har svart" was an event), so the response listing's news of it is not
+        """CREATE TABLE answer_links (
+            answer_id TEXT PRIMARY KEY, hearing_id TEXT NOT NULL, linked_at TEXT NOT NULL,
+            told INTEGER NOT NULL DEFAULT 0)""",
         "CREATE INDEX answer_links_hearing ON answer_links (hearing_id)",
+        # when each subscription began to want each event ("new", "updated", "reminder"): an event added to a
+        # subscription later starts then, not at the subscription's own start
+        """CREATE TABLE subscription_events (
+            subscription_id TEXT NOT NULL, event TEXT NOT NULL, first_seen TEXT NOT NULL,
+            PRIMARY KEY (subscription_id, event))""",
+        # new items a subscription cannot judge yet (a hearing whose page was not read: no recipients, no deadline)
+        """CREATE TABLE notify_waiting (
+            subscription_id TEXT NOT NULL, item_id TEXT NOT NULL, since TEXT NOT NULL,
+            PRIMARY KEY (subscription_id, item_id))""",
     ):
         db.execute(statement)
 
@@ -161,7 +175,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4,
 REQUIRED_TABLES = {
     "items", "topics", "source_state", "observations", "fetch_state", "article_state", "store_meta",
     "notify_meta", "notify_sources", "notify_items", "subscriptions", "subscription_items", "messages",
-    "deliveries", "source_alerts", "feed_items", "hearing_events", "answer_links",
+    "deliveries", "source_alerts", "feed_items", "hearing_events", "answer_links", "subscription_events",
+    "notify_waiting",
 }
 
 

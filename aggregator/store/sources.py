@@ -22,13 +22,16 @@ class SourcesMixin(StoreBase):
             list(values.values()),
         )
 
-    def record_success(self, source_id: str, item_count: int, now: datetime | None = None) -> dict:
-        """Note a successful fetch; returns the state before it (to tell a first success or a recovery)."""
+    def record_success(self, source_id: str, item_count: int, now: datetime | None = None, run: int = 0) -> dict:
+        """Note a successful fetch (in fetching run `run`); returns the state before it (to tell a first success or
+        a recovery)."""
         stamp = iso(now or utc_now())
         before = self.source_state(source_id)
         with self.transaction():
+            first_run = before.get("first_success_run") if before.get("first_success") else run
             self._upsert_source_state({
-                "source_id": source_id, "first_success": before.get("first_success") or stamp, "last_attempt": stamp,
+                "source_id": source_id, "first_success": before.get("first_success") or stamp,
+                "first_success_run": first_run or 0, "last_attempt": stamp,
                 "last_success": stamp, "consecutive_failures": 0, "failing_since": None, "last_item_count": item_count,
             })
         return before
