@@ -239,3 +239,16 @@ def test_a_hearings_reworded_summary_is_no_update_and_no_event(store):
     after = store.get_item(ID)
     assert after["summary"].endswith("endra forslag om skatt.") and after["updated"] == before["updated"]
     assert store.hearing_events_after(0) == []
+
+
+def test_a_listing_showing_a_new_deadline_wins_over_an_article_page_that_could_not_be_read_again(store):
+    """The article page said 14.08; the listing now says 28.08 and the page fails (a 429, a challenge): the
+    hearing's deadline is the listing's until the page is read again, and the move is an event."""
+    listing = record(summary="Kort omtale.")
+    store.commit_fetch("listing", [], FetchResult(records=[listing], articles={ID: record()}), run=1, now=T0)
+    moved = record(summary="Kort omtale.", extra={"deadline": "2026-08-28"})
+    failed = FetchResult(records=[moved], article_failures={ID: (moved.link, "HTTP 429 Too Many Requests")})
+    store.commit_fetch("listing", [], failed, run=2, now=T0 + timedelta(days=1))
+    assert store.get_item(ID)["extra"]["deadline"] == "2026-08-28"
+    assert [e["event"] for e in store.hearing_events_after(0)] == [
+        {"kind": "deadline", "from": "2026-08-14", "to": "2026-08-28"}]

@@ -150,6 +150,8 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a fetch's commit records valid
                 self._set_article_state(item_id, url, state, reason, now)
             for record in result.records:
                 self._observe(source_id, record, topics, now)
+                if record.id in result.article_failures:
+                    self._drop_stale_article_facts(record, now)
             for item_id in dict.fromkeys([r.id for r in result.records] + list(result.articles)):
                 if self.conn.execute("SELECT 1 FROM observations WHERE item_id = ? AND source_id != ?",
                                      [item_id, ARTICLE]).fetchone():
@@ -169,6 +171,19 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a fetch's commit records valid
                 {r.id for r in result.records})
             before = self.record_success(source_id, count or 0, now, run)
         return changes, before
+
+    def _drop_stale_article_facts(self, record: Record, now: datetime) -> None:
+        """A listing now shows a hearing's deadline or status other than its article page said when last read, and
+        the page could not be read again: the article's older word on these gives way to the listing's (merge.py
+        ranks the article first), until the page is read."""
+        article = self.observed(ARTICLE, record.id)
+        if article is None:
+            return
+        stale = [k for k in ("deadline", "hearing_status")
+                 if k in record.extra and k in article.extra and article.extra[k] != record.extra[k]]
+        if stale:
+            article.extra = {k: v for k, v in article.extra.items() if k not in stale}
+            self._observe(ARTICLE, article, (), now)
 
     def _is_hearing_or_answer(self, item_id: str) -> bool:
         found = self.conn.execute("SELECT document_type FROM items WHERE id = ?", [item_id]).fetchone()
