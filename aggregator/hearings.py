@@ -52,13 +52,18 @@ def is_open(item: Mapping[str, Any], today: date) -> bool:
 
 
 def is_followed(item: Mapping[str, Any], today: date) -> bool:
-    """Whether a hearing's page is still worth reading again: it is not closed, or its deadline is recent."""
+    """Whether a hearing's page is still worth reading again: its deadline is ahead or recent (responses are
+    published for weeks after it); one with no known deadline, while it is new (a backfill's thousands of old
+    hearings without a deadline are not read again and again)."""
     if not is_hearing(item):
         return False
     deadline = deadline_of(item["extra"])
-    if state_of(item["extra"].get("hearing_status")) != "closed":
-        return deadline is None or deadline + FOLLOW_AFTER_DEADLINE >= today
-    return deadline is not None and deadline + FOLLOW_AFTER_DEADLINE >= today
+    if deadline is not None:
+        return deadline + FOLLOW_AFTER_DEADLINE >= today
+    if state_of(item["extra"].get("hearing_status")) == "closed":
+        return False
+    when = item.get("published") or item.get("first_seen")
+    return when is not None and oslo_day(when) + FOLLOW_AFTER_DEADLINE >= today
 
 
 # KS's names: a respondent or recipient that is KS is one of these (or carries "(KS)"); "KS Bedrift" is not KS.

@@ -211,3 +211,15 @@ def test_an_open_hearing_is_one_not_closed_with_its_deadline_ahead():
     closed = {**item, "extra": {**item["extra"], "hearing_status": "Avsluttet"}}
     assert not hearings.is_open(closed, date(2026, 9, 1))
     assert not hearings.is_open({**item, "document_type": "press-release"}, date(2026, 9, 1))
+
+
+def test_which_hearings_are_still_followed():
+    today = date(2026, 12, 3)
+    def hearing(extra, published=datetime(2026, 11, 20, tzinfo=UTC)):
+        return {"document_type": "consultation", "extra": extra, "published": published, "first_seen": published}
+    assert hearings.is_followed(hearing({"deadline": "2026-12-20"}), today)
+    assert hearings.is_followed(hearing({"deadline": "2026-11-01", "hearing_status": "Avsluttet"}), today)  # answers come late
+    assert not hearings.is_followed(hearing({"deadline": "2026-09-01"}), today)
+    assert hearings.is_followed(hearing({}), today)  # new, deadline not known yet
+    assert not hearings.is_followed(hearing({}, published=datetime(2024, 1, 10, tzinfo=UTC)), today)  # an old one
+    assert not hearings.is_followed({**hearing({"deadline": "2026-12-20"}), "document_type": "news"}, today)

@@ -180,12 +180,13 @@ class HearingsMixin(StoreBase):
         return found
 
     def followed_hearings(self, source_id: str, since: str) -> list[Item]:
-        """The hearings a source has observed whose deadline is `since` (ISO date) or later, or not known: the ones
-        still worth reading again (hearings.is_followed decides on their status)."""
+        """The hearings a source has observed whose deadline is `since` (ISO date) or later, or not known while they
+        are new: the ones still worth reading again (hearings.is_followed decides)."""
         rows = self.db.query(
             "SELECT items.* FROM observations o JOIN items ON items.id = o.item_id WHERE o.source_id = ? "
             "AND items.document_type = 'consultation' AND (json_extract(items.extra, '$.deadline') >= ? "
-            "OR json_extract(items.extra, '$.deadline') IS NULL)", [source_id, since])
+            "OR (json_extract(items.extra, '$.deadline') IS NULL AND COALESCE(items.published, items.first_seen) >= ?))",
+            [source_id, since, since])
         return [decode_item(r) for r in rows]
 
     def open_hearing_items(self, today: str) -> list[Item]:
