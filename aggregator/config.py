@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 import tomllib
@@ -115,8 +116,10 @@ def _non_negative_int(value: Any) -> int:
 
 
 def _non_negative_number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
         raise ValueError(f"must be a number of at least 0, got {value!r}")
+    if value > 1e6:
+        raise ValueError(f"must be at most 1000000, got {value!r}")
     return float(value)
 
 
@@ -178,6 +181,13 @@ def _events(value: Any) -> list[str]:
     if not events:
         raise ValueError(f"must name at least one of {', '.join(EVENTS)}")
     return list(dict.fromkeys(events))
+
+
+def _names(value: Any) -> list[str]:
+    names = _str_list(value)
+    if any(not name.strip() for name in names):
+        raise ValueError(f"must be names of bodies, as \"Bergen kommune\" or \"KS\"; got an empty one in {value!r}")
+    return names
 
 
 def _day_counts(value: Any) -> list[int]:
@@ -252,8 +262,8 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "keywords": (_str_list, []),
         "events": (_events, ["new"]),
         "remind_days": (_day_counts, None),
-        "recipients": (_str_list, []),
-        "respondents": (_str_list, []),
+        "recipients": (_names, []),
+        "respondents": (_names, []),
     },
 }
 TABLES = ("storage", "output", "http", "notify")

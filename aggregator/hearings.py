@@ -79,6 +79,7 @@ def _forms(name: str) -> set[str]:
     forms = {folded}
     if match := re.fullmatch(r"(.+?)\s*\(([^()]+)\)", folded):
         forms |= {match.group(1).strip(), match.group(2).strip()}
+    forms |= {part.strip() for part in re.split(r"\s[–—-]\s", folded) if part.strip()}  # "KS – Kommunesektorens …"
     if forms & set(KS_NAMES):
         forms |= set(KS_NAMES)
     return forms
@@ -155,9 +156,10 @@ def without_told_answers(events: list[dict], told: list[str]) -> list[dict]:
     return kept
 
 
-def answered_event(respondent: str, link: str, title: str) -> dict[str, Any]:
+def answered_event(respondent: str, link: str, title: str, answer_id: str | None = None) -> dict[str, Any]:
     """The event of an answer found on the respondent's own site (KS's on ks.no)."""
-    return {"kind": "response", "respondents": [respondent], "link": link, "title": title}
+    event = {"kind": "response", "respondents": [respondent], "link": link, "title": title}
+    return {**event, "answer_id": answer_id} if answer_id else event
 
 
 def in_feeds(event: dict) -> bool:

@@ -150,6 +150,9 @@ def test_respondents_and_recipients_match_by_name_or_abbreviation():
     assert hearings.names_match(["KS"], ["Kommunesektorens organisasjon (KS)"])
     assert hearings.names_match(["Bergen kommune"], ["bergen  kommune"])
     assert hearings.names_match(["Norges Bondelag (NB)"], ["Norges Bondelag"])
+    assert hearings.names_match(["KS – Kommunesektorens organisasjon"], ["KS"])  # the dash forms of høringslister
+    assert hearings.names_match(["Kommunesektorens organisasjon - KS"], ["Kommunesektorens organisasjon (KS)"])
+    assert not hearings.names_match(["Arbeids- og inkluderingsdepartementet"], ["og inkluderingsdepartementet"])
     assert not hearings.names_match(["KS Bedrift", "KS-Agenda", "Kskog AS", "Bergenhus kommune"], ["KS", "Bergen kommune"])
     assert hearings.update_line({"kind": "response", "respondents": ["KS Bedrift"]}, "nb") == "KS Bedrift har svart"
     assert not hearings.in_feeds({"kind": "response", "respondents": ["KS Bedrift"]})

@@ -377,3 +377,44 @@ def test_updated_added_to_a_subscription_later_brings_no_backlog(world):
     assert main(["run", "--config", config]) == 0
     assert webhook.titles("bergen") == [
         f"Høringsfristen er endret fra {old:%d.%m.%Y} til {a.deadline:%d.%m.%Y}: {a.title}"]
+
+
+def test_a_new_hearing_in_a_feed_that_needs_no_missing_fact_does_not_wait(world):
+    """A subscription following hearings/open and topics/hearings gets a new hearing whose page is blocked (no
+    deadline yet) at once: topics/hearings holds it already."""
+    site, webhook, smtp, tmp_path = world
+    more = f"""
+[[subscriptions]]
+id = "both"
+urls = ["{webhook.url("both")}"]
+feeds = ["hearings/open", "topics/hearings"]
+"""
+    config = write_config(tmp_path, webhook, smtp, more=more)
+    baseline(site)
+    assert main(["run", "--config", config]) == 0
+    site.blocked = True
+    c = site.add(Hearing(4200300, "horing-bosetting", "Høring – bosetting av flyktninger", TODAY + timedelta(days=9)))
+    assert main(["run", "--config", config]) == 0
+    assert webhook.titles("both") == [c.title]
+    site.blocked = False
+    assert main(["run", "--config", config]) == 0
+    assert webhook.titles("both") == [c.title]  # once
+
+
+def test_a_ks_answer_given_as_new_is_not_told_again_as_an_update(world):
+    """A subscription that gets KS's answers as new items (topics/hearings holds them) and names KS in
+    `respondents` gets the answer once, not also as "KS har svart"."""
+    site, webhook, smtp, tmp_path = world
+    config = write_config(tmp_path, webhook, smtp)
+    text = (tmp_path / "config.toml").read_text("utf-8")
+    (tmp_path / "config.toml").write_text(text.replace('document_types = ["consultation"]',
+                                                       'document_types = ["consultation", "consultation-response"]'),
+                                          encoding="utf-8")
+    a, _ = baseline(site)
+    assert main(["run", "--config", config]) == 0
+    answer = site.answer(Answer("svar-introduksjonsloven", "Høringssvar om endringer i introduksjonsloven",
+                                "KS støtter forslaget.", hearing=a))
+    assert main(["run", "--config", config]) == 0
+    assert [m.subject for m in smtp.mails] == [answer.title]  # hearings-mail: the answer, once
+    content = entries(tmp_path, "topics/hearings")[a.item_id].content[0].value
+    assert content.startswith("<p><strong>KS har svart</strong></p>")  # the feed still says it

@@ -73,6 +73,8 @@ keywords = ["kommune"]
         ('urls = ["json://127.0.0.1/x"]\nmode = "digest"\nevents = ["reminder"]', "subscriptions[0].events",
          'keep "new" in events'),
         ('urls = ["json://127.0.0.1/x"]\nfeeds = ["hearings/closed"]', "subscriptions[0].feeds[0]", '"hearings/open"'),
+        ('urls = ["json://127.0.0.1/x"]\nrecipients = ["Bergen kommune", " "]', "subscriptions[0].recipients",
+         "an empty one"),
     ],
 )
 def test_subscription_mistakes_name_the_key_and_the_reason(tmp_path, text, key, reason):

@@ -252,3 +252,20 @@ def test_a_listing_showing_a_new_deadline_wins_over_an_article_page_that_could_n
     assert store.get_item(ID)["extra"]["deadline"] == "2026-08-28"
     assert [e["event"] for e in store.hearing_events_after(0)] == [
         {"kind": "deadline", "from": "2026-08-14", "to": "2026-08-28"}]
+
+
+def test_a_listing_that_did_not_move_never_overrides_the_article_page(store):
+    """The listing keeps saying 01.12 while the page says 15.12; the page fails every other run: the deadline
+    stays the page's, and nothing flips."""
+    page = record(extra={"deadline": "2026-12-15"})
+    listing = record(summary="Kort omtale.", extra={"deadline": "2026-12-01"})
+    store.commit_fetch("listing", [], FetchResult(records=[listing], articles={ID: page}), run=1, now=T0)
+    for run in range(2, 6):
+        later = T0 + timedelta(days=run)
+        if run % 2:
+            result = FetchResult(records=[listing], articles={ID: page})
+        else:
+            result = FetchResult(records=[listing], article_failures={ID: (listing.link, "HTTP 429 Too Many Requests")})
+        store.commit_fetch("listing", [], result, run=run, now=later)
+        assert store.get_item(ID)["extra"]["deadline"] == "2026-12-15"
+    assert store.hearing_events_after(0) == []

@@ -42,7 +42,9 @@ def plan_updates(conn: sqlite3.Connection, config: Config, store: Store, now: da
             started = ledger.event_started(conn, sub.id, "updated")
             if started is None or at < started or not matches(sub, item, specs, any_hearing=True):
                 continue
-            told = [e["event"] for e in group if _concerns(sub, e["event"])]
+            told = [e["event"] for e in group if _concerns(sub, e["event"])
+                    # the answer itself came to this subscription as a new item: "KS har svart" would say it twice
+                    and not ledger.is_assigned(conn, sub.id, e["event"].get("answer_id"))]
             if told:
                 ledger.add_message(conn, sub.id, "update", f"{item_id}#{group[0]['id']}", [item_id],
                                    {"events": told}, now, deliveries_of(config, sub.id))

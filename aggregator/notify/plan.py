@@ -91,6 +91,7 @@ def _assign(conn: sqlite3.Connection, config: Config, store: Store, news: list[I
     """Give each subscription the news in its feeds, and the waiting items whose facts are now known; instant ones
     get their messages now."""
     subscribed = [s for s in config.subscriptions if "new" in s.events]
+    ledger.forget_waiting_except(conn, [s.id for s in subscribed])  # subscriptions gone, or no longer after "new"
     if not subscribed or not (news or ledger.anything_waiting(conn)):
         return
     specs = specs_by_path(config, store)
@@ -100,10 +101,10 @@ def _assign(conn: sqlite3.Connection, config: Config, store: Store, news: list[I
             continue
         mine = []
         for item in (i for i in news if i["first_seen"] >= first_seen):
-            if undecided(sub, item, store.answered_hearing):
-                ledger.wait(conn, sub.id, item["id"], now)
-            elif matches(sub, item, specs, hearing_of=store.answered_hearing):
+            if matches(sub, item, specs, hearing_of=store.answered_hearing):
                 mine.append(item)
+            elif undecided(sub, item, store.answered_hearing):
+                ledger.wait(conn, sub.id, item["id"], now)
         mine += _decided(conn, store, sub, specs, now)
         for item in mine:
             ledger.assign(conn, sub.id, item["id"], now)
@@ -122,13 +123,11 @@ def _assign(conn: sqlite3.Connection, config: Config, store: Store, news: list[I
 
 def _decided(conn: sqlite3.Connection, store: Store, sub: SubscriptionConfig, specs: dict, now: datetime) -> list[Item]:
     """The subscription's waiting items whose facts are known now and that it wants; the others wait on, up to
-    WAIT_FOR_FACTS, then they are let go."""
+    WAIT_FOR_FACTS, then they are judged on what is known."""
     wanted = []
     for item_id, since in ledger.waiting(conn, sub.id):
         item = store.get_item(item_id)
-        if item is not None and undecided(sub, item, store.answered_hearing):
-            if now - since > WAIT_FOR_FACTS:
-                ledger.stop_waiting(conn, sub.id, item_id)
+        if item is not None and undecided(sub, item, store.answered_hearing) and now - since <= WAIT_FOR_FACTS:
             continue
         ledger.stop_waiting(conn, sub.id, item_id)
         if item is not None and matches(sub, item, specs, hearing_of=store.answered_hearing):

@@ -102,7 +102,7 @@ class HearingsMixin(StoreBase):
         self.conn.execute("INSERT INTO answer_links (answer_id, hearing_id, linked_at, told) VALUES (?, ?, ?, ?)",
                           [answer["id"], hearing["id"], iso(now), int(news)])
         if news and self.add_hearing_events(hearing["id"], [hearings.answered_event(
-                respondent, answer["link"], answer["title"])], now):
+                respondent, answer["link"], answer["title"], answer["id"])], now):
             self.conn.execute("UPDATE items SET hearing_changed = ?, updated = ? WHERE id = ?",
                               [iso(now), iso(max(hearing["updated"], now)), hearing["id"]])
         for item_id in (hearing["id"], answer["id"]):  # both entries show the link: both are written again

@@ -149,9 +149,10 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a fetch's commit records valid
                 state = after_article_failure(self.article_state(item_id), run)
                 self._set_article_state(item_id, url, state, reason, now)
             for record in result.records:
+                previous = self.observed(source_id, record.id) if record.id in result.article_failures else None
                 self._observe(source_id, record, topics, now)
-                if record.id in result.article_failures:
-                    self._drop_stale_article_facts(record, now)
+                if previous is not None:
+                    self._drop_stale_article_facts(previous, record, now)
             for item_id in dict.fromkeys([r.id for r in result.records] + list(result.articles)):
                 if self.conn.execute("SELECT 1 FROM observations WHERE item_id = ? AND source_id != ?",
                                      [item_id, ARTICLE]).fetchone():
@@ -172,15 +173,16 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a fetch's commit records valid
             before = self.record_success(source_id, count or 0, now, run)
         return changes, before
 
-    def _drop_stale_article_facts(self, record: Record, now: datetime) -> None:
-        """A listing now shows a hearing's deadline or status other than its article page said when last read, and
-        the page could not be read again: the article's older word on these gives way to the listing's (merge.py
-        ranks the article first), until the page is read."""
+    def _drop_stale_article_facts(self, previous: Record, record: Record, now: datetime) -> None:
+        """A listing moved a hearing's deadline or status (since this source's last look) to another value than its
+        article page said when last read, and the page could not be read again: the article's older word on these
+        gives way to the listing's (merge.py ranks the article first), until the page is read."""
         article = self.observed(ARTICLE, record.id)
         if article is None:
             return
         stale = [k for k in ("deadline", "hearing_status")
-                 if k in record.extra and k in article.extra and article.extra[k] != record.extra[k]]
+                 if k in record.extra and previous.extra.get(k) != record.extra[k]
+                 and k in article.extra and article.extra[k] != record.extra[k]]
         if stale:
             article.extra = {k: v for k, v in article.extra.items() if k not in stale}
             self._observe(ARTICLE, article, (), now)

@@ -130,6 +130,11 @@ def anything_waiting(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM notify_waiting LIMIT 1").fetchone() is not None
 
 
+def forget_waiting_except(conn: sqlite3.Connection, subscription_ids: list[str]) -> None:
+    conn.execute("DELETE FROM notify_waiting WHERE subscription_id NOT IN (SELECT value FROM json_each(?))",
+                 [json.dumps(subscription_ids)])
+
+
 def stop_waiting(conn: sqlite3.Connection, subscription_id: str, item_id: str) -> None:
     conn.execute("DELETE FROM notify_waiting WHERE subscription_id = ? AND item_id = ?", [subscription_id, item_id])
 
@@ -137,6 +142,11 @@ def stop_waiting(conn: sqlite3.Connection, subscription_id: str, item_id: str) -
 def assign(conn: sqlite3.Connection, subscription_id: str, item_id: str, now: datetime) -> None:
     conn.execute("INSERT OR IGNORE INTO subscription_items (subscription_id, item_id, assigned_at) VALUES (?, ?, ?)",
                  [subscription_id, item_id, iso(now)])
+
+
+def is_assigned(conn: sqlite3.Connection, subscription_id: str, item_id: str | None) -> bool:
+    return bool(item_id) and conn.execute("SELECT 1 FROM subscription_items WHERE subscription_id = ? AND item_id = ?",
+                                          [subscription_id, item_id]).fetchone() is not None
 
 
 def link_items(conn: sqlite3.Connection, message_id: int, subscription_id: str, item_ids: list[str]) -> None:
