@@ -155,11 +155,14 @@ def _open_today(item: Item) -> bool:
     return hearings.is_open(item, datetime.now(OSLO).date())
 
 
-def fill(spec: FeedSpec, store: Store, limit: int, total: int | None = None) -> FeedSpec:
-    """Give a spec its total (counted, unless given) and its `limit` newest entries."""
+def fill(spec: FeedSpec, store: Store, limit: int, total: int | None = None,
+         open_now: list[Item] | None = None) -> FeedSpec:
+    """Give a spec its total (counted, unless given) and its `limit` newest entries; hearings/open its open hearings
+    (`open_now`, when the caller has them already)."""
     if spec.path == OPEN_HEARINGS:
-        today = datetime.now(OSLO).date()
-        found = [i for i in open_hearings(store.open_hearing_items(today.isoformat()), today) if is_http_url(i["link"])]
+        if open_now is None:
+            open_now = open_hearings_on(store, datetime.now(OSLO).date())
+        found = [i for i in open_now if is_http_url(i["link"])]
         spec.entries, spec.total = found[:limit], len(found)
         return spec
     spec.total = store.feed_count(spec.path) if total is None else total
@@ -176,6 +179,11 @@ def entry_authors(item: Item) -> list[str]:
     if item["ministries"]:
         return [ministry_name(a, item["language"]) for a in item["ministries"]]
     return [item["extra"].get("credit") or urlsplit(item["link"]).hostname or item["link"]]
+
+
+def open_hearings_on(store: Store, today: date) -> list[Item]:
+    """The stored hearings open on a day, soonest deadline first."""
+    return open_hearings(store.open_hearing_items(today.isoformat()), today)
 
 
 def open_hearings(items: list[Item], today: date) -> list[Item]:

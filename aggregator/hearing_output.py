@@ -12,7 +12,8 @@ from html import escape
 import icalendar
 
 from . import hearings
-from .normalize import format_date, label, language_code, ministry_name, xml_safe
+from .feeds import entry_authors
+from .normalize import format_date, label, language_code, xml_safe
 from .records import Item
 
 
@@ -144,9 +145,8 @@ def render_calendar(open_hearings: list[Item], facts: HearingFacts, base_url: st
 def _description(item: Item, facts: HearingFacts, language: str) -> str:
     extra = item["extra"]
     lines = []
-    ministries = [ministry_name(m, language) for m in item["ministries"]] or item["authors"]
-    if ministries:
-        lines.append(f"{label('ministry', language)}: {', '.join(ministries)}")
+    if item["authors"] or item["ministries"]:  # not a host name standing in for a ministry
+        lines.append(f"{label('ministry', language)}: {', '.join(entry_authors(item))}")
     if extra.get("hearing_status"):
         lines.append(f"{label('status', language)}: {extra['hearing_status']}")
     if extra.get("case_ref"):

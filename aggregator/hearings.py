@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from .normalize import format_date, language_code
+from .normalize import OSLO, format_date, language_code
 
 # The site's words for an open hearing, and for a closed one (bokmål, nynorsk, English; input processes too).
 _OPEN = re.compile(r"\bp[åa]\s+h[øo]y?ring|\b[åa]pen\b|\bope\b|\bopen\b|\bunder consultation", re.I)
@@ -97,9 +97,8 @@ def is_ks(name: str) -> bool:
 
 
 def respondent_names(extra: dict) -> list[str]:
-    """Every body known to have answered: from the response listing, and KS's answers linked from ks.no."""
-    names = [r["name"] for r in (extra.get("responses") or {}).get("by", []) if r.get("name")]
-    return names
+    """Every body the hearing's response listing shows as having answered (answers linked from ks.no are apart)."""
+    return [r["name"] for r in (extra.get("responses") or {}).get("by", []) if r.get("name")]
 
 
 # ------------------------------------------------------------------------------------------ changes
@@ -235,12 +234,10 @@ def days_left_line(days: int, language: str | None) -> str:
     if lang == "en":
         return "Deadline today" if days == 0 else f"{days} day{'s' if days != 1 else ''} left"
     if days == 0:
-        return "Fristen er i dag" if lang == "nb" else "Fristen er i dag"
+        return "Fristen er i dag"  # bokmål and nynorsk alike
     unit = ("dag" if days == 1 else "dager") if lang == "nb" else ("dag" if days == 1 else "dagar")
     return f"{days} {unit} igjen" if lang == "nb" else f"{days} {unit} att"
 
 
 def oslo_day(moment: datetime) -> date:
-    from .normalize import OSLO
-
     return moment.astimezone(OSLO).date()

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from . import notify as notifications
 from .config import Config, SourceConfig
+from .hearings import FOLLOW_AFTER_DEADLINE, oslo_day
 from .http import PoliteClient
 from .kinds import get_kind
 from .progress import Progress
@@ -120,8 +121,7 @@ def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: 
 
 
 def _follow_since(run_started: datetime | None) -> str:
-    from .hearings import FOLLOW_AFTER_DEADLINE, oslo_day
-
+    """The oldest deadline a hearing may have and still be followed (hearings.is_followed), as an ISO date."""
     return (oslo_day(run_started or utc_now()) - FOLLOW_AFTER_DEADLINE).isoformat()
 
 

@@ -32,7 +32,7 @@ from .feeds import (
     entry_authors,
     feed_specs,
     fill,
-    open_hearings,
+    open_hearings_on,
 )
 from .hearing_output import HearingFacts, add_hearing_links, has_hearing_facts, hearing_content, render_calendar
 from .normalize import (
@@ -327,11 +327,12 @@ def _publish(config: Config, store: Store) -> PublishReport:
     report.specs = specs
     topic_titles = {**store.topic_titles(), **{t.id: t.title for t in config.topics if t.title}}
     files: dict[str, bytes | None] = {}
+    hearings = open_hearings_on(store, today)
     for spec in specs:
         name = f"{spec.path}.atom"
         spec_total = totals.get(spec.path, 0)
         if spec.path == OPEN_HEARINGS:  # chosen anew each day: always rendered
-            fill(spec, store, config.max_entries)
+            fill(spec, store, config.max_entries, open_now=hearings)
             files[name] = render_atom(spec, config, topic_titles, hearing_facts(store, spec.entries, today))
         elif affected is None or spec.path in affected or not (out / name).exists():
             fill(spec, store, config.max_entries, spec_total)
@@ -339,7 +340,6 @@ def _publish(config: Config, store: Store) -> PublishReport:
         else:
             fill(spec, store, 3, spec_total)  # what index.html shows of it; its file stands as it is
             files[name] = None
-    hearings = open_hearings(store.open_hearing_items(today.isoformat()), today)
     files[CALENDAR] = render_calendar(hearings, hearing_facts(store, hearings), config.base_url,
                                       store.deadline_changes([h["id"] for h in hearings]))
     files["index.html"] = render_index(specs, config, source_health(config, store, totals), hearings, today)

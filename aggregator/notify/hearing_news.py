@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from .. import hearings
 from ..config import Config, SubscriptionConfig
-from ..feeds import FeedSpec
+from ..feeds import FeedSpec, open_hearings_on
 from ..records import Item
 from ..store import Store, ledger
 from .matching import matches
@@ -62,7 +62,7 @@ def plan_reminders(conn: sqlite3.Connection, config: Config, store: Store, now: 
     if not subscribed:
         return
     today = hearings.oslo_day(now)
-    open_now = [i for i in store.open_hearing_items(today.isoformat()) if hearings.is_open(i, today)]
+    open_now = open_hearings_on(store, today)
     for sub in subscribed:
         started = ledger.event_started(conn, sub.id, "reminder")
         if started is None:

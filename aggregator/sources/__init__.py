@@ -68,13 +68,14 @@ class SourceContext:
         """Whether a followed hearing's page is to be read again: its last attempt is `every_hours` old. RSS and
         listings do not show a hearing's new responses or documents, so only its page tells. This holds also for
         a page given up on (after failures, as under a long Cloudflare block): a followed hearing is never frozen."""
-        item, state = self.stored(record.id), self.article_state(record.id) or {}
-        if item is None or not state:
-            return False
-        if not hearings.is_followed(item, hearings.oslo_day(self.now)):
+        state = self.article_state(record.id)
+        if not state:
             return False
         last = state.get("last_attempt_at")
-        return last is None or self.now - datetime.fromisoformat(last) >= timedelta(hours=every_hours)
+        if last is not None and self.now - datetime.fromisoformat(last) < timedelta(hours=every_hours):
+            return False  # read recently: the common case, decided without reading the item
+        item = self.stored(record.id)
+        return item is not None and hearings.is_followed(item, hearings.oslo_day(self.now))
 
 
 def meta_tags(tree) -> dict[str, str]:

@@ -37,7 +37,12 @@ MAX_RESPONSE_PAGES = 10
 def parse_hearing(url: str, html: str) -> dict:
     """The hearing facts of a hearing page, as Record.extra keys: case_ref, letter (sanitized HTML), documents
     ([{title, url, type}]), recipients ([name]) and answer_url. Keys the page does not give are left out."""
-    doc = LexborHTMLParser(html)
+    return hearing_facts(url, LexborHTMLParser(html))
+
+
+def hearing_facts(url: str, doc: LexborHTMLParser) -> dict:
+    """parse_hearing on a page already parsed (regjeringen.parse_article's). It reads the letter without its
+    reference line by taking that line out of the tree, after which the tree lacks it."""
     facts: dict = {}
     letter = doc.css_first("#horingsbrev")
     if letter is not None:

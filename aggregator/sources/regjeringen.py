@@ -51,7 +51,7 @@ from ..normalize import (
 )
 from ..records import FetchResult, Record, SourceError
 from . import SourceContext, each_item, get_subscribed_feed, meta_tags, parse_feed_document, read_article
-from .hearing_page import MAX_RESPONSE_PAGES, RESPONSE_PAGE_SIZE, parse_hearing, parse_responses, responses_url
+from .hearing_page import MAX_RESPONSE_PAGES, RESPONSE_PAGE_SIZE, hearing_facts, parse_responses, responses_url
 
 # The site's one RSS generator; its filters mirror the listing's, but two are spelled differently.
 RSS_GENERATOR_PATH = "/{section}/rss/Rss/2581966/"
@@ -70,6 +70,7 @@ _DEADLINE_LABEL = r"(?:H[øo]y?ringsfrist|(?:consultation |comment )?deadline)"
 _DEADLINE = re.compile(_DEADLINE_LABEL + r"[^:\d]{0,30}:?\s*(\d{1,2}[./]\d{1,2}[./]\d{4}|\d{4}-\d{2}-\d{2})", re.I)
 _STATUS = re.compile(r"Status\s*:\s*(.+?)\s*(?=" + _DEADLINE_LABEL + r"|$)", re.I)
 _DEP_LINK = re.compile(r"/dep/([a-z]+)/id\d+")
+HEARING_REFRESH_HOURS = 20.0  # how often a followed hearing's page is read again, by default
 _HEARINGS_LISTING = re.compile(r"/(?:hoyringar|horinger|hoeringer|consultations)/|/id1763/", re.I)
 
 
@@ -101,9 +102,7 @@ def _refresh_followed(source: SourceConfig, ctx: SourceContext, result: FetchRes
         shown.add(item["id"])
         record = Record(id=item["id"], link=item["link"], title=item["title"], document_type=item["document_type"])
         if item["id"] in retry or ctx.hearing_page_due(record, _refresh_hours(source)):
-            article = read_article(record, ctx, result, parse_article)
-            if article is not None and "consultation" in (article.document_type, item["document_type"]):
-                _read_responses(article, ctx, result)
+            _read_page(record, ctx, result)
 
 
 KIND = SourceKind(
@@ -111,7 +110,7 @@ KIND = SourceKind(
     options=(Option("max_pages", check_positive_int, 3,
                     "listings: how many pages a run reads at most (it stops at the first page this source has seen)",
                     "whole number"),
-             Option("hearing_refresh_hours", check_non_negative_number, 20.0,
+             Option("hearing_refresh_hours", check_non_negative_number, HEARING_REFRESH_HOURS,
                     "how often a followed hearing's page and responses are read again (hours; 0: every run)",
                     "number")),
 )
@@ -161,7 +160,7 @@ def _fetch_rss(source: SourceConfig, ctx: SourceContext) -> FetchResult:
 
 
 def _refresh_hours(source: SourceConfig) -> float:
-    return float(source.options.get("hearing_refresh_hours", 20.0))
+    return float(source.options.get("hearing_refresh_hours", HEARING_REFRESH_HOURS))
 
 
 def _filters_hearings(url: str) -> bool:
@@ -234,9 +233,9 @@ def _looks_like_feed(response: Response) -> bool:
 
 
 def _complete(records: list[Record], ctx: SourceContext, result: FetchResult, origin: str,
-              refresh_hours: float = 20.0) -> list[Record]:
+              refresh_hours: float) -> list[Record]:
     """Read the article page of each document that needs it (merge.needs_article decides), and of each followed
-    hearing that is due again (hearings.page_due), into the result; a hearing's responses with it.
+    hearing that is due again (SourceContext.hearing_page_due), into the result; a hearing's responses with it.
 
     Article pages are read only on the host of the listing or feed, so a link to another site is not
     crawled as an article.
@@ -246,16 +245,21 @@ def _complete(records: list[Record], ctx: SourceContext, result: FetchResult, or
         if urlsplit(record.link).netloc.lower() != host:
             continue
         if ctx.needs_article(record) or ctx.hearing_page_due(record, refresh_hours):
-            article = read_article(record, ctx, result, parse_article)
-            if article is not None and "consultation" in (article.document_type, record.document_type):
-                _read_responses(article, ctx, result)
+            _read_page(record, ctx, result)
     return records
+
+
+def _read_page(record: Record, ctx: SourceContext, result: FetchResult) -> None:
+    """A document's article page into the result, and a hearing's responses with it."""
+    article = read_article(record, ctx, result, parse_article)
+    if article is not None and "consultation" in (article.document_type, record.document_type):
+        _read_responses(article, ctx, result)
 
 
 def _read_responses(article: Record, ctx: SourceContext, result: FetchResult) -> None:
     """The hearing's published responses (`?showSvar=true…`, page by page) into the article's facts. When they
-    cannot be read, the ones read before stand, so that a failed look neither loses them nor makes the next
-    look announce them all again."""
+    cannot be read, the article gives none, and the store keeps the ones read before (hearings.keep_known_facts),
+    so that a failed look neither loses them nor makes the next look announce them all again."""
     responses: list[dict] = []
     total: int | None = None
     for page in range(1, MAX_RESPONSE_PAGES + 1):
@@ -268,9 +272,6 @@ def _read_responses(article: Record, ctx: SourceContext, result: FetchResult) ->
                 ctx.log.debug("%s: no response listing (%s)", article.link, error.reason)
             else:
                 result.warnings.append(f"responses of {article.link} ({url}): {error.reason}; kept the ones read before")
-            stored = ctx.stored(article.id)
-            if stored is not None and "responses" in stored["extra"]:
-                article.extra["responses"] = stored["extra"]["responses"]
             return
         responses.extend(found)
         total = stated if stated is not None else total
@@ -449,7 +450,7 @@ def parse_article(url: str, html: str) -> Record:
     title = _text(doc.css_first(".article-header h1") or doc.css_first("h1")) or clean_text(meta.get("dc.title"))
     extra = _hearing_facts(_text(hearing)) if hearing else {}
     if hearing is not None or kind == "consultation" or doc.css_first("#horingsbrev") is not None:
-        extra.update(parse_hearing(link, html))
+        extra.update(hearing_facts(link, doc))
     return Record(
         id=regjeringen_item_id(doc_id, link) if doc_id else item_id_for_url(link),
         link=link,

@@ -22,7 +22,11 @@ def _answers(answer: Item, hearing: Item) -> bool:
     link = answer["extra"].get("answers_hearing")
     if link:
         return item_id_for_url(link) == hearing["id"]
-    reference = answer["extra"].get("hearing_ref")
+    return _cites(hearing, answer["extra"].get("hearing_ref"))
+
+
+def _cites(hearing: Item, reference: str | None) -> bool:
+    """Whether a hearing's title or summary cites a reference ("NOU 2022: 18")."""
     return bool(reference) and reference in (hearing_reference(hearing["title"]), hearing_reference(hearing["summary"]))
 
 
@@ -137,8 +141,7 @@ class HearingsMixin(StoreBase):
             return None
         year = next(iter(re.findall(r"\d{4}", reference)), "")
         candidates = self._consultation("(title LIKE ? OR summary LIKE ?)", [f"%{year}%", f"%{year}%"])
-        matching = [c for c in candidates
-                    if reference in (hearing_reference(c["title"]), hearing_reference(c["summary"]))]
+        matching = [c for c in candidates if _cites(c, reference)]
         return min(matching, key=lambda c: c["first_seen"]) if matching else None
 
     def _consultation(self, where: str, params: list) -> list[Item]:

@@ -17,11 +17,16 @@ from .sources import SourcesMixin
 
 class ItemsMixin(SourcesMixin, HearingsMixin):  # a fetch's commit records validators, health, hearing changes too
     def get_item(self, item_id: str) -> Item | None:
+        return self._item_and_first_run(item_id)[0]
+
+    def _item_and_first_run(self, item_id: str) -> tuple[Item | None, int]:
+        """A stored item and the fetching run that first stored it (which decode_item leaves out), in one read."""
         cursor = self.db.execute("SELECT * FROM items WHERE id = ?", [item_id])
         row = cursor.fetchone()
         if row is None:
-            return None
-        return decode_item(dict(zip([d[0] for d in cursor.description], row, strict=True)))
+            return None, 0
+        values = dict(zip([d[0] for d in cursor.description], row, strict=True))
+        return decode_item(values), values["first_run"]
 
     def items(self, where: str = "1", params: list | tuple = ()) -> list[Item]:
         """Decoded items matching an SQL condition, newest first (published, else first seen)."""
@@ -90,7 +95,7 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a fetch's commit records valid
             "SELECT source_id, data, source_topics FROM observations WHERE item_id = ?", [item_id]
         ).fetchall()
         document = merge([Observation(s, record_from_json(d), tuple(json.loads(t))) for s, d, t in rows])
-        stored = self.get_item(item_id)
+        stored, first_run = self._item_and_first_run(item_id)
         if stored is None:
             row = row_for(document, now, None)
             row.update(sort_key=sort_key(document.published, now), version=self._next_version(), first_run=run or 0)
@@ -101,7 +106,7 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a fetch's commit records valid
         first_seen = stored["first_seen"]
         text_changed_at = stored["changed"] if stored["changed"] and stored["changed"] > first_seen else None
         text_moved = text_changed(stored, document)
-        seen_before = run is None or self._first_run(item_id) < run
+        seen_before = run is None or first_run < run
         if text_moved and not seen_before:
             text_changed_at, text_moved = None, False
         hearing_changed, hearing_moved = stored["hearing_changed"], False
@@ -157,7 +162,7 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a fetch's commit records valid
                 if self.conn.execute("SELECT 1 FROM observations WHERE item_id = ? AND source_id != ?",
                                      [item_id, ARTICLE]).fetchone():
                     changes[item_id] = self._refresh(item_id, now, this_run)
-            if any(self._is_hearing_or_answer(item_id) for item_id in changes):
+            if self._any_hearing_or_answer(list(changes)):
                 announce = not history and bool(self.source_state(source_id).get("first_success"))
                 for item_id in self.link_answers(list(changes), now, this_run, announce):
                     changes.setdefault(item_id, "unchanged")
@@ -187,9 +192,11 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a fetch's commit records valid
             article.extra = {k: v for k, v in article.extra.items() if k not in stale}
             self._observe(ARTICLE, article, (), now)
 
-    def _is_hearing_or_answer(self, item_id: str) -> bool:
-        found = self.conn.execute("SELECT document_type FROM items WHERE id = ?", [item_id]).fetchone()
-        return bool(found) and found[0] in ("consultation", "consultation-response")
+    def _any_hearing_or_answer(self, item_ids: list[str]) -> bool:
+        return self.conn.execute(
+            "SELECT 1 FROM items WHERE id IN (SELECT value FROM json_each(?)) "
+            "AND document_type IN ('consultation', 'consultation-response') LIMIT 1", [json.dumps(item_ids)]
+        ).fetchone() is not None
 
     # ----------------------------------------------------------------------------------- article pages
 

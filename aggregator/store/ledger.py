@@ -87,8 +87,7 @@ def subscription_state(conn: sqlite3.Connection, subscription_id: str) -> dict |
 def unclassified_items(store: Store, batch: int = 2000) -> Iterator[list[Item]]:
     """Stored items the notifier has not looked at yet, in batches (a first run may bring 100 000), looking only
     at items written since the last look (by their version, which an index serves)."""
-    found = store.conn.execute("SELECT value FROM notify_meta WHERE key = 'classified_version'").fetchone()
-    last = int(found[0]) if found else 0
+    last = int(meta_value(store.conn, "classified_version") or 0)
     while True:
         batch_rows = rows(store.conn, "SELECT * FROM items WHERE version > ? AND NOT EXISTS "
                                       "(SELECT 1 FROM notify_items n WHERE n.item_id = items.id) ORDER BY version LIMIT ?",
@@ -97,8 +96,7 @@ def unclassified_items(store: Store, batch: int = 2000) -> Iterator[list[Item]]:
             break
         last = batch_rows[-1]["version"]
         yield [decode_item(r) for r in batch_rows]
-    store.conn.execute("INSERT OR REPLACE INTO notify_meta (key, value) VALUES ('classified_version', ?)",
-                       [str(max(last, store.content_version()))])
+    set_meta_value(store.conn, "classified_version", str(max(last, store.content_version())))
 
 
 def baselined_sources(conn: sqlite3.Connection) -> set[str]:
@@ -219,8 +217,7 @@ def save_source_alert(conn: sqlite3.Connection, source_id: str, broken: int, sin
 
 
 def current_run(store: Store) -> int:
-    found = store.conn.execute("SELECT value FROM notify_meta WHERE key = 'run'").fetchone()
-    return int(found[0]) if found else 0
+    return int(meta_value(store.conn, "run") or 0)
 
 
 def advance_run(store: Store) -> int:
