@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from . import hearings
 from .config import Config, TopicConfig
-from .normalize import OSLO, is_http_url, keyword_pattern, matches_keyword, ministries, ministry_name
+from .hearings.rules import is_open_hearing
+from .keywords import keyword_pattern
+from .normalize import OSLO, is_http_url, ministries, ministry_name
 from .records import Item
 from .redact import public_url
 from .store import Store
+from .words import feed_title
 
 FEED_FOLDERS = ("sources", "topics", "ministries")
 OPEN_HEARINGS = "hearings/open"
@@ -41,16 +43,10 @@ class FeedSpec:
 # ------------------------------------------------------------------------------------------ matching
 
 
-def has_any_word(item: Item, keywords: list[str]) -> bool:
-    """Whether any keyword occurs in the item's title or summary (normalize.keyword_pattern's rules:
-    at the start of a word, any case; capitals are a whole abbreviation; `*` is any letters)."""
-    return matches_keyword(f"{item['title']} {item['summary'] or ''}", keywords)
-
-
 def topic_matcher(topic: TopicConfig) -> Callable[[Item], bool]:
     """A topic holds items that a source gives the topic, or whose type or words match its rules."""
     types = set(topic.document_types)
-    # one pattern for all of the topic's keywords (each as normalize.keyword_pattern reads it)
+    # one pattern for all of the topic's keywords (each as keywords.keyword_pattern reads it)
     words = re.compile("|".join(f"(?:{keyword_pattern(k).pattern})" for k in topic.keywords if k.strip(" *")),
                        re.IGNORECASE) if any(k.strip(" *") for k in topic.keywords) else None
 
@@ -98,7 +94,7 @@ def config_fingerprint(config: Config) -> str:
     import json
 
     relevant = {
-        "base_url": config.base_url, "max_entries": config.max_entries,
+        "base_url": config.base_url, "max_entries": config.max_entries, "title": config.title,
         "sources": [(s.id, s.title, s.url, s.topics) for s in config.sources],
         "topics": [(t.id, t.title, t.document_types, t.keywords) for t in config.topics],
     }
@@ -110,7 +106,7 @@ def feed_specs(config: Config, store: Store, *, entries: int | None = None, ever
     `entries`, each with its total and that many newest entries. `every_possible` (for matching
     subscriptions): every ministry and every known topic, whether or not an item of it was filed yet."""
     present = store.feeds_present()
-    specs = [FeedSpec("all", "All items – regjeringen.no and KS", "Everything the configured sources published",
+    specs = [FeedSpec("all", feed_title("all", config.title), "Everything the configured sources published",
                       lambda i: True)]
     for source in config.sources:
         specs.append(
@@ -143,7 +139,7 @@ def feed_specs(config: Config, store: Store, *, entries: int | None = None, ever
                     alternate=f"https://www.regjeringen.no/no/dep/{abbr}/id{ministry['ownerid']}/",
                 )
             )
-    specs.append(FeedSpec(OPEN_HEARINGS, "Open hearings – soonest deadline first",
+    specs.append(FeedSpec(OPEN_HEARINGS, feed_title("open_hearings", config.title),
                           "Every open hearing (høring), with its deadline and the days left", _open_today))
     if entries is not None:
         for spec in specs:
@@ -152,7 +148,7 @@ def feed_specs(config: Config, store: Store, *, entries: int | None = None, ever
 
 
 def _open_today(item: Item) -> bool:
-    return hearings.is_open(item, datetime.now(OSLO).date())
+    return is_open_hearing(item, datetime.now(OSLO).date())
 
 
 def fill(spec: FeedSpec, store: Store, limit: int, total: int | None = None,
@@ -182,11 +178,5 @@ def entry_authors(item: Item) -> list[str]:
 
 
 def open_hearings_on(store: Store, today: date) -> list[Item]:
-    """The stored hearings open on a day, soonest deadline first."""
-    return open_hearings(store.open_hearing_items(today.isoformat()), today)
-
-
-def open_hearings(items: list[Item], today: date) -> list[Item]:
-    """The open hearings among items (hearings.is_open), soonest deadline first."""
-    found = [item for item in items if hearings.is_open(item, today)]
-    return sorted(found, key=lambda i: (i["extra"]["deadline"], i["id"]))
+    """The stored hearings open on a day, soonest deadline first (the store's order: by deadline, then id)."""
+    return [item for item in store.hearings_with_deadline_from(today.isoformat()) if is_open_hearing(item, today)]

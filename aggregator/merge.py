@@ -20,13 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from .hearings import hearing_of
 from .normalize import OSLO, is_cut_from, ministry_abbr, ministry_name
 from .records import Record
 
 ARTICLE = "#article"  # the observation an article page gives; no source id can start with "#"
 MAX_ARTICLE_ATTEMPTS = 5
-# What a listing or feed shows of a document that, when it moves, calls for its article page again.
-_WATCHED_EXTRA = ("deadline", "hearing_status", "label")
 
 
 @dataclass(frozen=True)
@@ -109,9 +108,6 @@ def merge(observations: list[Observation]) -> Document:
     language = next((r.language for r in records if r.language), None)
     ministries = _union(m for r in records for m in r.ministries)
     unknown_authors = _union(a for r in records for a in r.authors if not ministry_abbr(a))
-    extra: dict = {}
-    for record in reversed(records):  # the best-ranked observation's value of a key wins
-        extra.update(record.extra)
     return Document(
         id=records[0].id,
         link=next((r.link for r in listed if r.link), records[0].link),
@@ -125,8 +121,21 @@ def merge(observations: list[Observation]) -> Document:
         authors=_union([*(ministry_name(m, language) for m in ministries), *unknown_authors]),
         topics=_union(t for o in ranked for t in (*o.record.topics, *o.source_topics)),
         sources=sorted({o.source_id for o in ranked if o.source_id != ARTICLE}),
-        extra=extra,
+        extra=merge_extra([r.extra for r in records]),
     )
+
+
+def merge_extra(tables: list[dict]) -> dict:
+    """Kind-specific facts, best-ranked first: each key's best-ranked value wins, and a table (a hearing's facts)
+    is merged key by key the same way, so a fact one observation lacks comes from the next."""
+    extra: dict = {}
+    for table in reversed(tables):
+        for key, value in table.items():
+            if isinstance(value, dict) and isinstance(extra.get(key), dict):
+                extra[key] = {**extra[key], **value}
+            else:
+                extra[key] = dict(value) if isinstance(value, dict) else value
+    return extra
 
 
 def text_changed(before: Document | Mapping[str, Any], after: Document) -> bool:
@@ -152,8 +161,15 @@ def listing_moved(previous: Record | None, current: Record) -> bool:
     """Whether a source now shows a document differently from how the same source showed it last time."""
     if previous is None:
         return False
-    watched = lambda r: (r.title, r.summary, *(r.extra.get(k) for k in _WATCHED_EXTRA))  # noqa: E731
-    return watched(previous) != watched(current)
+    return _watched(previous) != _watched(current)
+
+
+def _watched(record: Record) -> tuple:
+    """What a listing or feed shows of a document that, when it moves, calls for its article page again: its text,
+    its label, and a hearing's deadline and status."""
+    hearing = hearing_of(record)
+    return (record.title, record.summary, record.extra.get("label"),
+            hearing.deadline if hearing else None, hearing.status if hearing else None)
 
 
 def needs_article(previous: Record | None, current: Record, article_state: dict | None, run: int) -> bool:

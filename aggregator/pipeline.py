@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from . import notify as notifications
+from .commit import commit_fetch
 from .config import Config, SourceConfig
-from .hearings import FOLLOW_AFTER_DEADLINE, oslo_day
+from .hearings.follow import oldest_followed_deadline, reread_due
 from .http import PoliteClient
 from .kinds import get_kind
 from .progress import Progress
@@ -78,27 +78,29 @@ class RunReport:
 
 
 def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: int = 0,
-                 backfill: bool = False, run_started: datetime | None = None) -> SourceOutcome:
-    """Fetch one source and commit what it gives in one transaction. Never raises: a failure is the
-    outcome's error. `backfill`: walk every page up to the source's max_pages, and take the new items
-    in as history (no notifications)."""
+                 backfill: int | None = None, run_started: datetime | None = None) -> SourceOutcome:
+    """Fetch one source (and read again what of it is due: hearings.follow) and commit what it gives in one
+    transaction. Never raises: a failure is the outcome's error. `backfill`: walk that many listing pages, and
+    take the new items in as history (no notifications)."""
+    now = run_started or utc_now()
     context = SourceContext(
-        http=client, source_id=source.id, run=run, backfill=backfill,
+        http=client, source_id=source.id, run=run, backfill=backfill is not None, max_pages=backfill,
         observed=lambda item_id: store.observed(source.id, item_id),
         validators=lambda url: store.get_validators(source.id, url),
         article_state=store.article_state,
         stored=store.get_item,
-        followed=lambda: store.followed_hearings(source.id, _follow_since(run_started)),
+        followed=lambda: store.followed_hearings(source.id, oldest_followed_deadline(now).isoformat()),
         articles_due=lambda: store.articles_due(source.id, run),
-        now=run_started or utc_now(),
+        now=now,
         log=logging.getLogger(f"aggregator.sources.{source.id}"),
     )
     try:
         kind = get_kind(source.kind)
-        result = kind.fetch(source, context)
+        result = kind.fetcher()(source, context)
+        reread_due(kind, source, context, result)
         _credit(result.records, kind.publisher)
-        changes, before = store.commit_fetch(source.id, source.topics, result, run, history=backfill,
-                                             run_started=run_started)
+        changes, before = commit_fetch(store, source.id, source.topics, result, run, history=backfill is not None,
+                                       run_started=run_started)
     except SourceError as error:
         return _failed(source, store, str(error))
     except Exception as error:  # a bug or a surprise in one source must not stop the others
@@ -118,11 +120,6 @@ def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: 
                         problem["attempts"], problem["last_error"])
     log.info("%s: %s", source.id, outcome.summary())
     return outcome
-
-
-def _follow_since(run_started: datetime | None) -> str:
-    """The oldest deadline a hearing may have and still be followed (hearings.is_followed), as an ISO date."""
-    return (oslo_day(run_started or utc_now()) - FOLLOW_AFTER_DEADLINE).isoformat()
 
 
 def _credit(records: list, publisher: str | None) -> None:
@@ -173,8 +170,7 @@ def backfill(config: Config, store: Store, source_id: str, pages: int) -> RunRep
         raise ValueError(f"no source with id {source_id!r} in {config.path}")
     report = RunReport()
     with PoliteClient(config.http) as client:
-        widened = dataclasses.replace(source, max_pages=pages)
-        report.outcomes = [fetch_source(widened, store, client, store.begin_run(), backfill=True)]
+        report.outcomes = [fetch_source(source, store, client, store.begin_run(), backfill=pages)]
     try:
         report.published = publish(config, store)
     except PublishError as error:

@@ -35,8 +35,8 @@ def help_probe(modules: tuple[str, ...]) -> str:
 
 HELP_CODE = "from aggregator.cli import main; main(['--help'])"
 # What `aggregator run` loads before it does anything: the pipeline, the source kinds, publishing and notifying.
-RUN_IMPORTS_CODE = ("import aggregator.cli, aggregator.pipeline, aggregator.publish, aggregator.sources.regjeringen, "
-                    "aggregator.sources.ks, aggregator.sources.feed")
+RUN_IMPORTS_CODE = ("import aggregator.cli, aggregator.pipeline, aggregator.publish, aggregator.sources.regjeringen.fetching, "
+                    "aggregator.sources.ks.fetching, aggregator.sources.feed")
 
 
 # ------------------------------------------------------------------------------------------ configuration
@@ -149,15 +149,17 @@ def http_client(config):
 def parsers() -> dict[str, Callable[[str, bytes], object]]:
     """Each page kind's parser as a fetch uses it: decode the body, then parse (url, text)."""
     from aggregator.http import decode_body
-    from aggregator.sources import ks, regjeringen
+    from aggregator.sources.ks import article as ks_article
+    from aggregator.sources.ks import listing as ks_listing
+    from aggregator.sources.regjeringen import article, listing, rss
 
     html = "text/html; charset=utf-8"
     return {
-        "regjeringen_listing": lambda url, body: regjeringen.parse_listing(url, decode_body(body, html), []),
-        "regjeringen_article": lambda url, body: regjeringen.parse_article(url, decode_body(body, html)),
-        "regjeringen_rss": lambda url, body: regjeringen.parse_rss(url, body, []),
-        "ks_listing": lambda url, body: ks.parse_listing(url, decode_body(body, html), None, []),
-        "ks_article": lambda url, body: ks.parse_article(url, decode_body(body, html)),
+        "regjeringen_listing": lambda url, body: listing.parse_listing(url, decode_body(body, html), []),
+        "regjeringen_article": lambda url, body: article.parse_article(url, decode_body(body, html)),
+        "regjeringen_rss": lambda url, body: rss.parse_rss(url, body, []),
+        "ks_listing": lambda url, body: ks_listing.parse_listing(url, decode_body(body, html), None, []),
+        "ks_article": lambda url, body: ks_article.parse_article(url, decode_body(body, html)),
     }
 
 
@@ -180,6 +182,7 @@ WORDS = (  # noqa: SIM905
 
 def _record(number: int, rng: random.Random, source_ids: list[str], topic_ids: list[str], published: datetime,
             ministries: list[str]):
+    from aggregator.hearings import Hearing, put
     from aggregator.records import Record
 
     title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 14))).capitalize()
@@ -187,8 +190,9 @@ def _record(number: int, rng: random.Random, source_ids: list[str], topic_ids: l
                         for _ in range(rng.randint(1, 3))) + "."
     kind = rng.choice(DOCUMENT_TYPES)
     chosen = rng.sample(ministries, rng.choice([1, 1, 2]))
-    extra = {"deadline": (published + timedelta(days=90)).date().isoformat(),
-             "hearing_status": "På høring"} if kind == "consultation" else {}
+    extra: dict = {}
+    if kind == "consultation":
+        put(extra, Hearing(deadline=(published + timedelta(days=90)).date(), status="På høring"))
     return Record(
         id=f"https://www.regjeringen.no/no/id{number}/",
         link=f"https://www.regjeringen.no/no/dokumenter/dokument-{number}/id{number}/",
@@ -199,19 +203,21 @@ def _record(number: int, rng: random.Random, source_ids: list[str], topic_ids: l
 
 
 def add_item(store, number: int, source_ids: list[str], topic_ids: list[str]) -> str:
-    """Store one new document through the store's own upsert (as a fetch would); returns its id."""
+    """Store one new document as a commit does (aggregator.commit); returns its id."""
+    from aggregator.commit import commit_record
     from aggregator.normalize import ministries
 
     rng = random.Random(number)
     record, source_id = _record(number, rng, source_ids, topic_ids, datetime.now(UTC), sorted(ministries()))
-    store.upsert(record, source_id)
+    commit_record(store, record, source_id)
     return record.id
 
 
 def upsert_items(store, count: int, source_ids: list[str], topic_ids: list[str],
                  first_number: int = 5_000_000) -> list[str]:
-    """Store `count` documents one by one through the store's own upsert (each its own transaction, as the old
-    bench measured it); the same call again stores the same documents unchanged. Returns the changes."""
+    """Store `count` documents one by one as a commit does (each its own transaction, as the old bench measured
+    it); the same call again stores the same documents unchanged. Returns the changes."""
+    from aggregator.commit import commit_record
     from aggregator.normalize import ministries
 
     abbrs = sorted(ministries())
@@ -220,7 +226,7 @@ def upsert_items(store, count: int, source_ids: list[str], topic_ids: list[str],
     changes = []
     for n in range(count):
         record, source_id = _record(first_number + n, rng, source_ids, topic_ids, start - timedelta(hours=n), abbrs)
-        changes.append(store.upsert(record, source_id, now=start))
+        changes.append(commit_record(store, record, source_id, now=start))
     return changes
 
 
@@ -228,12 +234,13 @@ def bulk_insert_items(store, count: int, source_ids: list[str], topic_ids: list[
                       seed: int = 13) -> int:
     """Fill a new store with `count` documents quickly; returns how many rows went into `items`.
 
-    A few templates go in through the store's own `upsert` (so every column holds what the store itself writes),
+    A few templates go in as a commit writes them (so every column holds what the store itself writes),
     and the rest are copies of those rows with their own id, link, text, dates, type, ministries, topics and
     sources, in the same encoding (JSON text, ISO times). Their `version` is 1 (older than anything a later write
     makes), so the first build files them all and later builds see only what changed since. Each copy gets its
     source's observation too, so the store has the size a real one of that many items has.
     """
+    from aggregator.commit import commit_record
     from aggregator.normalize import ministries
 
     abbrs = sorted(ministries())
@@ -243,7 +250,7 @@ def bulk_insert_items(store, count: int, source_ids: list[str], topic_ids: list[
     templates = []
     for n in range(min(4, count)):
         record, source_id = _record(first_number + n, rng, source_ids, topic_ids, now - spacing * n, abbrs)
-        store.upsert(record, source_id, now=now)
+        commit_record(store, record, source_id, now=now)
         templates.append(record.id)
     conn = store.conn
     columns = [row[1] for row in conn.execute("PRAGMA table_info(items)")]
@@ -271,6 +278,7 @@ def bulk_insert_items(store, count: int, source_ids: list[str], topic_ids: list[
                 "ministries": encode(record.ministries), "authors": encode([]), "topics": encode(record.topics),
                 "sources": encode(sorted(set(sources))), "extra": encode(record.extra),
                 "sort_key": record.published.astimezone(UTC).isoformat(), "version": 1,
+                "deadline": _deadline(record),
             }
             row.update({k: v for k, v in values.items() if k in row})
             if observation:
@@ -293,11 +301,21 @@ def bulk_insert_items(store, count: int, source_ids: list[str], topic_ids: list[
     return inserted + len(templates)
 
 
+def _deadline(record) -> str | None:
+    from aggregator.hearings import hearing_of
+
+    hearing = hearing_of(record)
+    return hearing.deadline.isoformat() if hearing and hearing.deadline else None
+
+
 def _flush(conn, columns: list[str], ob_columns: list[str], batch: list) -> int:
     if not batch:
         return 0
     conn.executemany(f"INSERT INTO items ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                      [[row[c] for c in columns] for row, _ in batch])
+    # what a commit indexes of each hearing: its own identity (answers link to it by that reference)
+    conn.executemany("INSERT OR IGNORE INTO item_refs (ref, role, item_id, strength) VALUES (?, 'hearing', ?, 0)",
+                     [(f"id:{row['id']}", row["id"]) for row, _ in batch if row["document_type"] == "consultation"])
     observed = [[ob[c] for c in ob_columns] for _, ob in batch if ob]
     if observed:
         conn.executemany(f"INSERT OR IGNORE INTO observations ({', '.join(ob_columns)}) "

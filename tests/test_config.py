@@ -30,7 +30,7 @@ def test_a_config_with_only_sources_gets_every_default(tmp_path):
     assert (config.http.timeout, config.http.min_delay, config.http.retries) == (20.0, 1.5, 3)
     assert config.http.user_agent.startswith("aggregator/")
     source = config.sources[0]
-    assert (source.id, source.kind, source.url, source.topics, source.max_pages) == ("gov", "feed", "https://example.org/rss", [], 3)
+    assert (source.id, source.kind, source.url, source.topics, source.options) == ("gov", "feed", "https://example.org/rss", [], {})
     assert config.topics == [] and config.subscriptions == []
 
 
@@ -64,7 +64,7 @@ keywords = ["høring"]
     assert config.base_url == "https://feeds.example.net/sub/"  # a trailing slash so feed URLs join right
     assert config.max_entries == 5
     assert config.http.user_agent == "aggregator-test/1 (+mailto:ops@example.org)"
-    assert config.sources[0].max_pages == 2
+    assert config.sources[0].options == {"max_pages": 2, "hearing_refresh_hours": 20.0}
     assert config.topics[0].title == "Hearings – Høringer"
     assert config.topics[0].document_types == ["consultation", "consultation-response"]
 

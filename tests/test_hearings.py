@@ -3,15 +3,17 @@ rules of what a change is, the lines that tell it in bokmål, nynorsk and Englis
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from aggregator import hearings
-from aggregator.sources.hearing_page import parse_hearing, parse_responses, responses_url
-from aggregator.sources.ks import parse_article as parse_ks_article
-from aggregator.sources.regjeringen import parse_article
+from aggregator.hearings import Document, Hearing, Response, Responses, follow, hearing_of, put, rules
+from aggregator.normalize import oslo_day
+from aggregator.sources.ks.article import parse_article as parse_ks_article
+from aggregator.sources.regjeringen.article import parse_article
+from aggregator.sources.regjeringen.hearing_page import parse_hearing, parse_responses, responses_url
 
 CASES = Path(__file__).resolve().parent / "fixtures" / "hearings"
 URL = "https://www.regjeringen.no/no/dokumenter/horing-introduksjonsloven/id4200100/"
@@ -26,24 +28,22 @@ def case(name: str) -> str:
 
 def test_an_open_bokmal_hearing_page_gives_every_factbox():
     article = parse_article(URL, case("hearing-nb-open.html"))
-    facts = article.extra
+    facts = hearing_of(article)
     assert article.document_type == "consultation" and article.language == "nb"
-    assert facts["hearing_status"] == "På høring" and hearings.state_of(facts["hearing_status"]) == "open"
-    assert facts["deadline"] == "2027-02-01" and facts["case_ref"] == "26/4711"
-    assert facts["documents"] == [
-        {"title": "Høringsnotat - endringer i introduksjonsloven",  # the title attribute, not just "Høringsnotat"
-         "url": "https://www.regjeringen.no/contentassets/0a1b2c/horingsnotat-introduksjonsloven.pdf",
-         "type": "application/pdf"},
-        {"title": "Tidligere utredning", "url": "https://www.regjeringen.no/no/dokumenter/tidligere-utredning/id4000001/",
-         "type": None},
+    assert facts.status == "På høring" and rules.state_of(facts.status) == "open"
+    assert facts.deadline == date(2027, 2, 1) and facts.reference == "26/4711"
+    assert facts.documents == [
+        Document("Høringsnotat - endringer i introduksjonsloven",  # the title attribute, not just "Høringsnotat"
+                 "https://www.regjeringen.no/contentassets/0a1b2c/horingsnotat-introduksjonsloven.pdf", "application/pdf"),
+        Document("Tidligere utredning", "https://www.regjeringen.no/no/dokumenter/tidligere-utredning/id4000001/", None),
     ]
-    assert facts["recipients"] == ["Bergen kommune", "Kommunesektorens organisasjon (KS)", "Oslo kommune",
-                                   "Solberg & Hansen AS"]
-    assert facts["answer_url"] == "https://svar.regjeringen.no/nb/registrer_horingsuttalelse/H4200100/"
+    assert facts.recipients == ["Bergen kommune", "Kommunesektorens organisasjon (KS)", "Oslo kommune",
+                                "Solberg & Hansen AS"]
+    assert facts.answer_url == "https://svar.regjeringen.no/nb/registrer_horingsuttalelse/H4200100/"
 
 
 def test_the_letter_is_sanitized_html_without_its_reference_line():
-    letter = parse_hearing(URL, case("hearing-nb-open.html"))["letter"]
+    letter = parse_hearing(URL, case("hearing-nb-open.html")).letter
     assert letter.startswith("<p>Arbeids- og inkluderingsdepartementet sender med dette forslag")
     assert "<strong>1. februar 2027</strong>" in letter
     assert 'href="https://www.regjeringen.no/no/id4/"' in letter  # relative links made absolute
@@ -53,28 +53,27 @@ def test_the_letter_is_sanitized_html_without_its_reference_line():
 
 def test_a_closed_nynorsk_hearing_with_recipients_in_one_paragraph():
     article = parse_article("https://www.regjeringen.no/no/dokumenter/hoyring-skatt/id4200200/", case("hearing-nn-closed.html"))
-    facts = article.extra
+    facts = hearing_of(article)
     assert article.language == "nn" and article.document_type == "consultation"
-    assert facts["hearing_status"] == "Ferdigbehandla" and hearings.state_of(facts["hearing_status"]) == "closed"
-    assert facts["deadline"] == "2026-09-01" and facts["case_ref"] == "26/1234"
-    assert facts["recipients"] == ["Skatteetaten", "Kommunesektorens organisasjon (KS)", "Bergen kommune", "Tolletaten"]
-    assert facts["documents"] == [{"title": "Høyringsnotat", "type": "application/pdf",
-                                   "url": "https://www.regjeringen.no/contentassets/9f8e7d/hoyringsnotat.pdf"}]
-    assert "answer_url" not in facts  # a closed hearing has no answer form
+    assert facts.status == "Ferdigbehandla" and rules.state_of(facts.status) == "closed"
+    assert facts.deadline == date(2026, 9, 1) and facts.reference == "26/1234"
+    assert facts.recipients == ["Skatteetaten", "Kommunesektorens organisasjon (KS)", "Bergen kommune", "Tolletaten"]
+    assert facts.documents == [Document("Høyringsnotat", "https://www.regjeringen.no/contentassets/9f8e7d/hoyringsnotat.pdf",
+                                        "application/pdf")]
+    assert facts.answer_url is None  # a closed hearing has no answer form
 
 
 def test_the_current_response_listing_gives_names_types_and_the_total():
     responses, total = parse_responses(responses_url(URL), case("responses-current.html"))
     assert total == 3
-    assert responses == [{"name": "Bergen kommune", "type": "kommune"},
-                         {"name": "Kommunesektorens organisasjon (KS)", "type": "organisasjon"},
-                         {"name": "Integrerings- og mangfoldsdirektoratet", "type": "stat"}]
+    assert responses == [Response("Bergen kommune", "kommune"), Response("Kommunesektorens organisasjon (KS)", "organisasjon"),
+                         Response("Integrerings- og mangfoldsdirektoratet", "stat")]
 
 
 def test_the_older_response_listing_is_read_by_its_structure():
     responses, total = parse_responses(URL, case("responses-older.html"))
     assert total is None
-    assert [r["name"] for r in responses] == ["Skatteetaten", "Bergen kommune"]
+    assert [r.name for r in responses] == ["Skatteetaten", "Bergen kommune"]
 
 
 def test_the_response_listing_url_starts_with_show_svar_which_robots_txt_allows():
@@ -83,21 +82,21 @@ def test_the_response_listing_url_starts_with_show_svar_which_robots_txt_allows(
 
 def test_a_ks_answer_links_the_hearing_it_answers_not_another_regjeringen_page():
     facts = parse_ks_article("https://www.ks.no/horingssvar/introduksjonsloven/", case("ks-answer-links-hearing.html"))
-    assert facts.hearing_link == URL
+    assert facts.hearing_links == [URL]
 
 
 # ------------------------------------------------------------------------------------------ what a change is
 
 
-OPEN = {"deadline": "2026-09-01", "hearing_status": "På høring", "documents": [{"title": "Notat", "url": "https://x/n.pdf"}],
-        "responses": {"count": 1, "by": [{"name": "Oslo kommune", "type": "kommune"}]}}
+OPEN = Hearing(deadline=date(2026, 9, 1), status="På høring", documents=[Document("Notat", "https://x/n.pdf")],
+               responses=Responses(1, (Response("Oslo kommune", "kommune"),)))
 
 
 def test_a_moved_deadline_a_closing_new_documents_and_new_answers_are_changes():
-    after = {"deadline": "2026-09-15", "hearing_status": "Avsluttet",
-             "documents": [*OPEN["documents"], {"title": "Tillegg", "url": "https://x/t.pdf"}],
-             "responses": {"count": 2, "by": [*OPEN["responses"]["by"], {"name": "Kommunesektorens organisasjon (KS)"}]}}
-    assert hearings.changes(OPEN, after) == [
+    after = replace(OPEN, deadline=date(2026, 9, 15), status="Avsluttet",
+                    documents=[*OPEN.documents, Document("Tillegg", "https://x/t.pdf")],
+                    responses=Responses(2, (*OPEN.responses.by, Response("Kommunesektorens organisasjon (KS)"))))
+    assert rules.changes(OPEN, after) == [
         {"kind": "deadline", "from": "2026-09-01", "to": "2026-09-15"},
         {"kind": "closed", "status": "Avsluttet"},
         {"kind": "documents", "added": [{"title": "Tillegg", "url": "https://x/t.pdf"}]},
@@ -106,24 +105,24 @@ def test_a_moved_deadline_a_closing_new_documents_and_new_answers_are_changes():
 
 
 @pytest.mark.parametrize("after", [
-    {**OPEN, "summary": "reworded"},  # a reworded summary is not a hearing change
-    {**OPEN, "hearing_status": "På høyring"},  # the same status in nynorsk
-    {k: v for k, v in OPEN.items() if k != "responses"},  # the responses could not be read this time
-    {k: v for k, v in OPEN.items() if k != "deadline"},  # a deadline not given (RSS) is not a moved one
+    replace(OPEN, letter="<p>reworded</p>"),  # a reworded letter is not a hearing change
+    replace(OPEN, status="På høyring"),  # the same status in nynorsk
+    replace(OPEN, responses=None),  # the responses could not be read this time
+    replace(OPEN, deadline=None),  # a deadline not given (RSS) is not a moved one
 ])
 def test_what_is_no_change(after):
-    assert hearings.changes(OPEN, after) == []
+    assert rules.changes(OPEN, after) == []
 
 
 def test_facts_learnt_for_the_first_time_are_no_change():
-    learnt = {**OPEN, "letter": "<p>…</p>"}
-    assert hearings.changes({"deadline": "2026-09-01"}, learnt) == []  # documents and responses first read now
+    learnt = replace(OPEN, letter="<p>…</p>")
+    assert rules.changes(Hearing(deadline=date(2026, 9, 1)), learnt) == []  # documents and responses first read now
 
 
 def test_only_ks_answers_advance_a_hearing_in_the_feeds():
-    assert hearings.in_feeds({"kind": "deadline"}) and hearings.in_feeds({"kind": "closed"})
-    assert hearings.in_feeds({"kind": "response", "respondents": ["Kommunesektorens organisasjon (KS)"]})
-    assert not hearings.in_feeds({"kind": "response", "respondents": ["Oslo kommune"]})
+    assert rules.in_feeds({"kind": "deadline"}) and rules.in_feeds({"kind": "closed"})
+    assert rules.in_feeds({"kind": "response", "respondents": ["Kommunesektorens organisasjon (KS)"]})
+    assert not rules.in_feeds({"kind": "response", "respondents": ["Oslo kommune"]})
 
 
 @pytest.mark.parametrize(("event", "language", "line"), [
@@ -141,29 +140,29 @@ def test_only_ks_answers_advance_a_hearing_in_the_feeds():
     ({"kind": "documents", "added": [{"title": "Tillegg", "url": "u"}]}, "nn", "Nye dokument: Tillegg"),
 ])
 def test_the_line_that_says_what_changed_in_the_hearings_language(event, language, line):
-    assert hearings.update_line(event, language) == line
+    assert rules.update_line(event, language) == line
 
 
 def test_respondents_and_recipients_match_by_name_or_abbreviation():
-    assert hearings.names_match(["Kommunesektorens organisasjon (KS)"], ["KS"])
-    assert hearings.names_match(["Kommunesektorens organisasjon"], ["KS"])  # KS's names are KS
-    assert hearings.names_match(["KS"], ["Kommunesektorens organisasjon (KS)"])
-    assert hearings.names_match(["Bergen kommune"], ["bergen  kommune"])
-    assert hearings.names_match(["Norges Bondelag (NB)"], ["Norges Bondelag"])
-    assert hearings.names_match(["KS – Kommunesektorens organisasjon"], ["KS"])  # the dash forms of høringslister
-    assert hearings.names_match(["Kommunesektorens organisasjon - KS"], ["Kommunesektorens organisasjon (KS)"])
-    assert not hearings.names_match(["Arbeids- og inkluderingsdepartementet"], ["og inkluderingsdepartementet"])
-    assert not hearings.names_match(["KS Bedrift", "KS-Agenda", "Kskog AS", "Bergenhus kommune"], ["KS", "Bergen kommune"])
-    assert hearings.update_line({"kind": "response", "respondents": ["KS Bedrift"]}, "nb") == "KS Bedrift har svart"
-    assert not hearings.in_feeds({"kind": "response", "respondents": ["KS Bedrift"]})
+    assert rules.names_match(["Kommunesektorens organisasjon (KS)"], ["KS"])
+    assert rules.names_match(["Kommunesektorens organisasjon"], ["KS"])  # KS's names are KS
+    assert rules.names_match(["KS"], ["Kommunesektorens organisasjon (KS)"])
+    assert rules.names_match(["Bergen kommune"], ["bergen  kommune"])
+    assert rules.names_match(["Norges Bondelag (NB)"], ["Norges Bondelag"])
+    assert rules.names_match(["KS – Kommunesektorens organisasjon"], ["KS"])  # the dash forms of høringslister
+    assert rules.names_match(["Kommunesektorens organisasjon - KS"], ["Kommunesektorens organisasjon (KS)"])
+    assert not rules.names_match(["Arbeids- og inkluderingsdepartementet"], ["og inkluderingsdepartementet"])
+    assert not rules.names_match(["KS Bedrift", "KS-Agenda", "Kskog AS", "Bergenhus kommune"], ["KS", "Bergen kommune"])
+    assert rules.update_line({"kind": "response", "respondents": ["KS Bedrift"]}, "nb") == "KS Bedrift har svart"
+    assert not rules.in_feeds({"kind": "response", "respondents": ["KS Bedrift"]})
 
 
 def test_a_fact_one_reading_did_not_give_keeps_its_last_value_so_the_next_change_is_seen():
-    stored = {"deadline": "2026-08-14", "hearing_status": "På høring", "answer_url": "https://svar.example/H1/"}
-    read = {"hearing_status": "Avsluttet"}  # a closed hearing's page: no deadline box read, no answer form
-    hearings.keep_known_facts(stored, read)
-    assert read == {"deadline": "2026-08-14", "hearing_status": "Avsluttet"}  # the form is gone with the closing
-    assert hearings.changes({"deadline": "2026-08-14"}, {**read, "deadline": "2026-09-30"})[0]["kind"] == "deadline"
+    stored = Hearing(deadline=date(2026, 8, 14), status="På høring", answer_url="https://svar.example/H1/")
+    read = Hearing(status="Avsluttet")  # a closed hearing's page: no deadline box read, no answer form
+    kept = rules.keep_known_facts(stored, read)
+    assert kept == Hearing(deadline=date(2026, 8, 14), status="Avsluttet")  # the form is gone with the closing
+    assert rules.changes(Hearing(deadline=date(2026, 8, 14)), replace(kept, deadline=date(2026, 9, 30)))[0]["kind"] == "deadline"
 
 
 def test_links_that_are_no_web_page_do_not_break_a_hearing_or_a_ks_page():
@@ -171,10 +170,10 @@ def test_links_that_are_no_web_page_do_not_break_a_hearing_or_a_ks_page():
         '<p><a href="/no/dokumenter/tidligere-utredning/id4000001/">Tidligere utredning</a></p>',
         '<p><a href="mailto:postmottak@aid.dep.no">postmottak@aid.dep.no</a> <a href="tel:+4722249090">Ring</a></p>')
     facts = parse_hearing(URL, page.replace("sender med dette", "sender\x0c med dette"))  # and Word's page break
-    assert [d["title"] for d in facts["documents"]] == ["Høringsnotat - endringer i introduksjonsloven"]
-    assert "\x0c" not in facts["letter"]
+    assert [d.title for d in facts.documents] == ["Høringsnotat - endringer i introduksjonsloven"]
+    assert "\x0c" not in facts.letter
     ks = case("ks-answer-links-hearing.html").replace("<p>KS mener", '<p><a href="mailto:post@ks.no">post@ks.no</a> KS mener')
-    assert parse_ks_article("https://www.ks.no/horingssvar/introduksjonsloven/", ks).hearing_link == URL
+    assert parse_ks_article("https://www.ks.no/horingssvar/introduksjonsloven/", ks).hearing_links == [URL]
 
 
 # ------------------------------------------------------------------------------------------ reminders
@@ -193,36 +192,39 @@ LONG_AGO = date(2026, 1, 1)
     (date(2026, 9, 16), None),  # past
 ])
 def test_the_nearest_reminder_is_due(today, due):
-    assert hearings.due_reminder(DEADLINE, [14, 3], today, LONG_AGO) == due
+    assert rules.due_reminder(DEADLINE, [14, 3], today, LONG_AGO) == due
 
 
 def test_a_new_subscription_starts_with_the_reminders_ahead_of_it():
-    assert hearings.due_reminder(DEADLINE, [14, 3], date(2026, 9, 10), not_before=date(2026, 9, 10)) is None
-    assert hearings.due_reminder(DEADLINE, [14, 3], date(2026, 9, 12), not_before=date(2026, 9, 10)) == 3
+    assert rules.due_reminder(DEADLINE, [14, 3], date(2026, 9, 10), not_before=date(2026, 9, 10)) is None
+    assert rules.due_reminder(DEADLINE, [14, 3], date(2026, 9, 12), not_before=date(2026, 9, 10)) == 3
 
 
 def test_the_day_is_the_day_in_oslo_not_in_utc():
     late_evening_utc = datetime(2026, 9, 11, 23, 30, tzinfo=UTC)  # 01:30 on the 12th in Oslo
-    assert hearings.oslo_day(late_evening_utc) == date(2026, 9, 12)
-    assert hearings.due_reminder(DEADLINE, [3], hearings.oslo_day(late_evening_utc), LONG_AGO) == 3
-    assert hearings.due_reminder(DEADLINE, [3], late_evening_utc.date(), LONG_AGO) is None
+    assert oslo_day(late_evening_utc) == date(2026, 9, 12)
+    assert rules.due_reminder(DEADLINE, [3], oslo_day(late_evening_utc), LONG_AGO) == 3
+    assert rules.due_reminder(DEADLINE, [3], late_evening_utc.date(), LONG_AGO) is None
+
+
+def item_of(hearing: Hearing, document_type: str = "consultation", published=datetime(2026, 11, 20, tzinfo=UTC)) -> dict:
+    extra: dict = {}
+    put(extra, hearing)
+    return {"document_type": document_type, "extra": extra, "published": published, "first_seen": published}
 
 
 def test_an_open_hearing_is_one_not_closed_with_its_deadline_ahead():
-    item = {"document_type": "consultation", "extra": {"deadline": "2026-09-15", "hearing_status": "På høring"}}
-    assert hearings.is_open(item, date(2026, 9, 15)) and not hearings.is_open(item, date(2026, 9, 16))
-    closed = {**item, "extra": {**item["extra"], "hearing_status": "Avsluttet"}}
-    assert not hearings.is_open(closed, date(2026, 9, 1))
-    assert not hearings.is_open({**item, "document_type": "press-release"}, date(2026, 9, 1))
+    item = item_of(Hearing(deadline=date(2026, 9, 15), status="På høring"))
+    assert rules.is_open_hearing(item, date(2026, 9, 15)) and not rules.is_open_hearing(item, date(2026, 9, 16))
+    assert not rules.is_open_hearing(item_of(Hearing(deadline=date(2026, 9, 15), status="Avsluttet")), date(2026, 9, 1))
+    assert not rules.is_open_hearing(item_of(Hearing(deadline=date(2026, 9, 15)), "press-release"), date(2026, 9, 1))
 
 
 def test_which_hearings_are_still_followed():
     today = date(2026, 12, 3)
-    def hearing(extra, published=datetime(2026, 11, 20, tzinfo=UTC)):
-        return {"document_type": "consultation", "extra": extra, "published": published, "first_seen": published}
-    assert hearings.is_followed(hearing({"deadline": "2026-12-20"}), today)
-    assert hearings.is_followed(hearing({"deadline": "2026-11-01", "hearing_status": "Avsluttet"}), today)  # answers come late
-    assert not hearings.is_followed(hearing({"deadline": "2026-09-01"}), today)
-    assert hearings.is_followed(hearing({}), today)  # new, deadline not known yet
-    assert not hearings.is_followed(hearing({}, published=datetime(2024, 1, 10, tzinfo=UTC)), today)  # an old one
-    assert not hearings.is_followed({**hearing({"deadline": "2026-12-20"}), "document_type": "news"}, today)
+    assert follow.is_followed(item_of(Hearing(deadline=date(2026, 12, 20))), today)
+    assert follow.is_followed(item_of(Hearing(deadline=date(2026, 11, 1), status="Avsluttet")), today)  # answers come late
+    assert not follow.is_followed(item_of(Hearing(deadline=date(2026, 9, 1))), today)
+    assert follow.is_followed(item_of(Hearing()), today)  # new, deadline not known yet
+    assert not follow.is_followed(item_of(Hearing(), published=datetime(2024, 1, 10, tzinfo=UTC)), today)  # an old one
+    assert not follow.is_followed(item_of(Hearing(deadline=date(2026, 12, 20)), "news"), today)

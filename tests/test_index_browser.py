@@ -9,8 +9,10 @@ import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from helpers import hearing_extra
 from selectolax.lexbor import LexborHTMLParser
 
+from aggregator.commit import commit_record
 from aggregator.config import load_config
 from aggregator.normalize import OSLO
 from aggregator.publish import publish
@@ -52,15 +54,15 @@ def site(tmp_path):
         ("Consultation on the Digital Services Act and the Norwegian implementation thereof", "en", 0),
     ]
     for n, (title, lang, days) in enumerate(hearings):
-        store.upsert(Record(
+        commit_record(store, Record(
             id=f"https://www.regjeringen.no/no/id{4100000 + n}/", link=f"https://www.regjeringen.no/no/dokumenter/h/id{4100000 + n}/",
             title=title, summary="Forslaget sendes på høring.", language=lang, document_type="consultation",
             published=datetime(2026, 3, 1 + n, tzinfo=OSLO), ministries=["aid", "jd"],
-            extra={"deadline": (today + timedelta(days=days)).isoformat()}), "hoyringar", now=T0)
-    store.upsert(Record(id="https://www.regjeringen.no/no/id4099000/", link="https://www.regjeringen.no/no/dokumenter/old/id4099000/",
+            extra=hearing_extra((today + timedelta(days=days)).isoformat())), "hoyringar", now=T0)
+    commit_record(store, Record(id="https://www.regjeringen.no/no/id4099000/", link="https://www.regjeringen.no/no/dokumenter/old/id4099000/",
                         title="Avsluttet høring", language="nb", document_type="consultation", ministries=["kdd"],
-                        extra={"deadline": (today - timedelta(days=1)).isoformat()}), "hoyringar", now=T0)
-    store.upsert(Record(id="https://www.ks.no/aktuelt/lang/", link="https://www.ks.no/aktuelt/lang/",
+                        extra=hearing_extra((today - timedelta(days=1)).isoformat())), "hoyringar", now=T0)
+    commit_record(store, Record(id="https://www.ks.no/aktuelt/lang/", link="https://www.ks.no/aktuelt/lang/",
                         title="Kommunesektorensorganisasjonsinterkommunalsamarbeidsutvalgsrapport " * 2,
                         language="nb", authors=["KS"], document_type="article"), "ks-integrering", now=T0)
     store.record_failure("ks-integrering", "ks.no page …: HTTP 503 Service Unavailable", now=T0)

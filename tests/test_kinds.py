@@ -17,7 +17,7 @@ KIND_MODULE = '''
 
 import json
 
-from aggregator.config import check_string
+from aggregator.checks import nonempty_str
 from aggregator.kinds import Option, SourceKind
 from aggregator.records import FetchResult, Record
 from aggregator.sources import get_subscribed_feed
@@ -36,7 +36,7 @@ def fetch(source, ctx):
 
 KIND = SourceKind(
     name="stortinget_demo", fetch=fetch, publisher="Stortinget", doc=__doc__,
-    options=(Option("section", check_string, "saker", "which list of the answer to read"),),
+    options=(Option("section", nonempty_str, "saker", "which list of the answer to read"),),
 )
 '''
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import FIXTURES, validate_atom
+from helpers import answer_extra
 
 from aggregator.cli import main
 from aggregator.store import Store
@@ -116,8 +117,8 @@ def test_run_writes_the_ks_items_to_the_source_and_hearings_feeds(site, tmp_path
     # The hearing each answer refers to is kept for a later link to the government's hearing.
     store = Store(tmp_path / "data" / "aggregator.db")
     try:
-        assert store.get_item(site.url + HEARING_NOU)["extra"] == {"label": "Høring", "hearing_ref": "NOU 2024: 7"}
-        assert store.get_item(site.url + HEARING_INTERPRETERS)["extra"] == {"label": "Høring", "hearing_ref": "Meld. St. 9 (2024–2025)"}
+        assert store.get_item(site.url + HEARING_NOU)["extra"] == answer_extra("NOU 2024: 7", label="Høring")
+        assert store.get_item(site.url + HEARING_INTERPRETERS)["extra"] == answer_extra("Meld. St. 9 (2024–2025)", label="Høring")
     finally:
         store.close()
 

@@ -10,14 +10,18 @@ import dataclasses
 
 import pytest
 from conftest import FIXTURES, shared_file
+from helpers import answer_extra
 
 from aggregator.config import SourceConfig
+from aggregator.hearings import answer_to
 from aggregator.http import FetchError, Response, RobotsDisallowed
 from aggregator.merge import ARTICLE, Document, Observation, merge
 from aggregator.normalize import hearing_reference
 from aggregator.records import SourceError
 from aggregator.sources import SourceContext
-from aggregator.sources.ks import fetch, ks_document_type, parse_article, parse_listing
+from aggregator.sources.ks.article import parse_article
+from aggregator.sources.ks.fetching import fetch
+from aggregator.sources.ks.listing import ks_document_type, parse_listing
 
 KS = FIXTURES / "ks"
 SITE = "https://www.ks.no"
@@ -84,7 +88,7 @@ class FakeHttp:
 
 
 def source(**selectors: str) -> SourceConfig:
-    return SourceConfig(id="ks-integrering", kind="ks", url=LISTING, selectors=selectors)
+    return SourceConfig(id="ks-integrering", kind="ks", url=LISTING, options={"selectors": selectors})
 
 
 def site_with(listing: str, **overrides: str | Exception) -> FakeHttp:
@@ -102,11 +106,16 @@ def completed(result) -> list[Document]:
     ]
 
 
+def reference(record) -> str | None:
+    """The reference an answer cites, if any."""
+    return next(iter(answer_to(record).references), None)
+
+
 def as_rows(records) -> list[tuple]:
     rows = []
     for r in records:
         updated = r.site_updated if isinstance(r, Document) else r.updated
-        rows.append((r.title, r.link, r.extra.get("label"), r.document_type, r.extra.get("hearing_ref"), r.summary,
+        rows.append((r.title, r.link, r.extra.get("label"), r.document_type, reference(r), r.summary,
                      r.published.isoformat() if r.published else None, updated.isoformat() if updated else None))
     return rows
 
@@ -148,7 +157,7 @@ def test_label_inside_the_heading_is_not_part_of_the_title():
       <li><h3><a href="/horingssvar/svar-b/"><span>HØRING</span> Høringssvar om barnehageloven</a></h3><p>KS støtter forslaget, men ber om bedre finansiering.</p></li>
     </ul></main>"""
     first, second = parse_listing(LISTING, html)
-    assert (first.title, first.extra) == ("Høringssvar om Prop. 90 L (2022-2023)", {"label": "HØRING", "hearing_ref": "Prop. 90 L (2022–2023)"})
+    assert (first.title, first.extra) == ("Høringssvar om Prop. 90 L (2022-2023)", answer_extra("Prop. 90 L (2022–2023)", label="HØRING"))
     assert (second.title, second.extra["label"]) == ("Høringssvar om barnehageloven", "HØRING")
 
 
@@ -207,7 +216,7 @@ RECONSTRUCTED = [
 def test_reconstructed_listing():
     html = shared_file("pages", "reconstructed", "ks-integrering.html").read_text("utf-8")
     records = parse_listing(LISTING, html)
-    assert [(r.title, r.link, r.extra.get("label"), r.document_type, r.extra.get("hearing_ref")) for r in records] == [
+    assert [(r.title, r.link, r.extra.get("label"), r.document_type, reference(r)) for r in records] == [
         (title, SITE + path, label, kind, ref) for title, path, label, kind, ref in RECONSTRUCTED
     ]
     assert records[1].summary.startswith("Utvalget har levert en svært grundig utredning")
@@ -339,7 +348,7 @@ def test_pinned_selectors_override_the_structure_search():
     records = parse_listing(LISTING, PINNED_PAGE, PINNED)
     assert [(r.title, r.link, r.extra, r.summary, r.document_type) for r in records] == [
         ("Høringssvar om NOU 2023: 4 Tid for handling", f"{SITE}/horingssvar/tid-for-handling/",
-         {"label": "Høring", "hearing_ref": "NOU 2023: 4"}, "KS svarer på utvalgets forslag.", "consultation-response"),
+         answer_extra("NOU 2023: 4", label="Høring"), "KS svarer på utvalgets forslag.", "consultation-response"),
         ("Ny avtale om introduksjonsprogrammet", f"{SITE}/aktuelt/ny-avtale/", {}, "Partene er enige om en ny avtale.", "article"),
     ]
 
@@ -454,5 +463,5 @@ def test_hearing_references(text, expected):
 def test_hearing_reference_from_the_url_slug():
     html = fixture("listing-reference-in-slug.html")
     first, second = parse_listing(LISTING, html)
-    assert first.extra["hearing_ref"] == "NOU 2022: 18" and "hearing_ref" not in second.extra
+    assert reference(first) == "NOU 2022: 18" and reference(second) is None
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime
 
+from helpers import hearing_extra
+
 from aggregator.merge import (
     ARTICLE,
     MAX_ARTICLE_ATTEMPTS,
@@ -92,7 +94,7 @@ def test_an_article_page_is_read_once_then_only_when_this_sources_view_moves():
     assert needs_article(None, now, None, run=1)  # new
     assert not needs_article(now, now, {"status": "read"}, run=2)
     assert not needs_article(None, now, {"status": "read"}, run=2)  # another source saw it and read the page
-    moved = rec(summary="Samme tekst.", extra={"deadline": "2026-09-15"})
+    moved = rec(summary="Samme tekst.", extra=hearing_extra("2026-09-15"))
     assert listing_moved(now, moved) and needs_article(now, moved, {"status": "read"}, run=2)
 
 

@@ -4,17 +4,14 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from aggregator.keywords import matches_keyword
 from aggregator.normalize import (
     OSLO,
     canonical_url,
     clean_text,
     document_type,
-    document_type_title,
     find_date,
-    format_date,
     item_id_for_url,
-    label,
-    matches_keyword,
     ministries,
     ministry_abbr,
     ministry_name,
@@ -24,6 +21,7 @@ from aggregator.normalize import (
     slugify,
     split_ministries,
 )
+from aggregator.words import document_type_title, format_date, label
 
 CET, CEST = timezone(timedelta(hours=1)), timezone(timedelta(hours=2))
 

@@ -10,10 +10,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from helpers import hearing_extra
 from notify_servers import ChangingFeed, SMTPReceiver, WebhookReceiver
 
 from aggregator import notify
 from aggregator.cli import main
+from aggregator.commit import commit_record
 from aggregator.config import SubscriptionConfig, load_config
 from aggregator.normalize import OSLO
 from aggregator.records import Record
@@ -321,7 +323,7 @@ def record(n: int, title: str, deadline: str | None = None, document_type: str |
     return Record(
         id=f"https://departement.example.org/no/dokument/{n}/", link=f"https://departement.example.org/no/dokument/{n}/",
         title=title, summary=f"Oppsummering av {title}", published=datetime(2026, 3, 1, 9, tzinfo=UTC) + timedelta(hours=n),
-        document_type=document_type, ministries=["kdd"], extra={"deadline": deadline} if deadline else {},
+        document_type=document_type, ministries=["kdd"], extra=hearing_extra(deadline) if deadline else {},
     )
 
 
@@ -332,11 +334,11 @@ def test_digests_when_due_and_forced_hold_only_new_items_grouped_by_feed(tmp_pat
     config = load_config(config_path)
     store = Store(config.database)
     try:
-        store.upsert(record(1, "Vanlig nyhet"), "dep")
-        store.upsert(record(2, "Høring om kommuneøkonomi", "2026-06-01", "consultation"), "dep")
-        store.upsert(record(3, "Nyeste nyhet"), "dep")
+        commit_record(store, record(1, "Vanlig nyhet"), "dep")
+        commit_record(store, record(2, "Høring om kommuneøkonomi", "2026-06-01", "consultation"), "dep")
+        commit_record(store, record(3, "Nyeste nyhet"), "dep")
         # a document whose site gives a bare date: shown as a date, never with "00:00"
-        store.upsert(dataclasses.replace(record(9, "Sak med bare dato"), published=datetime(2026, 2, 27, tzinfo=OSLO)), "dep")
+        commit_record(store, dataclasses.replace(record(9, "Sak med bare dato"), published=datetime(2026, 2, 27, tzinfo=OSLO)), "dep")
         now = datetime.now(UTC)
         first_seen = datetime.fromisoformat(next(store.db.query("SELECT first_seen FROM subscriptions"))["first_seen"])
 
@@ -359,7 +361,7 @@ def test_digests_when_due_and_forced_hold_only_new_items_grouped_by_feed(tmp_pat
         assert "01.03.2026 12:00" in text  # a time where the site gives one (11:00 UTC)
 
         assert notify.notify_step(config, store, now=due + timedelta(hours=1)).digests == {"weekly-mail": "not due"}
-        store.upsert(record(4, "Sak etter digesten"), "dep")
+        commit_record(store, record(4, "Sak etter digesten"), "dep")
         report = notify.send_digests(config, store, force=True, now=due + timedelta(hours=2))
         assert report.digests == {"weekly-mail": "sent"}
         assert webhook.titles()[-1] == "Sammendrag – topics/hearings, all: 1 nye"
@@ -370,7 +372,7 @@ def test_digests_when_due_and_forced_hold_only_new_items_grouped_by_feed(tmp_pat
         # the next scheduled digest is due a day later, and with no new items nothing is sent
         assert notify.notify_step(config, store, now=due + timedelta(days=1)).digests == {"weekly-mail": "empty"}
         assert len(webhook.messages) == 2
-        store.upsert(record(5, "Sak neste dag"), "dep")
+        commit_record(store, record(5, "Sak neste dag"), "dep")
         assert notify.notify_step(config, store, now=due + timedelta(days=1, hours=1)).digests == {"weekly-mail": "not due"}
         assert notify.notify_step(config, store, now=due + timedelta(days=2)).digests == {"weekly-mail": "sent"}
         assert webhook.titles()[-1] == "Daglig sammendrag – topics/hearings, all: 1 nye"

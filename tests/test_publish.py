@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 from conftest import validate_atom
+from helpers import hearing_extra
 
+from aggregator.commit import commit_record
 from aggregator.config import load_config
 from aggregator.normalize import OSLO
 from aggregator.publish import publish, write_if_changed
@@ -43,7 +45,7 @@ ITEMS = [
     (Record(id="https://www.regjeringen.no/no/id1/", link="https://www.regjeringen.no/no/dokumenter/a/id1/",
             title="Høyring om skatt på utbyte", summary="Forslag om skatt. Frist i august.", language="nn",
             published=datetime(2026, 7, 3, tzinfo=OSLO), document_type="consultation", ministries=["fin"],
-            extra={"deadline": "2026-08-14"}), "gov-no"),
+            extra=hearing_extra("2026-08-14")), "gov-no"),
     (Record(id="https://www.regjeringen.no/no/id2/", link="https://www.regjeringen.no/no/aktuelt/b/id2/",
             title="Ny integreringsstrategi <med> «sitat» & mer", summary="Arbeids- og inkluderingsdepartementet og BFD.",
             language="nb", published=datetime(2026, 7, 5, 10, 30, tzinfo=OSLO), document_type="press-release",
@@ -63,7 +65,7 @@ def setup(tmp_path):
     store = Store(config.database)
     for record, source_id in ITEMS:
         source = next(s for s in config.sources if s.id == source_id)
-        store.upsert(record, source_id, source.topics, now=T0)
+        commit_record(store, record, source_id, source.topics, now=T0)
     yield config, store
     store.close()
 
@@ -148,7 +150,7 @@ def test_an_unchanged_store_rewrites_nothing(setup):
     report = publish(config, store)
     assert report.written == []
     assert all(p.stat().st_mtime == old for p in files)
-    store.upsert(dataclasses.replace(ITEMS[0][0], title="Høyring om skatt på utbyte (endra)"), "gov-no", now=T0)
+    commit_record(store, dataclasses.replace(ITEMS[0][0], title="Høyring om skatt på utbyte (endra)"), "gov-no", now=T0)
     report = publish(config, store)
     assert "ministries/fin.atom" in report.written and "ministries/aid.atom" not in report.written
 
@@ -199,8 +201,8 @@ def test_an_entry_in_another_language_than_its_feed_says_so_with_its_own_labels(
     english = Record(id="https://www.regjeringen.no/en/id9/", link="https://www.regjeringen.no/en/dokumenter/c/id9/",
                      title="Consultation on tax", summary="A proposal on tax.", language="en",
                      published=datetime(2026, 7, 2, tzinfo=OSLO), document_type="consultation", ministries=["fin"],
-                     extra={"deadline": "2026-09-01", "hearing_status": "Open"})
-    store.upsert(english, "gov-no", now=T0)
+                     extra=hearing_extra("2026-09-01", "Open"))
+    commit_record(store, english, "gov-no", now=T0)
     config.max_entries = 10
     publish(config, store)
     root = ET.parse(config.output_dir / "ministries/fin.atom").getroot()
@@ -220,9 +222,9 @@ def test_an_entry_in_another_language_than_its_feed_says_so_with_its_own_labels(
 
 def test_keyword_topics_match_words_not_letters_inside_words(setup, tmp_path):
     config, store = setup
-    store.upsert(Record(id="https://x.example/boks", link="https://x.example/boks", title="Postboks flyttes",
+    commit_record(store, Record(id="https://x.example/boks", link="https://x.example/boks", title="Postboks flyttes",
                         language="nb"), "ks", now=T0)
-    store.upsert(Record(id="https://x.example/ks", link="https://x.example/ks", title="KS-styret har møtt",
+    commit_record(store, Record(id="https://x.example/ks", link="https://x.example/ks", title="KS-styret har møtt",
                         language="nb"), "ks", now=T0)
     config.topics.append(dataclasses.replace(config.topics[0], id="ks-saker", title="KS", document_types=[],
                                              keywords=["KS"]))
@@ -233,9 +235,9 @@ def test_keyword_topics_match_words_not_letters_inside_words(setup, tmp_path):
 
 def test_an_entry_without_author_is_credited_to_its_own_feed_or_host(setup):
     config, store = setup
-    store.upsert(Record(id="https://fylke.example/a", link="https://fylke.example/a", title="Fylkessak",
+    commit_record(store, Record(id="https://fylke.example/a", link="https://fylke.example/a", title="Fylkessak",
                         extra={"credit": "Fylkesnytt"}), "ks", now=T0)
-    store.upsert(Record(id="https://kommune.example/b", link="https://kommune.example/b", title="Kommunesak"), "ks", now=T0)
+    commit_record(store, Record(id="https://kommune.example/b", link="https://kommune.example/b", title="Kommunesak"), "ks", now=T0)
     config.max_entries = 10
     publish(config, store)
     authors = {e.title: e.author for e in feed(config, "sources/ks").entries}
@@ -257,7 +259,7 @@ def test_a_build_redoes_only_the_feeds_whose_items_changed(setup, monkeypatch):
 
     moved = dataclasses.replace(ITEMS[1][0], ministries=["aid"], authors=["Arbeids- og inkluderingsdepartementet"],
                                 title="Ny integreringsstrategi (oppdatert)")
-    store.upsert(moved, "gov-no", config.sources[0].topics, now=T0)  # it leaves bfd, keeps aid
+    commit_record(store, moved, "gov-no", config.sources[0].topics, now=T0)  # it leaves bfd, keeps aid
     publish(config, store)
     assert set(rendered) == {"all", "sources/gov-no", "topics/innvandring-og-integrering", "topics/arbeidsliv",
                              "ministries/aid"} | open_hearings  # not the ministry of finance's feed, nor KS's

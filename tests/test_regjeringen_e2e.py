@@ -12,6 +12,7 @@ from datetime import UTC
 
 import pytest
 from conftest import FIXTURES, Route, validate_atom
+from helpers import deadline_and_status, hearing_extra
 
 from aggregator.cli import main
 from aggregator.config import SourceConfig
@@ -19,7 +20,7 @@ from aggregator.http import HttpSettings, PoliteClient
 from aggregator.merge import ARTICLE, Document, Observation, merge
 from aggregator.records import Record, SourceError
 from aggregator.sources import SourceContext
-from aggregator.sources.regjeringen import fetch
+from aggregator.sources.regjeringen.fetching import fetch
 
 OWN = FIXTURES / "regjeringen"
 SITE = "https://www.regjeringen.no"
@@ -60,7 +61,7 @@ def serve_site(server) -> None:
 
 
 def listing_source(server, path: str = LISTING, max_pages: int = 3) -> SourceConfig:
-    return SourceConfig(id="hoyringar", kind="regjeringen", url=server.url + path, max_pages=max_pages)
+    return SourceConfig(id="hoyringar", kind="regjeringen", url=server.url + path, options={"max_pages": max_pages})
 
 
 def context(history: list[Record] | None = None, timeout: float = 5.0) -> SourceContext:
@@ -95,7 +96,7 @@ def test_fetch_listing_follows_pages_and_completes_new_items(http_server):
     # The missing article page is a warning; the item keeps what the listing gave.
     missing = by_id[item_id(MISSING)]
     assert missing.summary == "Justis- og beredskapsdepartementet foreslår tiltak som skal gi raskere reaksjoner når offentlig ansatte blir utsatt for vold og trusler."
-    assert missing.ministries == ["jd"] and missing.extra["deadline"] == "2026-06-05" and missing.site_updated is None
+    assert missing.ministries == ["jd"] and deadline_and_status(missing)[0] == "2026-06-05" and missing.site_updated is None
     assert result.warnings == [
         f"article page {http_server.url}{ARTICLES[MISSING]}: HTTP 404 Not Found; the item keeps what the listing gave "
         "(tried again on a later run)"
@@ -124,7 +125,7 @@ def test_a_changed_deadline_fetches_the_article_again(http_server):
     serve_site(http_server)
     first = fetch(listing_source(http_server, max_pages=1), context())
     history = [dataclasses.replace(r, extra=dict(r.extra)) for r in first.records]
-    history[0].extra["deadline"] = "2026-05-01"  # this listing showed another deadline last time
+    history[0].extra.update(hearing_extra("2026-05-01", deadline_and_status(history[0])[1]))  # this listing showed another deadline last time
     http_server.requests.clear()
     fetch(listing_source(http_server, max_pages=1), context(history=history))
     assert [p for p in http_server.paths() if "/no/dokumenter/" in p and "showSvar" not in p] == [ARTICLES[4100001]]

@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, shared_file
+from helpers import deadline_and_status, hearing_extra
 
+from aggregator.hearings import hearing_of
+from aggregator.hearings.model import to_dict
 from aggregator.merge import ARTICLE, Document, Observation, merge
 from aggregator.normalize import OSLO, is_cut_from
 from aggregator.records import Record, SourceError
-from aggregator.sources.regjeringen import (
-    is_feed_url,
-    parse_article,
-    parse_listing,
-    parse_rss,
-    rss_url_for_listing,
-)
+from aggregator.sources.regjeringen.article import parse_article
+from aggregator.sources.regjeringen.fetching import is_feed_url, rss_url_for_listing
+from aggregator.sources.regjeringen.listing import parse_listing
+from aggregator.sources.regjeringen.rss import parse_rss
 
 SITE = "https://www.regjeringen.no"
 OWN = FIXTURES / "regjeringen"
@@ -94,7 +94,7 @@ def hearings_listing():
 def test_recorded_hearings_listing_every_item(hearings_listing):
     records, _ = hearings_listing
     assert len(records) == 20
-    got = [(doc_id(r), r.title, r.published, r.ministries, r.extra["deadline"], r.extra["hearing_status"]) for r in records]
+    got = [(doc_id(r), r.title, r.published, r.ministries, *deadline_and_status(r)) for r in records]
     want = [(i, title, oslo_midnight(day), abbrs, deadline, status) for i, title, day, abbrs, deadline, status in HEARINGS]
     assert got == want
     for record in records:
@@ -239,19 +239,20 @@ def test_recorded_article_nynorsk_hearing():
     assert article.ministries == ["fin"] and article.authors == ["Finansdepartementet"]
     assert article.topics == ["skatter-og-avgifter"]
     assert article.topic_titles == {"skatter-og-avgifter": "Skatter og avgifter"}
-    facts = {k: v for k, v in article.extra.items() if k not in ("letter", "recipients")}
+    hearing = hearing_of(article)
+    facts = {k: v for k, v in to_dict(hearing).items() if k not in ("letter", "recipients")}
     assert facts == {
-        "deadline": "2026-08-14", "hearing_status": "På høyring", "case_ref": "26/3567",
+        "deadline": "2026-08-14", "status": "På høyring", "reference": "26/3567",
         "documents": [{"title": "Høyringsnotat", "type": "application/pdf",
                        "url": "https://www.regjeringen.no/contentassets/cbf35bbc33a247cba9862b4548673d7e/hoyringsnotat.pdf"}],
         "answer_url": "https://svar.regjeringen.no/nn/registrer_horingsuttalelse/H3168525/",
     }
     # the letter without its reference line, sanitized; the recipients one by one from a <br>-separated list
-    assert article.extra["letter"].startswith("<p>Finansdepartementet sender med dette på høyring framlegg")
-    assert "Vår ref." not in article.extra["letter"] and "<button" not in article.extra["letter"]
-    assert len(article.extra["recipients"]) == 28
-    assert article.extra["recipients"][:2] == ["Arbeids- og inkluderingsdepartementet", "Barne- og familiedepartementet"]
-    assert article.extra["recipients"][-1] == "Økonomiforbundet"
+    assert hearing.letter.startswith("<p>Finansdepartementet sender med dette på høyring framlegg")
+    assert "Vår ref." not in hearing.letter and "<button" not in hearing.letter
+    assert len(hearing.recipients) == 28
+    assert hearing.recipients[:2] == ["Arbeids- og inkluderingsdepartementet", "Barne- og familiedepartementet"]
+    assert hearing.recipients[-1] == "Økonomiforbundet"
 
 
 def test_recorded_article_bokmal_hearing():
@@ -268,9 +269,10 @@ def test_recorded_article_bokmal_hearing():
     assert article.updated == datetime(2026, 7, 3, 14, 0, 55, tzinfo=UTC)
     assert (article.document_type, article.ministries, article.authors) == ("consultation", ["kld"], ["Klima- og miljødepartementet"])
     assert article.topic_titles == {"naturmangfold": "Naturmangfold"}
-    facts = {k: v for k, v in article.extra.items() if k not in ("letter", "recipients")}
+    hearing = hearing_of(article)
+    facts = {k: v for k, v in to_dict(hearing).items() if k not in ("letter", "recipients")}
     assert facts == {
-        "deadline": "2026-08-07", "hearing_status": "På høring", "case_ref": "26/2371",
+        "deadline": "2026-08-07", "status": "På høring", "reference": "26/2371",
         # the link says only "Høringsnotat"; its title attribute names the file in full
         "documents": [{"title": "Høringsnotat - Avskogingsforordningen – eksport til tredjeland - 03.07.2026",
                        "type": "application/pdf",
@@ -278,9 +280,9 @@ def test_recorded_article_bokmal_hearing():
                               "horingsnotat-avskogingsforordningen-eksport-til-tredjeland-03.07.2026.pdf"}],
         "answer_url": "https://svar.regjeringen.no/nb/registrer_horingsuttalelse/H3167072/",
     }
-    assert len(article.extra["recipients"]) == 135 and "Kommunesektorens organisasjon (KS)" in article.extra["recipients"]
-    assert "Solberg & Hansen AS" in article.extra["recipients"]  # &amp; decoded
-    assert "7. august 2026" in article.extra["letter"] and "<table>" in article.extra["letter"]
+    assert len(hearing.recipients) == 135 and "Kommunesektorens organisasjon (KS)" in hearing.recipients
+    assert "Solberg & Hansen AS" in hearing.recipients  # &amp; decoded
+    assert "7. august 2026" in hearing.letter and "<table>" in hearing.letter
 
 
 IMMIGRATION = {"immigration-and-integration": "Immigration and integration"}
@@ -346,12 +348,12 @@ def test_own_hearings_listing_page1():
         document_type="consultation",
         ministries=["aid"],
         authors=["Arbeids- og inkluderingsdepartementet"],
-        extra={"deadline": "2026-06-12", "hearing_status": "På høring"},
+        extra=hearing_extra("2026-06-12", "På høring"),
     )
     assert second.title == "Høyring – forslag til endringar i utlendingsforskrifta om familieinnvandring"
     assert second.ministries == ["jd", "aid"]
     assert second.authors == ["Justis- og beredskapsdepartementet", "Arbeids- og inkluderingsdepartementet"]
-    assert second.extra == {"deadline": "2026-06-10", "hearing_status": "På høyring"}
+    assert second.extra == hearing_extra("2026-06-10", "På høyring")
     assert third.title == (
         "Høring – forslag til lov om endringer i straffeprosessloven, politiloven og domstolloven (raskere "
         "behandling av saker om vold og trusler mot offentlig ansatte, bedre informasjonsdeling mellom etatene "
@@ -364,8 +366,8 @@ def test_own_hearings_listing_last_page():
     records, next_url = parse_listing(f"{OWN_HEARINGS_URL}?page=2", own("hoyringar-page2.html"))
     assert next_url is None  # li.next is disabled on the last page
     assert [(doc_id(r), r.published, r.ministries, r.extra) for r in records] == [
-        (4099990, oslo_midnight("2026-02-27"), ["aid"], {"deadline": "2026-05-29", "hearing_status": "På høring"}),
-        (4099985, oslo_midnight("2026-02-20"), ["kdd"], {"deadline": "2026-05-20", "hearing_status": "Under behandling"}),
+        (4099990, oslo_midnight("2026-02-27"), ["aid"], hearing_extra("2026-05-29", "På høring")),
+        (4099985, oslo_midnight("2026-02-20"), ["kdd"], hearing_extra("2026-05-20", "Under behandling")),
     ]
 
 
@@ -417,7 +419,7 @@ def test_own_article_pages():
     assert first.updated == datetime(2026, 3, 12, 13, 5, tzinfo=UTC)
     second = parse_article(f"{SITE}/no/dokumenter/hoyring-familieinnvandring/id4100002/", own("article-id4100002.html"))
     assert (second.language, second.ministries, second.document_type) == ("nn", ["jd", "aid"], "consultation")
-    assert second.extra == {"deadline": "2026-06-10", "hearing_status": "På høyring"}
+    assert second.extra == hearing_extra("2026-06-10", "På høyring")
     news = parse_article(f"{SITE}/no/aktuelt/nye-tall-for-bosetting/id4100011/", own("article-id4100011.html"))
     assert (news.document_type, news.ministries, news.extra) == ("news", ["aid", "kdd"], {})
     english = parse_article(f"{SITE}/en/aktuelt/fish-farming-licences/id4200002/", own("article-en-id4200002.html"))

@@ -6,7 +6,9 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from helpers import deadline_and_status, hearing_extra
 
+from aggregator.commit import commit_fetch, commit_record
 from aggregator.normalize import OSLO, parse_date
 from aggregator.records import FetchResult, Record
 from aggregator.store import MIGRATIONS, Store, StoreBusy
@@ -25,7 +27,7 @@ def record(**changes) -> Record:
         "published": parse_date("03.07.2026"),
         "document_type": "consultation",
         "ministries": ["fin"],
-        "extra": {"deadline": "2026-08-14"},
+        "extra": hearing_extra("2026-08-14"),
     }
     values.update(changes)
     return Record(**values)
@@ -49,7 +51,7 @@ def test_a_new_store_is_created_with_its_folder_in_wal_mode_at_the_latest_schema
 def test_migrations_run_once_and_bring_an_old_store_up_to_date(tmp_path):
     path = tmp_path / "x.db"
     store = Store(path)
-    store.upsert(record(), "s1", now=T0)
+    commit_record(store, record(), "s1", now=T0)
     store.close()
     calls = []
 
@@ -71,19 +73,19 @@ def test_migrations_run_once_and_bring_an_old_store_up_to_date(tmp_path):
 
 
 def test_insert_then_read_back_with_types(store):
-    assert store.upsert(record(), "s1", ["economy"], now=T0) == "new"
+    assert commit_record(store, record(), "s1", ["economy"], now=T0) == "new"
     item = store.get_item(ID)
     assert item["published"] == datetime(2026, 7, 3, tzinfo=OSLO)
     assert item["first_seen"] == T0
     assert item["updated"] == item["published"]
     assert item["ministries"] == ["fin"] and item["sources"] == ["s1"] and item["topics"] == ["economy"]
-    assert item["extra"] == {"deadline": "2026-08-14"}
+    assert item["extra"] == hearing_extra("2026-08-14")
 
 
 def test_the_same_document_from_another_source_is_one_row_with_the_union(store):
-    store.upsert(record(topics=["skatt"]), "rss", now=T0)
+    commit_record(store, record(topics=["skatt"]), "rss", now=T0)
     again = record(ministries=["fin", "ed"], topics=["energi"])
-    assert store.upsert(again, "listing", ["hearings-source-topic"], now=T0 + timedelta(hours=1)) == "unchanged"
+    assert commit_record(store, again, "listing", ["hearings-source-topic"], now=T0 + timedelta(hours=1)) == "unchanged"
     item = store.get_item(ID)
     assert item["sources"] == ["listing", "rss"]  # sorted: the order sources were read in never matters
     assert item["ministries"] == ["fin", "ed"]
@@ -93,9 +95,9 @@ def test_the_same_document_from_another_source_is_one_row_with_the_union(store):
 
 
 def test_a_changed_title_updates_the_row_and_its_updated_time(store):
-    store.upsert(record(), "s1", now=T0)
+    commit_record(store, record(), "s1", now=T0)
     later = T0 + timedelta(days=1)
-    assert store.upsert(record(title="Høyring om skatt på utbyte"), "s1", now=later) == "changed"
+    assert commit_record(store, record(title="Høyring om skatt på utbyte"), "s1", now=later) == "changed"
     item = store.get_item(ID)
     assert item["title"] == "Høyring om skatt på utbyte"
     assert item["updated"] == later
@@ -103,38 +105,38 @@ def test_a_changed_title_updates_the_row_and_its_updated_time(store):
 
 
 def test_the_sites_last_modified_is_the_updated_time_when_given(store):
-    store.upsert(record(), "s1", now=T0)
+    commit_record(store, record(), "s1", now=T0)
     modified = datetime(2026, 7, 5, 12, 0, tzinfo=UTC)
-    store.upsert(record(summary="Ny tekst.", updated=modified), "s1", now=T0 + timedelta(days=3))
+    commit_record(store, record(summary="Ny tekst.", updated=modified), "s1", now=T0 + timedelta(days=3))
     assert store.get_item(ID)["updated"] == modified
 
 
 def test_a_cut_off_listing_summary_never_replaces_the_whole_one(store):
-    store.upsert(record(), "article", now=T0)
+    commit_record(store, record(), "article", now=T0)
     cut = record(summary="Departementet sender på høyring eit forslag om skatt …")
-    assert store.upsert(cut, "listing", now=T0 + timedelta(hours=1)) == "unchanged"
+    assert commit_record(store, cut, "listing", now=T0 + timedelta(hours=1)) == "unchanged"
     assert store.get_item(ID)["summary"].endswith("selskap i utlandet.")
 
 
 def test_a_bare_listing_date_is_refined_by_a_time_on_the_same_day_and_not_the_reverse(store):
-    store.upsert(record(), "listing", now=T0)
+    commit_record(store, record(), "listing", now=T0)
     precise = datetime(2026, 7, 3, 14, 35, tzinfo=OSLO)
-    store.upsert(record(published=precise), "rss", now=T0)
-    store.upsert(record(), "listing", now=T0)
+    commit_record(store, record(published=precise), "rss", now=T0)
+    commit_record(store, record(), "listing", now=T0)
     item = store.get_item(ID)
     assert item["published"] == precise
     assert item["updated"] >= item["published"]
 
 
 def test_language_versions_are_kept_apart(store):
-    store.upsert(record(), "no", now=T0)
-    store.upsert(record(id="https://www.regjeringen.no/en/id3168525/", title="Consultation on tax", language="en"), "en", now=T0)
+    commit_record(store, record(), "no", now=T0)
+    commit_record(store, record(id="https://www.regjeringen.no/en/id3168525/", title="Consultation on tax", language="en"), "en", now=T0)
     assert store.count_items() == 2
 
 
 def test_items_come_newest_first(store):
     for n, day in enumerate([3, 7, 5]):
-        store.upsert(record(id=f"x{n}", published=datetime(2026, 7, day, tzinfo=OSLO)), "s", now=T0)
+        commit_record(store, record(id=f"x{n}", published=datetime(2026, 7, day, tzinfo=OSLO)), "s", now=T0)
     assert [i["id"] for i in store.items()] == ["x1", "x2", "x0"]
 
 
@@ -152,10 +154,10 @@ def test_source_state_counts_failures_and_resets_on_success(store):
 
 def test_validators_are_kept_per_source_and_dropped_when_the_server_stops_giving_them(store):
     url = "https://x/feed"
-    store.commit_fetch("a", [], FetchResult(validators={url: ('"abc"', "Fri, 03 Jul 2026 14:35:59 GMT")}), run=1)
+    commit_fetch(store, "a", [], FetchResult(validators={url: ('"abc"', "Fri, 03 Jul 2026 14:35:59 GMT")}), run=1)
     assert store.get_validators("a", url) == ('"abc"', "Fri, 03 Jul 2026 14:35:59 GMT")
     assert store.get_validators("b", url) == (None, None)  # the same URL in another source has its own
-    store.commit_fetch("a", [], FetchResult(validators={url: (None, None)}), run=2)
+    commit_fetch(store, "a", [], FetchResult(validators={url: (None, None)}), run=2)
     assert store.get_validators("a", url) == (None, None)
 
 
@@ -186,7 +188,7 @@ def test_concurrent_writers_wait_rather_than_fail(tmp_path):
     import threading
 
     threading.Timer(0.5, other.commit).start()
-    assert store.upsert(record(), "s", now=T0) == "new"  # waited for the other writer (busy_timeout)
+    assert commit_record(store, record(), "s", now=T0) == "new"  # waited for the other writer (busy_timeout)
     store.close()
 
 
@@ -219,10 +221,11 @@ def test_a_store_from_before_hearing_events_upgrades_and_then_records_them(tmp_p
     old.close()
     store = Store(path)
     try:
-        assert store.schema_version == len(MIGRATIONS) == 5
+        assert store.schema_version == len(MIGRATIONS) == 6
         item = store.get_item(ID)
         assert item["title"] == "Høyring om skatt" and item["hearing_changed"] is None
-        store.upsert(record(extra={"deadline": "2026-08-28"}), "s1", now=T0 + timedelta(days=1))
+        assert deadline_and_status(item) == ("2026-08-14", None)  # v5's flat keys, in v6's hearing model
+        commit_record(store, record(extra=hearing_extra("2026-08-28")), "s1", now=T0 + timedelta(days=1))
         item = store.get_item(ID)
         assert item["hearing_changed"] == T0 + timedelta(days=1) and item["updated"] == T0 + timedelta(days=1)
         assert [e["event"] for e in store.hearing_events_after(0)] == [
@@ -232,9 +235,9 @@ def test_a_store_from_before_hearing_events_upgrades_and_then_records_them(tmp_p
 
 
 def test_a_hearings_reworded_summary_is_no_update_and_no_event(store):
-    store.upsert(record(), "s1", now=T0)
+    commit_record(store, record(), "s1", now=T0)
     before = store.get_item(ID)
-    assert store.upsert(record(summary="Departementet sender på høyring eit endra forslag om skatt."), "s1",
+    assert commit_record(store, record(summary="Departementet sender på høyring eit endra forslag om skatt."), "s1",
                         now=T0 + timedelta(days=1)) == "changed"
     after = store.get_item(ID)
     assert after["summary"].endswith("endra forslag om skatt.") and after["updated"] == before["updated"]
@@ -245,11 +248,11 @@ def test_a_listing_showing_a_new_deadline_wins_over_an_article_page_that_could_n
     """The article page said 14.08; the listing now says 28.08 and the page fails (a 429, a challenge): the
     hearing's deadline is the listing's until the page is read again, and the move is an event."""
     listing = record(summary="Kort omtale.")
-    store.commit_fetch("listing", [], FetchResult(records=[listing], articles={ID: record()}), run=1, now=T0)
-    moved = record(summary="Kort omtale.", extra={"deadline": "2026-08-28"})
+    commit_fetch(store, "listing", [], FetchResult(records=[listing], articles={ID: record()}), run=1, now=T0)
+    moved = record(summary="Kort omtale.", extra=hearing_extra("2026-08-28"))
     failed = FetchResult(records=[moved], article_failures={ID: (moved.link, "HTTP 429 Too Many Requests")})
-    store.commit_fetch("listing", [], failed, run=2, now=T0 + timedelta(days=1))
-    assert store.get_item(ID)["extra"]["deadline"] == "2026-08-28"
+    commit_fetch(store, "listing", [], failed, run=2, now=T0 + timedelta(days=1))
+    assert deadline_and_status(store.get_item(ID))[0] == "2026-08-28"
     assert [e["event"] for e in store.hearing_events_after(0)] == [
         {"kind": "deadline", "from": "2026-08-14", "to": "2026-08-28"}]
 
@@ -257,15 +260,15 @@ def test_a_listing_showing_a_new_deadline_wins_over_an_article_page_that_could_n
 def test_a_listing_that_did_not_move_never_overrides_the_article_page(store):
     """The listing keeps saying 01.12 while the page says 15.12; the page fails every other run: the deadline
     stays the page's, and nothing flips."""
-    page = record(extra={"deadline": "2026-12-15"})
-    listing = record(summary="Kort omtale.", extra={"deadline": "2026-12-01"})
-    store.commit_fetch("listing", [], FetchResult(records=[listing], articles={ID: page}), run=1, now=T0)
+    page = record(extra=hearing_extra("2026-12-15"))
+    listing = record(summary="Kort omtale.", extra=hearing_extra("2026-12-01"))
+    commit_fetch(store, "listing", [], FetchResult(records=[listing], articles={ID: page}), run=1, now=T0)
     for run in range(2, 6):
         later = T0 + timedelta(days=run)
         if run % 2:
             result = FetchResult(records=[listing], articles={ID: page})
         else:
             result = FetchResult(records=[listing], article_failures={ID: (listing.link, "HTTP 429 Too Many Requests")})
-        store.commit_fetch("listing", [], result, run=run, now=later)
-        assert store.get_item(ID)["extra"]["deadline"] == "2026-12-15"
+        commit_fetch(store, "listing", [], result, run=run, now=later)
+        assert deadline_and_status(store.get_item(ID))[0] == "2026-12-15"
     assert store.hearing_events_after(0) == []

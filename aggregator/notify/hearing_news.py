@@ -1,6 +1,7 @@
 """Hearing updates and reminders as messages: a subscription with "updated" in `events` hears of each change of a
-hearing in its feeds (deadline, status, documents; an answer only from a body it names in `respondents`), one with
-"reminder" gets one message per `remind_days` before an open hearing's deadline, on that day in Europe/Oslo.
+hearing in its feeds (deadline, state, documents, meetings; an answer only from a body it names in `respondents`),
+one with "reminder" gets one message per `remind_days` before an open hearing's deadline, on that day in
+Europe/Oslo.
 
 Each is a message of the ledger with a key that names it (the change's first event; the hearing, its deadline and
 the day count), so it is created once and reaches each URL once, also across killed runs. A reminder's key holds
@@ -13,9 +14,11 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime
 
-from .. import hearings
 from ..config import Config, SubscriptionConfig
 from ..feeds import FeedSpec, open_hearings_on
+from ..hearings import hearing_of
+from ..hearings.rules import concerns, due_reminder
+from ..normalize import oslo_day
 from ..records import Item
 from ..store import Store, ledger
 from .matching import matches
@@ -42,17 +45,12 @@ def plan_updates(conn: sqlite3.Connection, config: Config, store: Store, now: da
             started = ledger.event_started(conn, sub.id, "updated")
             if started is None or at < started or not matches(sub, item, specs, any_hearing=True):
                 continue
-            told = [e["event"] for e in group if _concerns(sub, e["event"])
+            told = [e["event"] for e in group if concerns(e["event"], sub.respondents)
                     # the answer itself came to this subscription as a new item: "KS har svart" would say it twice
                     and not ledger.is_assigned(conn, sub.id, e["event"].get("answer_id"))]
             if told:
                 ledger.add_message(conn, sub.id, "update", f"{item_id}#{group[0]['id']}", [item_id],
                                    {"events": told}, now, deliveries_of(config, sub.id))
-
-
-def _concerns(sub: SubscriptionConfig, event: dict) -> bool:
-    """A new answer is news to the subscriptions that name who answered; every other change to all."""
-    return event["kind"] != "response" or hearings.names_match(event.get("respondents", []), sub.respondents)
 
 
 def plan_reminders(conn: sqlite3.Connection, config: Config, store: Store, now: datetime,
@@ -61,7 +59,7 @@ def plan_reminders(conn: sqlite3.Connection, config: Config, store: Store, now: 
     subscribed = [s for s in config.subscriptions if "reminder" in s.events and s.remind_days]
     if not subscribed:
         return
-    today = hearings.oslo_day(now)
+    today = oslo_day(now)
     open_now = open_hearings_on(store, today)
     for sub in subscribed:
         started = ledger.event_started(conn, sub.id, "reminder")
@@ -69,15 +67,16 @@ def plan_reminders(conn: sqlite3.Connection, config: Config, store: Store, now: 
             continue
         for item in open_now:
             if matches(sub, item, specs):
-                _remind(conn, config, sub, item, today, hearings.oslo_day(started), now)
+                _remind(conn, config, sub, item, today, oslo_day(started), now)
 
 
 def _remind(conn: sqlite3.Connection, config: Config, sub: SubscriptionConfig, item: Item, today: date,
             not_before: date, now: datetime) -> None:
-    deadline = hearings.deadline_of(item["extra"])
+    hearing = hearing_of(item)
+    deadline = hearing.deadline if hearing else None
     if deadline is None:
         return
-    days = hearings.due_reminder(deadline, sub.remind_days, today, not_before)
+    days = due_reminder(deadline, sub.remind_days, today, not_before)
     if days is None:
         return
     data = {"days": days, "days_left": (deadline - today).days, "deadline": deadline.isoformat()}

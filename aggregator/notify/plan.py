@@ -101,7 +101,7 @@ def _assign(conn: sqlite3.Connection, config: Config, store: Store, news: list[I
             continue
         mine = []
         for item in (i for i in news if i["first_seen"] >= first_seen):
-            if matches(sub, item, specs, hearing_of=store.answered_hearing):
+            if matches(sub, item, specs, answered=store.answered_hearing):
                 mine.append(item)
             elif undecided(sub, item, store.answered_hearing):
                 ledger.wait(conn, sub.id, item["id"], now)
@@ -130,6 +130,6 @@ def _decided(conn: sqlite3.Connection, store: Store, sub: SubscriptionConfig, sp
         if item is not None and undecided(sub, item, store.answered_hearing) and now - since <= WAIT_FOR_FACTS:
             continue
         ledger.stop_waiting(conn, sub.id, item_id)
-        if item is not None and matches(sub, item, specs, hearing_of=store.answered_hearing):
+        if item is not None and matches(sub, item, specs, answered=store.answered_hearing):
             wanted.append(item)
     return wanted

@@ -4,19 +4,20 @@ the words of messages in the items' language."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateNotFound, select_autoescape
 
-from .. import hearings
 from ..config import Config
 from ..feeds import FeedSpec, entry_authors, feed_specs
-from ..normalize import OSLO, document_type_title, format_date, language_code
-from ..normalize import label as fixed_label
+from ..hearings import Hearing, hearing_of
+from ..hearings.rules import update_lines
+from ..normalize import OSLO
 from ..records import Item
 from ..store import Store, from_iso, utc_now
+from ..words import common_language, days_left_line, document_type_title, format_date, labels, message_words
 from .model import subscription
 
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "notifiers"
@@ -67,26 +68,6 @@ def render(config: Config, store: Store | None, environment: Environment, messag
     return Rendered(title, text, "text", text)
 
 
-# Fixed words of messages, in the items' language (nb, nn, en): subjects and headings.
-WORDS = {
-    "nb": {"new": "nye", "new_one": "ny", "daily": "Daglig sammendrag", "weekly": "Ukentlig sammendrag",
-           "digest": "Sammendrag", "from": "fra", "to": "til", "plural": "saker", "singular": "sak",
-           "reminder": "Påminnelse"},
-    "nn": {"new": "nye", "new_one": "ny", "daily": "Dagleg samandrag", "weekly": "Vekesamandrag",
-           "digest": "Samandrag", "from": "frå", "to": "til", "plural": "saker", "singular": "sak",
-           "reminder": "Påminning"},
-    "en": {"new": "new", "new_one": "new", "daily": "Daily digest", "weekly": "Weekly digest",
-           "digest": "Digest", "from": "from", "to": "to", "plural": "items", "singular": "item",
-           "reminder": "Reminder"},
-}
-
-
-def _words(items: list[Item]) -> dict[str, str]:
-    languages = [language_code(i["language"]) for i in items]
-    counted = [lang for lang in languages if lang in WORDS]
-    return WORDS[max(counted, key=counted.count) if counted else "nb"]
-
-
 def _about(config: Config, store: Store, subscription_id: str) -> str:
     """What a subscription follows, for subjects: its one feed's title, else its feeds' paths."""
     sub = subscription(config, subscription_id)
@@ -105,27 +86,28 @@ def _context(config: Config, store: Store | None, message: dict) -> dict:
         return context
     items = store.items("id IN (SELECT value FROM json_each(?))", [json.dumps(message["item_ids"])])
     views = [item_view(item) for item in items]
-    context.update(items=views, count=len(views), item=views[0] if views else None, words=_words(items),
+    words = message_words(common_language([i["language"] for i in items]))
+    context.update(items=views, count=len(views), item=views[0] if views else None, words=words,
                    about=_about(config, store, message["subscription_id"]))
     if message["kind"] == "update" and items:
-        context.update(change=hearings.update_lines(message["data"].get("events", []), items[0]["language"]))
+        context.update(change=update_lines(message["data"].get("events", []), items[0]["language"]))
     if message["kind"] == "reminder" and items:
-        context.update(days_left=hearings.days_left_line(message["data"].get("days_left", 0), items[0]["language"]))
+        context.update(days_left=days_left_line(message["data"].get("days_left", 0), items[0]["language"]))
     if message["kind"] == "digest":
-        context.update(groups=_groups(config, store, message["subscription_id"], items),
+        context.update(groups=_groups(config, store, message["subscription_id"], items, words),
                        since=_local(message["data"].get("since")), until=_local(message["data"].get("until")),
                        schedule=message["data"].get("schedule"))
     return context
 
 
-def _groups(config: Config, store: Store, subscription_id: str, items: list[Item]) -> list[dict]:
+def _groups(config: Config, store: Store, subscription_id: str, items: list[Item], words: dict[str, str]) -> list[dict]:
     """A digest's items under the first of the subscription's feeds that holds them, in the subscription's order."""
     sub = subscription(config, subscription_id)
     feeds = sub.feeds if sub else ["all"]
     specs = specs_by_path(config, store)
     groups: list[dict[str, Any]] = [{"path": path, "title": specs[path].title if path in specs else path, "entries": []}
                                     for path in feeds]
-    other: dict[str, Any] = {"path": None, "title": "Other items", "entries": []}
+    other: dict[str, Any] = {"path": None, "title": words["other_items"], "entries": []}
     for item in items:  # newest first, as the store gives them
         group = next((g for g in groups if g["path"] in specs and specs[g["path"]].matches(item)), other)
         group["entries"].append(item_view(item))
@@ -134,11 +116,7 @@ def _groups(config: Config, store: Store, subscription_id: str, items: list[Item
 
 def item_view(item: Item) -> dict:
     """What a template needs of an item."""
-    deadline = item["extra"].get("deadline")
-    try:
-        deadline = date.fromisoformat(deadline) if deadline else None
-    except ValueError:
-        deadline = None
+    hearing = hearing_of(item) or Hearing()
     return {
         "id": item["id"],
         "title": item["title"],
@@ -146,18 +124,17 @@ def item_view(item: Item) -> dict:
         "link": item["link"],
         "publisher": ", ".join(entry_authors(item)),
         "document_type": document_type_title(item["document_type"], item["language"]) if item["document_type"] else None,
-        "deadline": deadline.strftime("%d.%m.%Y") if deadline else None,
+        "deadline": format_date(hearing.deadline) if hearing.deadline else None,
         # A bare date shows as a date (no "00:00"); an unknown one as nothing, never the fetch time.
         "published": format_date(item["published"]),
         # a hearing's facts, where its page was read
-        "status": item["extra"].get("hearing_status"),
-        "case_ref": item["extra"].get("case_ref"),
-        "answer_url": item["extra"].get("answer_url"),
-        "responses": (item["extra"].get("responses") or {}).get("count"),
-        "documents": item["extra"].get("documents") or [],
+        "status": hearing.status,
+        "case_ref": hearing.reference,
+        "answer_url": hearing.answer_url,
+        "responses": hearing.responses.count if hearing.responses else None,
+        "documents": hearing.documents or [],
         # fixed words in the item's language (nb, nn, en): labels.deadline, .published, .type, .from, .status, …
-        "labels": {key: fixed_label(key, item["language"]) for key in (
-            "deadline", "published", "type", "from", "status", "case_ref", "responses", "documents", "answer_form")},
+        "labels": labels(item["language"]),
     }
 
 

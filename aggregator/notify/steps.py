@@ -93,7 +93,7 @@ def preview(config: Config, store: Store, subscription_id: str, count: int = 5) 
     found: dict[str, Item] = {}
     for path in sub.feeds:
         for item in store.feed_entries(path, count * 10):
-            if matches(sub, item, specs, hearing_of=store.answered_hearing):
+            if matches(sub, item, specs, answered=store.answered_hearing):
                 found[item["id"]] = item
     newest = sorted(found.values(), key=lambda i: (i["published"] or i["first_seen"]), reverse=True)[:count]
     if not newest:

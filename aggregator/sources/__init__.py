@@ -16,14 +16,14 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, TypeVar
 
-import feedparser
-
-from .. import hearings, merge
-from ..http import FetchError, PoliteClient, Response
+from .. import merge
 from ..records import FetchResult, Item, Record, SourceError
+
+if TYPE_CHECKING:  # the client and feedparser are loaded when a source is fetched, not when a config is read
+    from ..http import PoliteClient, Response
 
 T = TypeVar("T")
 
@@ -36,11 +36,12 @@ class SourceContext:
     `validators(url)`: (ETag, Last-Modified) of this source's last committed answer from that URL.
     `article_state(item_id)`: the document's article-page attempts (None: never tried).
     `stored(item_id)`: the document as the store holds it now, merged from every source (None: not stored).
-    `followed()`: the hearings this source has observed that may still change (hearings.is_followed decides).
+    `followed()`: the hearings this source has observed that may still change (hearings.follow decides).
     `articles_due()`: this source's documents whose article page failed and may be tried again in this run.
     `run`: the number of this fetching run (article-page retries are spaced in runs).
-    `backfill`: walk every page up to max_pages, even pages this source has seen.
-    `now`: when this fetch began (a followed hearing's page is read again when its last reading is old enough).
+    `backfill`: walk every page up to `max_pages`, even pages this source has seen.
+    `max_pages`: how many listing pages to read at most, where the run says (a backfill); else the source's option.
+    `now`: when this fetch began (a followed hearing is read again when its last reading is old enough).
     """
 
     http: PoliteClient
@@ -53,6 +54,7 @@ class SourceContext:
     articles_due: Callable[[], list[Item]] = lambda: []
     run: int = 0
     backfill: bool = False
+    max_pages: int | None = None
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("aggregator.sources"))
 
@@ -63,19 +65,6 @@ class SourceContext:
     def needs_article(self, record: Record) -> bool:
         """Whether the document's article page is to be read now (merge.needs_article decides)."""
         return merge.needs_article(self.observed(record.id), record, self.article_state(record.id), self.run)
-
-    def hearing_page_due(self, record: Record, every_hours: float) -> bool:
-        """Whether a followed hearing's page is to be read again: its last attempt is `every_hours` old. RSS and
-        listings do not show a hearing's new responses or documents, so only its page tells. This holds also for
-        a page given up on (after failures, as under a long Cloudflare block): a followed hearing is never frozen."""
-        state = self.article_state(record.id)
-        if not state:
-            return False
-        last = state.get("last_attempt_at")
-        if last is not None and self.now - datetime.fromisoformat(last) < timedelta(hours=every_hours):
-            return False  # read recently: the common case, decided without reading the item
-        item = self.stored(record.id)
-        return item is not None and hearings.is_followed(item, hearings.oslo_day(self.now))
 
 
 def meta_tags(tree) -> dict[str, str]:
@@ -88,13 +77,6 @@ def meta_tags(tree) -> dict[str, str]:
     return found
 
 
-def fetcher(kind: str):
-    """The fetch function of a source kind (a built-in name, or the module name of a kind of your own)."""
-    from ..kinds import get_kind
-
-    return get_kind(kind).fetch
-
-
 def get_subscribed_feed(url: str, ctx: SourceContext, result: FetchResult, what: str = "feed") -> Response | None:
     """GET a feed the user subscribed to, or None when it is unchanged (304). Raises SourceError.
 
@@ -102,6 +84,8 @@ def get_subscribed_feed(url: str, ctx: SourceContext, result: FetchResult, what:
     consulted. The request is conditional on this source's own last committed answer, so an unchanged
     feed costs one 304; the new answer's validators go into the result, committed with its items.
     """
+    from ..http import FetchError
+
     try:
         response = ctx.http.get(url, check_robots=False, validators=ctx.validators(url))
     except FetchError as error:
@@ -128,6 +112,8 @@ def _surrogate_free(content: bytes) -> bytes:
 def parse_feed_document(url: str, content: bytes, headers: dict | None = None, what: str = "feed"):
     """feedparser's reading of an RSS or Atom document. Raises SourceError when it is no feed at all
     (an empty answer included), with a reason a user can read."""
+    import feedparser
+
     parsed = feedparser.parse(_surrogate_free(content), response_headers=headers or {})
     if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
         reason = parsed.get("bozo_exception") or ("an empty answer" if not content.strip() else "no feed elements")
@@ -155,6 +141,8 @@ def read_article(record: Record, ctx: SourceContext, result: FetchResult,
                  parse: Callable[[str, str], Record]) -> Record | None:
     """Read a document's article page into `result.articles`; a failure goes to `result.article_failures`
     (retried on a later run) and is a warning, never the source's failure."""
+    from ..http import FetchError
+
     try:
         response = ctx.http.get(record.link, check_robots=True)
         article = dataclasses.replace(parse(response.url, response.text), id=record.id)
@@ -172,5 +160,5 @@ def read_article(record: Record, ctx: SourceContext, result: FetchResult,
     return None
 
 
-__all__ = ["SourceContext", "SourceError", "each_item", "fetcher", "get_subscribed_feed", "meta_tags", "parse_feed_document",
+__all__ = ["SourceContext", "SourceError", "each_item", "get_subscribed_feed", "meta_tags", "parse_feed_document",
            "read_article"]

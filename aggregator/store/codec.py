@@ -7,13 +7,12 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from ..merge import Document, effective_updated
+from ..hearings import hearing_of
 from ..records import Item
 
 JSON_COLUMNS = ("ministries", "authors", "topics", "sources", "extra")
 TIME_COLUMNS = ("published", "updated", "first_seen", "changed", "hearing_changed")
-ITEM_COLUMNS = ("id", "link", "title", "summary", "language", "published", "updated", "first_seen", "changed",
-                "document_type", "ministries", "authors", "topics", "sources", "extra", "hearing_changed")
+_STORE_COLUMNS = ("sort_key", "version", "first_run", "deadline")  # the store's own columns, not the item's
 
 
 def iso(value: datetime | None) -> str | None:
@@ -36,7 +35,7 @@ def sort_key(published: datetime | None, first_seen: datetime | None) -> str:
 
 def decode_item(row: dict) -> Item:
     """A stored row as an Item: lists and dicts decoded, times aware."""
-    item: dict[str, Any] = {k: v for k, v in dict(row).items() if k not in ("sort_key", "version", "first_run")}
+    item: dict[str, Any] = {k: v for k, v in dict(row).items() if k not in _STORE_COLUMNS}
     for column in JSON_COLUMNS:
         item[column] = json.loads(item[column]) if item.get(column) else ({} if column == "extra" else [])
     for column in TIME_COLUMNS:
@@ -45,30 +44,17 @@ def decode_item(row: dict) -> Item:
 
 
 def encode(row: Mapping[str, Any]) -> dict:
+    """An item as its row: lists and dicts as JSON, times as ISO text, and a hearing's deadline in a column of its
+    own (open and followed hearings are found by its index)."""
     encoded = dict(row)
+    hearing = hearing_of(row)
+    encoded["deadline"] = hearing.deadline.isoformat() if hearing and hearing.deadline else None
     for column in JSON_COLUMNS:
         encoded[column] = json.dumps(encoded.get(column) or ({} if column == "extra" else []), ensure_ascii=False, sort_keys=True)
     for column in TIME_COLUMNS:
         value = encoded.get(column)
         encoded[column] = iso(value) if isinstance(value, datetime) else value
     return encoded
-
-
-def row_for(document: Document, first_seen: datetime, text_changed_at: datetime | None,
-            hearing_changed: datetime | None = None) -> dict:
-    """The `items` row of a merged document. `changed` is when its text last changed (first_seen until then);
-    `hearing_changed` when a hearing last changed in a way the feeds show (hearings.in_feeds), which advances
-    its `updated` too."""
-    updated = effective_updated(document, first_seen, text_changed_at)
-    return encode({
-        "id": document.id, "link": document.link, "title": document.title, "summary": document.summary,
-        "language": document.language, "published": document.published,
-        "updated": max(updated, hearing_changed) if hearing_changed else updated,
-        "first_seen": first_seen, "changed": text_changed_at or first_seen,
-        "document_type": document.document_type, "ministries": document.ministries, "authors": document.authors,
-        "topics": document.topics, "sources": document.sources, "extra": document.extra,
-        "hearing_changed": hearing_changed,
-    })
 
 
 def newest_first(item: Item) -> tuple:

@@ -5,6 +5,7 @@ Never edit a released migration; add a new one.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import sqlite_utils
@@ -166,7 +167,60 @@ def _v5(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
+# A hearing's facts and an answer's pointers as flat `extra` keys (up to v5), and where v6 keeps them.
+_V5_HEARING_KEYS = {"deadline": "deadline", "hearing_status": "status", "case_ref": "reference", "letter": "letter",
+                    "documents": "documents", "recipients": "recipients", "answer_url": "answer_url",
+                    "responses": "responses"}
+
+
+def _v6_extra(extra: dict) -> dict:
+    """An `extra` table of v5 in the form of v6: a hearing's facts under "hearing", an answer's under "answer_to"."""
+    hearing = {new: extra.pop(old) for old, new in _V5_HEARING_KEYS.items() if extra.get(old) is not None}
+    if hearing:
+        extra["hearing"] = hearing
+    answer = {}
+    if extra.get("answers_hearing"):
+        answer["links"] = [extra["answers_hearing"]]
+    if extra.get("hearing_ref"):
+        answer["references"] = [extra["hearing_ref"]]
+    extra.pop("answers_hearing", None)
+    extra.pop("hearing_ref", None)
+    if answer:
+        extra["answer_to"] = answer
+    return extra
+
+
+def _v6(db: sqlite_utils.Database) -> None:
+    """Hearings as one slice: their facts under one key of `extra` (hearings.model), the deadline in a column of
+    its own (indexed: open and followed hearings), and the references hearings and answers are known by
+    (`item_refs`), so that linking an answer looks up an index instead of reading every answer."""
+    for statement in (
+        "ALTER TABLE items ADD COLUMN deadline TEXT",
+        "CREATE INDEX items_deadline ON items (deadline)",
+        """CREATE TABLE item_refs (
+            ref TEXT NOT NULL, role TEXT NOT NULL, item_id TEXT NOT NULL, strength INTEGER NOT NULL,
+            PRIMARY KEY (role, ref, item_id))""",
+        "CREATE INDEX item_refs_item ON item_refs (item_id)",
+    ):
+        db.execute(statement)
+    for item_id, source_id, data in db.execute("SELECT item_id, source_id, data FROM observations").fetchall():
+        record = json.loads(data)
+        record["extra"] = _v6_extra(record.get("extra") or {})
+        db.execute("UPDATE observations SET data = ? WHERE item_id = ? AND source_id = ?",
+                   [json.dumps(record, ensure_ascii=False, sort_keys=True), item_id, source_id])
+    from ..hearings.links import references
+
+    for row in list(db.query("SELECT * FROM items")):
+        extra = _v6_extra(json.loads(row["extra"] or "{}"))
+        item = decode_item({**row, "extra": json.dumps(extra)})
+        deadline = (extra.get("hearing") or {}).get("deadline")
+        db.execute("UPDATE items SET extra = ?, deadline = ? WHERE id = ?",
+                   [json.dumps(extra, ensure_ascii=False, sort_keys=True), deadline, row["id"]])
+        db.conn.executemany("INSERT OR IGNORE INTO item_refs (ref, role, item_id, strength) VALUES (?, ?, ?, ?)",
+                            [(ref, role, row["id"], strength) for ref, role, strength in references(item)])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 
 
 
@@ -176,7 +230,7 @@ REQUIRED_TABLES = {
     "items", "topics", "source_state", "observations", "fetch_state", "article_state", "store_meta",
     "notify_meta", "notify_sources", "notify_items", "subscriptions", "subscription_items", "messages",
     "deliveries", "source_alerts", "feed_items", "hearing_events", "answer_links", "subscription_events",
-    "notify_waiting",
+    "notify_waiting", "item_refs",
 }
 
 

@@ -22,7 +22,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import nh3
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..normalize import canonical_url, clean_text, xml_safe
+from ...hearings import Document, Hearing, Response
+from ...normalize import canonical_url, clean_text, xml_safe
 
 # Tags a hearing letter keeps in an Atom entry's content: its paragraphs, emphasis, lists, tables and links.
 # nh3 (ammonia) drops everything else, attributes and scripts included, and makes links safe.
@@ -30,42 +31,39 @@ LETTER_TAGS = {"p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "a", "tabl
                "th", "h2", "h3", "h4", "blockquote"}
 _REF = re.compile(r"(?:Vår|Vår|Our)\s+ref\.?\s*:?\s*(.+)", re.I)
 _TOTAL = re.compile(r"(?:av|of)\s+(\d[\d\s.]*)\s+(?:treff|results?|hits?)", re.I)
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.I)
+_LINE_MARK = "\x1e"  # a character no page text holds (clean_text would turn it into a space): where a <br> was
 RESPONSE_PAGE_SIZE = 100
 MAX_RESPONSE_PAGES = 10
 
 
-def parse_hearing(url: str, html: str) -> dict:
-    """The hearing facts of a hearing page, as Record.extra keys: case_ref, letter (sanitized HTML), documents
-    ([{title, url, type}]), recipients ([name]) and answer_url. Keys the page does not give are left out."""
+def parse_hearing(url: str, html: str) -> Hearing:
+    """The hearing facts of a hearing page: its case reference, letter (sanitized HTML), documents, recipients and
+    answer form. Facts the page does not give are unknown (None)."""
     return hearing_facts(url, LexborHTMLParser(html))
 
 
-def hearing_facts(url: str, doc: LexborHTMLParser) -> dict:
-    """parse_hearing on a page already parsed (regjeringen.parse_article's). It reads the letter without its
-    reference line by taking that line out of the tree, after which the tree lacks it."""
-    facts: dict = {}
+def hearing_facts(url: str, doc: LexborHTMLParser) -> Hearing:
+    """parse_hearing on a page already parsed (article.parse_article's). It reads the letter without its reference
+    line by taking that line out of the tree, after which the tree lacks it."""
+    hearing = Hearing()
     letter = doc.css_first("#horingsbrev")
     if letter is not None:
         ref_node = letter.css_first(".horing-ref")
         if ref_node is not None:
             found = _REF.search(clean_text(ref_node.text(separator=" ")))
-            if found:
-                facts["case_ref"] = found.group(1).strip()
+            hearing.reference = found.group(1).strip() if found else None
             ref_node.decompose()
-        text = sanitize_letter(letter.html or "", url)
-        if text:
-            facts["letter"] = text
+        hearing.letter = sanitize_letter(letter.html or "", url) or None
     notes = doc.css_first("#horingsnotater")
     if notes is not None:
-        facts["documents"] = _documents(notes, url)
+        hearing.documents = _documents(notes, url)
     recipients = doc.css_first("#horingsinstanser")
     if recipients is not None:
-        facts["recipients"] = _recipients(recipients)
+        hearing.recipients = _recipients(recipients)
     answer = doc.css_first(".horing-cta a[href]") or _answer_link(doc)
-    answer_url = _absolute(answer.attributes.get("href") or "", url) if answer is not None else None
-    if answer_url:
-        facts["answer_url"] = answer_url
-    return facts
+    hearing.answer_url = _absolute(answer.attributes.get("href") or "", url) if answer is not None else None
+    return hearing
 
 
 def sanitize_letter(html: str, base_url: str) -> str:
@@ -87,16 +85,18 @@ def _absolute(href: str, base_url: str) -> str | None:
         return None
 
 
-def _documents(box: LexborNode, page_url: str) -> list[dict]:
-    documents: list[dict] = []
+def _documents(box: LexborNode, page_url: str) -> list[Document]:
+    documents: list[Document] = []
+    seen: set[str] = set()
     for anchor in box.css("a[href]"):
         link = _absolute(anchor.attributes.get("href") or "", page_url)
-        if link is None or any(d["url"] == link for d in documents):
+        if link is None or link in seen:
             continue
+        seen.add(link)
         # The link's text is often just "Høringsnotat"; its title attribute holds the file's full name.
         text, full = clean_text(anchor.text(separator=" ")), _without_extension(clean_text(anchor.attributes.get("title")))
         title = full if len(full) > len(_without_extension(text)) else (_without_extension(text) or full or link)
-        documents.append({"title": title, "url": link, "type": media_type(link)})
+        documents.append(Document(title, link, media_type(link)))
     return documents
 
 
@@ -111,15 +111,17 @@ def media_type(url: str) -> str | None:
 
 
 def _recipients(box: LexborNode) -> list[str]:
-    """One body per `<p>`, per `<li>`, or per line of a `<br>`-separated paragraph; in the page's order."""
-    names: list[str] = []
-    blocks = box.css("li") or box.css("p") or [box]
-    for block in blocks:
-        for line in (block.html or "").replace("<br />", "<br>").replace("<br/>", "<br>").split("<br>"):
-            name = clean_text(LexborHTMLParser(line).text(separator=" ")) if "<" in line else clean_text(line)
-            if name and name not in names:
-                names.append(name)
-    return names
+    """One body per `<p>`, per `<li>`, or per line of a `<br>`-separated paragraph; in the page's order. Linear in
+    the page: a block without a line break is read from the tree as it is, one with breaks is parsed once more."""
+    names: dict[str, None] = {}
+    for block in box.css("li") or box.css("p") or [box]:
+        if block.css_first("br") is None:
+            lines = [block.text(separator=" ")]
+        else:
+            marked = _LINE_BREAK.sub(_LINE_MARK, block.html or "")
+            lines = LexborHTMLParser(marked).text(separator=" ").split(_LINE_MARK)
+        names.update((name, None) for line in lines if (name := clean_text(line)))
+    return list(names)
 
 
 def _answer_link(doc: LexborHTMLParser) -> LexborNode | None:
@@ -140,9 +142,9 @@ def responses_url(hearing_url: str, page: int = 1) -> str:
     return urlunsplit(parts._replace(query=query, fragment=""))
 
 
-def parse_responses(url: str, html: str) -> tuple[list[dict], int | None]:
-    """The responses listed on one page of a hearing's response listing ([{name, type}]) and the total the page
-    states (None when it states none). An empty list on a page that has no listing at all."""
+def parse_responses(url: str, html: str) -> tuple[list[Response], int | None]:
+    """The responses listed on one page of a hearing's response listing and the total the page states (None when it
+    states none). An empty list on a page that has no listing at all."""
     doc = LexborHTMLParser(html)
     entries = doc.css("[data-horingssvar-list] li") or doc.css("#horingssvar ul.link-list li") \
         or doc.css("#horingssvar li")
@@ -153,7 +155,7 @@ def parse_responses(url: str, html: str) -> tuple[list[dict], int | None]:
         if not name:
             continue
         kind = clean_text(entry.attributes.get("data-instans")) or None
-        responses.append({"name": name, "type": kind})
+        responses.append(Response(name, kind))
     found = _TOTAL.search(clean_text(doc.body.text(separator=" ")) if doc.body else "")
     total = int(re.sub(r"\D", "", found.group(1))) if found else None
     return responses, total

@@ -1,0 +1,120 @@
+"""Checks of configuration values, shared by the generic keys (config/) and the options kinds declare (kinds.py):
+each returns the value or raises ValueError with the reason a user reads after the file and key."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+EVENTS = ("new", "updated", "reminder")
+
+
+def string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be a string, got {type(value).__name__}")
+    return value
+
+
+def nonempty_str(value: Any) -> str:
+    if not string(value).strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def str_list(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("must be a list of strings")
+    return list(value)
+
+
+def positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"must be a whole number of at least 1, got {value!r}")
+    return value
+
+
+def non_negative_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"must be a whole number of at least 0, got {value!r}")
+    return value
+
+
+def non_negative_number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise ValueError(f"must be a number of at least 0, got {value!r}")
+    if value > 1e6:
+        raise ValueError(f"must be at most 1000000, got {value!r}")
+    return float(value)
+
+
+def positive_number(value: Any) -> float:
+    if non_negative_number(value) == 0:
+        raise ValueError("must be more than 0")
+    return float(value)
+
+
+def http_url(value: Any) -> str:
+    if not re.match(r"^https?://[^/\s]+", string(value)):
+        raise ValueError(f"must be an http(s) URL, got {value!r}")
+    return value
+
+
+MAX_ID_LENGTH = 100  # ids become file names; most file systems stop at 255 bytes
+
+
+def ident(value: Any) -> str:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)*", string(value)):
+        raise ValueError(f"must be lower-case letters, digits, '-', '_' or '.' (not at the start, not '..'), "
+                         f"got {value!r} (it is used in file names)")
+    if len(value) > MAX_ID_LENGTH:
+        raise ValueError(f"must be at most {MAX_ID_LENGTH} characters (it is used in file names), got {len(value)}")
+    return value
+
+
+def ident_list(value: Any) -> list[str]:
+    items = str_list(value)
+    for item in items:
+        try:
+            ident(item)
+        except ValueError as error:
+            raise ValueError(f"topic id {item!r}: {error}") from None
+    return items
+
+
+def one_of(*choices: str):
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}, got {value!r}")
+        return value
+
+    return check
+
+
+def events(value: Any) -> list[str]:
+    given = str_list(value)
+    unknown = [e for e in given if e not in EVENTS]
+    if unknown:
+        raise ValueError(f"unknown event {unknown[0]!r}; known: {', '.join(EVENTS)}")
+    if not given:
+        raise ValueError(f"must name at least one of {', '.join(EVENTS)}")
+    return list(dict.fromkeys(given))
+
+
+def names(value: Any) -> list[str]:
+    given = str_list(value)
+    if any(not name.strip() for name in given):
+        raise ValueError(f"must be names of bodies, as \"Bergen kommune\" or \"KS\"; got an empty one in {value!r}")
+    return given
+
+
+def day_counts(value: Any) -> list[int]:
+    if not isinstance(value, list) or not value or not all(type(v) is int and 0 <= v <= 365 for v in value):
+        raise ValueError(f"must be a list of whole numbers of days from 0 to 365, as [14, 3]; got {value!r}")
+    return sorted(set(value), reverse=True)
+
+
+def clock(value: Any) -> str:
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", string(value)):
+        raise ValueError(f"must be a time of day as HH:MM, got {value!r}")
+    return value

@@ -1,0 +1,97 @@
+"""Subscriptions' keys that depend on the rest of the configuration: their Apprise URLs, the feeds they name, and
+the hearing keys that only take effect together."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ..redact import hide
+from .model import DEFAULT_REMIND_DAYS, ConfigError
+
+Fail = Callable[[str, str], ConfigError]
+
+
+def check_subscriptions(raw: dict, arrays: dict[str, list[dict]], notify: dict, fail: Fail) -> None:
+    """Check each subscription against the sources and topics (and fill in remind_days); raises ConfigError."""
+    for i, sub in enumerate(raw.get("subscriptions", [])):
+        if isinstance(sub, dict) and "schedule" in sub and sub.get("mode", "instant") != "digest":
+            raise fail(f"subscriptions[{i}].schedule", 'only digests have a schedule: add mode = "digest", or drop it')
+    source_ids = {s["id"] for s in arrays["sources"]}
+    topic_ids = {t["id"] for t in arrays["topics"]} | {t for s in arrays["sources"] for t in s["topics"]}
+    for i, sub in enumerate(arrays["subscriptions"]):
+        where = f"subscriptions[{i}]"
+        if not sub["urls"]:
+            raise fail(f"{where}.urls", "must name at least one Apprise URL")
+        for j, url in enumerate(sub["urls"]):
+            if problem := apprise_url_problem(url):
+                raise fail(f"{where}.urls[{j}]", problem)
+        if not sub["feeds"]:
+            raise fail(f"{where}.feeds", 'must name at least one feed (or "all")')
+        for j, feed in enumerate(sub["feeds"]):
+            if problem := feed_path_problem(feed, source_ids, topic_ids):
+                raise fail(f"{where}.feeds[{j}]", problem)
+        if wrong := _events_problem(sub):
+            raise fail(f"{where}.{wrong[0]}", wrong[1])
+        sub["remind_days"] = sub["remind_days"] or (list(DEFAULT_REMIND_DAYS) if "reminder" in sub["events"] else [])
+    for j, url in enumerate(notify["admin_urls"]):
+        if problem := apprise_url_problem(url):
+            raise fail(f"notify.admin_urls[{j}]", problem)
+
+
+_FEED_PATH = re.compile(r"all|hearings/open|(sources|topics|ministries)/([a-z0-9][a-z0-9_.-]*)")
+
+
+def feed_path_problem(feed: str, source_ids: set[str], topic_ids: set[str]) -> str | None:
+    """Why a subscription's feed is not one the output folder can hold, or None."""
+    match = _FEED_PATH.fullmatch(feed)
+    if not match or feed.endswith(".atom"):
+        return (f'must be "all" or a feed path without .atom, as in the output folder: '
+                f'"sources/<id>", "topics/<id>", "ministries/<abbr>" or "hearings/open"; got {feed!r}')
+    folder, name = match.groups()
+    if folder == "sources" and name not in source_ids:
+        return f"no [[sources]] has id {name!r} (known: {', '.join(sorted(source_ids))})"
+    if folder == "topics" and name not in topic_ids:
+        known = ", ".join(sorted(topic_ids)) or "none"
+        return (f"no [[topics]] has id {name!r} and no source gives it (known: {known}); to follow a topic the "
+                f'site gives its items, add [[topics]] id = "{name}"')
+    if folder == "ministries":
+        from ..normalize import ministries
+
+        if name not in ministries():
+            return f"unknown ministry {name!r}; use regjeringen.no's abbreviation (aid, jd, kdd, …)"
+    return None
+
+
+def _events_problem(sub: dict[str, Any]) -> tuple[str, str] | None:
+    """(key, reason) when a subscription's hearing keys cannot take effect as written, else None."""
+    if sub["remind_days"] is not None and "reminder" not in sub["events"]:
+        return "remind_days", 'reminders are sent only with "reminder" in events: add it, or drop remind_days'
+    if sub["respondents"] and "updated" not in sub["events"]:
+        return "respondents", 'answers are news only with "updated" in events: add it, or drop respondents'
+    if sub["mode"] == "digest" and "new" not in sub["events"]:
+        return "events", 'a digest collects new items: keep "new" in events (updates and reminders are sent at once)'
+    return None
+
+
+def apprise_url_problem(url: str) -> str | None:
+    """Why Apprise cannot use a notification URL (named without its secrets), or None."""
+    import apprise  # here, not at the top: only configurations with notifications pay for loading its plugins
+
+    apprise_log = logging.getLogger("apprise")
+    disabled, apprise_log.disabled = apprise_log.disabled, True  # its own message would show part of the password
+    try:
+        usable = apprise.Apprise().add(url)
+    finally:
+        apprise_log.disabled = disabled
+    if usable:
+        return None
+    return (f"Apprise cannot use {redact(url)}: check the scheme (mailtos://, json://, slack://, …) and the parts it "
+            "requires (see https://github.com/caronc/apprise/wiki)")
+
+
+def redact(url: str) -> str:
+    """A notification URL fit for logs and `status` (see redact.hide)."""
+    return hide(url)

@@ -1,0 +1,143 @@
+"""The files readers get, from feeds.py's selections: Atom feeds (atom.py), index.html and feeds.opml (index.py),
+hearings/deadlines.ics (calendar.py).
+
+Every file is rendered in memory and replaced atomically only when its bytes changed, so a run that changed nothing
+leaves every modification time alone. A feed's `updated` is its newest entry's, which keeps the feeds a pure
+function of the store; only index.html, hearings/open.atom and the calendar read the clock, for the days left of
+open hearings (so they may change once a day).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from ..config import Config
+from ..feeds import FEED_FOLDERS, OPEN_HEARINGS, FeedRules, FeedSpec, config_fingerprint, feed_specs, fill, open_hearings_on
+from ..normalize import OSLO
+from ..store import Store, sort_key
+from .atom import render_atom
+from .calendar import render_calendar
+from .files import remove_leftovers, write_if_changed
+from .hearing_entries import hearing_facts
+from .index import CALENDAR, render_index, render_opml, source_health
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PublishReport:
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    specs: list[FeedSpec] = field(default_factory=list)
+
+
+class PublishError(Exception):
+    """The output folder cannot be written: the message names the file and what to do."""
+
+
+def publish(config: Config, store: Store) -> PublishReport:
+    """Write every feed, index.html and feeds.opml under the output folder. Raises PublishError when the
+    folder cannot be written (read-only, full); nothing half-written is left in place."""
+    try:
+        return _publish(config, store)
+    except OSError as error:
+        target = error.filename or config.output_dir
+        raise PublishError(
+            f"cannot write the feeds to {target} ([output] directory in {config.path}): {error.strerror or error}; "
+            "check that the folder exists, is writable and its disk has space"
+        ) from None
+
+
+def _publish(config: Config, store: Store) -> PublishReport:
+    out = config.output_dir
+    report = PublishReport()
+    report.removed.extend(remove_leftovers(out))
+    today = datetime.now(OSLO).date()  # the one clock read here: an open hearing's days left change daily
+    state = _state(config, store, today)
+    if store.meta("published_state") == state and (out / "index.html").exists():
+        report.specs = feed_specs(config, store)  # nothing changed since the last build: nothing to do
+        report.unchanged = [f"{s.path}.atom" for s in report.specs] + ["index.html", "feeds.opml"]
+        log.info("feeds: nothing changed since the last build")
+        return report
+    affected = _file_items(config, store)  # None: everything
+    report.specs = feed_specs(config, store)
+    files = _render(config, store, report.specs, affected, today)
+    for name, content in files.items():
+        written = content is not None and write_if_changed(out / name, content)
+        (report.written if written else report.unchanged).append(name)
+    # A feed nobody defines any more (topic dropped from the config) goes, rather than freezing silently.
+    for folder in FEED_FOLDERS:
+        for stale in sorted((out / folder).glob("*.atom")) if (out / folder).is_dir() else []:
+            name = f"{folder}/{stale.name}"
+            if name not in files:
+                stale.unlink()
+                report.removed.append(name)
+    store.set_meta("published_state", state)  # after the files: a run killed before this redoes them
+    log.info("feeds: %d written, %d unchanged, %d removed", len(report.written), len(report.unchanged), len(report.removed))
+    return report
+
+
+def _render(config: Config, store: Store, specs: list[FeedSpec], affected: set[str] | None,
+            today: date) -> dict[str, bytes | None]:
+    """Every file's bytes; None for a feed whose entries did not change (its file stands as it is)."""
+    out, totals = config.output_dir, store.feed_totals()
+    topic_titles = {**store.topic_titles(), **{t.id: t.title for t in config.topics if t.title}}
+    files: dict[str, bytes | None] = {}
+    hearings = open_hearings_on(store, today)
+    for spec in specs:
+        name = f"{spec.path}.atom"
+        spec_total = totals.get(spec.path, 0)
+        if spec.path == OPEN_HEARINGS:  # chosen anew each day: always rendered
+            fill(spec, store, config.max_entries, open_now=hearings)
+            files[name] = render_atom(spec, config, topic_titles, hearing_facts(store, spec.entries, today))
+        elif affected is None or spec.path in affected or not (out / name).exists():
+            fill(spec, store, config.max_entries, spec_total)
+            files[name] = render_atom(spec, config, topic_titles, hearing_facts(store, spec.entries))
+        else:
+            fill(spec, store, 3, spec_total)  # what index.html shows of it; its file stands as it is
+            files[name] = None
+    files[CALENDAR] = render_calendar(hearings, hearing_facts(store, hearings), config.base_url,
+                                      store.deadline_changes([h["id"] for h in hearings]), config.title)
+    files["index.html"] = render_index(specs, config, source_health(config, store, totals), hearings, today)
+    files["feeds.opml"] = render_opml(specs, config)
+    return files
+
+
+def _state(config: Config, store: Store, today: date) -> str:
+    """Everything the output depends on: the items (their version), the config, the sources' health, the day."""
+    health = [(h.id, h.status, h.since.isoformat() if h.since else None) for h in source_health(config, store, {})]
+    return json.dumps([store.content_version(), config_fingerprint(config), today.isoformat(), health])
+
+
+def _file_items(config: Config, store: Store) -> set[str] | None:
+    """Bring feed membership up to date with the items written since the last build; returns the feeds whose
+    content changed, or None when everything is redone (a changed config, a first build)."""
+    fingerprint = config_fingerprint(config)
+    since = int(store.meta("filed_version") or 0)
+    everything = store.meta("filed_config") != fingerprint
+    totals = {} if everything else store.feed_totals()
+    if everything:
+        store.clear_memberships()
+        since = 0
+    affected: set[str] = set()
+    current = store.content_version()
+    rules = FeedRules(config)
+    for batch in store.items_changed_since(since):
+        memberships = {item["id"]: (sort_key(item["published"], item["first_seen"]), rules.paths(item))
+                       for item in batch}
+        if not everything:
+            affected |= store.feeds_of(list(memberships))
+        affected |= {feed for _, feeds in memberships.values() for feed in feeds}
+        for feed, delta in store.set_memberships(memberships).items():
+            totals[feed] = totals.get(feed, 0) + delta
+    store.set_meta("feed_totals", json.dumps({feed: n for feed, n in totals.items() if n > 0}))
+    store.set_meta("filed_version", str(current))
+    store.set_meta("filed_config", fingerprint)
+    return None if everything else affected
+
+
+__all__ = ["CALENDAR", "PublishError", "PublishReport", "publish", "remove_leftovers", "write_if_changed"]

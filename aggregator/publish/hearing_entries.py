@@ -1,0 +1,116 @@
+"""What readers get of a hearing beyond a plain entry: its facts as the entry's content (in the hearing's language),
+its state as a category, its documents, answer form and cases as links; and an answer's link to its hearing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+
+from ..hearings import Hearing, hearing_of, is_answer, is_hearing
+from ..hearings.rules import stated, update_line, update_lines
+from ..normalize import xml_safe
+from ..records import Item
+from ..store import Store
+from ..words import days_left_line, format_date, label
+
+
+@dataclass
+class HearingFacts:
+    """What the store knows around the entries of one feed: per hearing its latest update and the answers linked
+    to it, per answer the hearing it answers, and (for hearings/open) the day that counts the days left."""
+
+    updates: dict[str, list[dict]] = field(default_factory=dict)
+    answers: dict[str, list[dict]] = field(default_factory=dict)
+    answered: dict[str, dict] = field(default_factory=dict)
+    today: date | None = None  # set: each entry states its days left
+
+
+def hearing_facts(store: Store, items: list[Item], today: date | None = None) -> HearingFacts:
+    """What the store knows around these entries: hearings' latest updates and linked answers, answers' hearings."""
+    hearing_ids = [i["id"] for i in items if is_hearing(i)]
+    answer_ids = [i["id"] for i in items if is_answer(i)]
+    return HearingFacts(store.latest_updates(hearing_ids), store.answers_of(hearing_ids),
+                        store.hearings_answered(answer_ids), today)
+
+
+def shows_hearing(item: Item) -> Hearing | None:
+    """The hearing an entry shows the facts of (a hearing whose facts are known), else None."""
+    hearing = hearing_of(item)
+    return hearing if is_hearing(item) and hearing is not None else None
+
+
+def hearing_content(item: Item, hearing: Hearing, facts: HearingFacts) -> str:
+    """A hearing entry's content as HTML: first the line of its latest change, then (in hearings/open) its days left,
+    its facts, KS's answers, the summary, the letter, documents, answer form and recipients. The letter was
+    sanitized when it was read (hearing_page.sanitize_letter); the rest is escaped."""
+    language = item["language"]
+    parts: list[str] = []
+    if update := facts.updates.get(item["id"]):
+        parts.append(f"<p><strong>{escape(update_lines(update, language))}</strong></p>")
+    if facts.today is not None and hearing.deadline is not None:
+        parts.append(f"<p><strong>{escape(days_left_line((hearing.deadline - facts.today).days, language))}</strong></p>")
+    lines = fact_lines(hearing, language)
+    if lines:
+        parts.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
+    if hearing.responses and hearing.responses.by:
+        names = ", ".join(r.name + (f" ({r.type})" if r.type else "") for r in hearing.responses.by)
+        parts.append(f"<p>{escape(label('responses', language))}: {escape(names)}</p>")
+    for answer in facts.answers.get(item["id"], []):
+        said = update_line({"kind": "response", "respondents": [answer["by"]], "input": hearing.committee is not None},
+                           language)
+        parts.append(f'<p>{escape(said)}: <a href="{escape(answer["link"])}">{escape(answer["title"])}</a></p>')
+    if item["summary"]:
+        parts.append(f"<p>{escape(item['summary'])}</p>")
+    if hearing.letter:
+        parts.append(f"<div>{hearing.letter}</div>")
+    parts += _links_and_bodies(hearing, language)
+    return xml_safe("\n".join(parts))  # a letter stored by an older version may hold characters XML refuses
+
+
+def fact_lines(hearing: Hearing, language: str | None) -> list[str]:
+    """Status, deadline, reference and responses, one line each, in the hearing's language."""
+    lines = []
+    if hearing.status:
+        lines.append(f"{label('status', language)}: {hearing.status}")
+    if hearing.deadline is not None:
+        lines.append(f"{label('deadline', language)}: {format_date(hearing.deadline)}")
+    if hearing.reference:
+        lines.append(f"{label('case_ref', language)}: {hearing.reference}")
+    if hearing.responses is not None:
+        lines.append(f"{label('responses', language)}: {hearing.responses.count}")
+    return lines
+
+
+def _links_and_bodies(hearing: Hearing, language: str | None) -> list[str]:
+    parts = []
+    if hearing.documents:
+        links = "<br>".join(f'<a href="{escape(d.url)}">{escape(d.title)}</a>' for d in hearing.documents)
+        parts.append(f"<p>{escape(label('documents', language))}:<br>{links}</p>")
+    if hearing.answer_url:
+        parts.append(f'<p><a href="{escape(hearing.answer_url)}">{escape(label("answer_form", language))}</a></p>')
+    if hearing.recipients:
+        parts.append(f"<p>{escape(label('recipients', language))} ({len(hearing.recipients)}): "
+                     f"{escape(', '.join(hearing.recipients))}</p>")
+    return parts
+
+
+def add_hearing_links(entry, item: Item, facts: HearingFacts, base_url: str) -> None:
+    """State as a category; documents and the answer form as related links, PDFs also as enclosures; the answers
+    linked to a hearing, and the hearing an answer answers, as related links."""
+    hearing = shows_hearing(item)
+    if hearing is not None:
+        if state := stated(hearing):
+            entry.category(term=state, scheme=f"{base_url}hearing-status/", label=hearing.status or state)
+        for document in hearing.documents or []:
+            kind = document.type
+            entry.link(href=document.url, rel="related", title=document.title, **({"type": kind} if kind else {}))
+            if kind and kind != "text/html":
+                entry.link(href=document.url, rel="enclosure", type=kind, title=document.title)
+        if hearing.answer_url:
+            entry.link(href=hearing.answer_url, rel="related", type="text/html",
+                       title=label("answer_form", item["language"]))
+    for answer in facts.answers.get(item["id"], []):
+        entry.link(href=answer["link"], rel="related", type="text/html", title=answer["title"])
+    if answered := facts.answered.get(item["id"]):
+        entry.link(href=answered["link"], rel="related", type="text/html", title=answered["title"])

@@ -1,0 +1,181 @@
+"""Every word a reader reads, in bokmål (nb), nynorsk (nn) and English (en): labels in entries and messages, the
+lines that say what changed in a hearing, days left, subjects and headings of messages, and dates written out.
+
+The language rule, stated once (`reader_language`): an item speaks its own language; bokmål when it names none
+(the sites' /no/ section is bokmål unless a page says nynorsk); English for any other language (a Sámi page's
+labels are English, as the site's own English pages are the widest read after Norwegian). Several items in one
+message or page speak the language most of them speak (`common_language`), bokmål on a tie with none.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+
+from .normalize import OSLO, document_types, language_code
+
+LANGUAGES = ("nb", "nn", "en")
+
+
+def reader_language(tag: str | None) -> str:
+    """The language readers get an item's words in: nb, nn or en (see the module docstring)."""
+    code = language_code(tag)
+    if code is None:
+        return "nb"
+    return code if code in LANGUAGES else "en"
+
+
+def common_language(tags: list[str | None]) -> str:
+    """The language most of these items speak (bokmål when there are none)."""
+    counted = Counter(reader_language(tag) for tag in tags)
+    return max(counted, key=lambda lang: (counted[lang], -LANGUAGES.index(lang))) if counted else "nb"
+
+
+# ------------------------------------------------------------------------------------------ labels
+
+# Fixed words inside an entry or a message, in the item's language.
+LABELS: dict[str, dict[str, str]] = {
+    "deadline": {"nb": "Høringsfrist", "nn": "Høyringsfrist", "en": "Consultation deadline"},
+    "status": {"nb": "Status", "nn": "Status", "en": "Status"},
+    "published": {"nb": "Publisert", "nn": "Publisert", "en": "Published"},
+    "type": {"nb": "Type", "nn": "Type", "en": "Type"},
+    "from": {"nb": "Fra", "nn": "Frå", "en": "From"},
+    "case_ref": {"nb": "Vår ref.", "nn": "Vår ref.", "en": "Case reference"},
+    "responses": {"nb": "Høringssvar", "nn": "Høyringssvar", "en": "Responses"},
+    "recipients": {"nb": "Høringsinstanser", "nn": "Høyringsinstansar", "en": "Consultation bodies"},
+    "documents": {"nb": "Dokumenter", "nn": "Dokument", "en": "Documents"},
+    "answer_form": {"nb": "Send inn høringssvar", "nn": "Send inn høyringssvar", "en": "Submit a response"},
+    "ministry": {"nb": "Departement", "nn": "Departement", "en": "Ministry"},
+    "hearing": {"nb": "Høringen", "nn": "Høyringa", "en": "The consultation"},
+}
+
+
+def label(key: str, language: str | None) -> str:
+    """A fixed label ("deadline", "status", "published", …) in an item's language."""
+    return LABELS[key][reader_language(language)]
+
+
+def labels(language: str | None) -> dict[str, str]:
+    """Every fixed label in an item's language (what templates get as `labels`)."""
+    lang = reader_language(language)
+    return {key: words[lang] for key, words in LABELS.items()}
+
+
+def document_type_title(term: str, language: str | None = "en") -> str:
+    """A readable name for a document type (the vocabulary's term), in an item's language."""
+    spec = document_types().get(term, {})
+    return spec.get(f"title_{reader_language(language)}") or spec.get("title", term)
+
+
+# ------------------------------------------------------------------------------------------ dates
+
+
+def format_date(value: datetime | date | None, with_time: bool = True) -> str:
+    """A date as readers in Norway write it, in Oslo time: "14.08.2026", or "14.08.2026 10:00" where the time
+    is known (a bare date is Oslo midnight and shows no "00:00")."""
+    if value is None:
+        return ""
+    if not isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y")
+    local = value.astimezone(OSLO)
+    bare = (local.hour, local.minute, local.second) == (0, 0, 0)
+    return local.strftime("%d.%m.%Y" if bare or not with_time else "%d.%m.%Y %H:%M")
+
+
+_MONTH_NAMES = {
+    "nb": ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+           "november", "desember"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"],
+}
+
+
+def format_long_date(value: datetime | date | None, language: str | None) -> str:
+    """A date written out in an item's language: "3. mars 2026" (bokmål and nynorsk), "3 March 2026"."""
+    if value is None:
+        return ""
+    day = value.astimezone(OSLO).date() if isinstance(value, datetime) else value
+    if reader_language(language) == "en":
+        return f"{day.day} {_MONTH_NAMES['en'][day.month - 1]} {day.year}"
+    return f"{day.day}. {_MONTH_NAMES['nb'][day.month - 1]} {day.year}"
+
+
+# ------------------------------------------------------------------------------------------ hearings
+
+# What changed in a hearing (hearings.rules.changes' event kinds), as the first line of its entry and its message.
+CHANGE_LINES: dict[str, dict[str, str]] = {
+    "deadline": {"nb": "Høringsfristen er endret fra {from_} til {to}",
+                 "nn": "Høyringsfristen er endra frå {from_} til {to}",
+                 "en": "The consultation deadline has moved from {from_} to {to}"},
+    "closed": {"nb": "Høringen er avsluttet", "nn": "Høyringa er avslutta", "en": "The consultation has closed"},
+    "reopened": {"nb": "Høringen er åpnet igjen", "nn": "Høyringa er opna att", "en": "The consultation has reopened"},
+    "documents": {"nb": "Nye dokumenter: {titles}", "nn": "Nye dokument: {titles}", "en": "New documents: {titles}"},
+    "cancelled": {"nb": "Høringen er avlyst", "nn": "Høyringa er avlyst", "en": "The hearing has been cancelled"},
+    "meeting": {"nb": "Høringsmøtet er flyttet fra {from_} til {to}", "nn": "Høyringsmøtet er flytta frå {from_} til {to}",
+                "en": "The hearing meeting has moved from {from_} to {to}"},
+    "response": {"nb": "{names} har svart", "nn": "{names} har svart", "en": "{names} responded"},
+    "input": {"nb": "{names} har gitt innspill", "nn": "{names} har gitt innspel", "en": "{names} gave written input"},
+}
+
+
+def change_line(kind: str, language: str | None, **values: str) -> str:
+    """One change of a hearing in words: "Høringsfristen er endret fra 01.09.2026 til 15.09.2026", "KS har svart"."""
+    return CHANGE_LINES[kind][reader_language(language)].format(**values)
+
+
+def join_names(names: list[str], language: str | None) -> str:
+    """"A, B og C" ("A, B and C" in English)."""
+    if len(names) <= 1:
+        return "".join(names)
+    joiner = " and " if reader_language(language) == "en" else " og "
+    return ", ".join(names[:-1]) + joiner + names[-1]
+
+
+def days_left_line(days: int, language: str | None) -> str:
+    """"5 dager igjen" (nb), "5 dagar att" (nn), "5 days left"; "Fristen er i dag" on the day."""
+    lang = reader_language(language)
+    if lang == "en":
+        return "Deadline today" if days == 0 else f"{days} day{'s' if days != 1 else ''} left"
+    if days == 0:
+        return "Fristen er i dag"
+    if lang == "nb":
+        return f"{days} {'dag' if days == 1 else 'dager'} igjen"
+    return f"{days} {'dag' if days == 1 else 'dagar'} att"
+
+
+# ------------------------------------------------------------------------------------------ messages
+
+# Fixed words of messages (subjects, headings), in the items' language.
+MESSAGE_WORDS: dict[str, dict[str, str]] = {
+    "nb": {"new": "nye", "new_one": "ny", "daily": "Daglig sammendrag", "weekly": "Ukentlig sammendrag",
+           "digest": "Sammendrag", "from": "fra", "to": "til", "plural": "saker", "singular": "sak",
+           "reminder": "Påminnelse", "other_items": "Andre saker"},
+    "nn": {"new": "nye", "new_one": "ny", "daily": "Dagleg samandrag", "weekly": "Vekesamandrag",
+           "digest": "Samandrag", "from": "frå", "to": "til", "plural": "saker", "singular": "sak",
+           "reminder": "Påminning", "other_items": "Andre saker"},
+    "en": {"new": "new", "new_one": "new", "daily": "Daily digest", "weekly": "Weekly digest",
+           "digest": "Digest", "from": "from", "to": "to", "plural": "items", "singular": "item",
+           "reminder": "Reminder", "other_items": "Other items"},
+}
+
+
+def message_words(language: str) -> dict[str, str]:
+    return MESSAGE_WORDS[reader_language(language)]
+
+
+# ------------------------------------------------------------------------------------------ the published files
+
+DEFAULT_TITLE = "regjeringen.no and KS"  # [output] title, when the configuration gives none
+
+
+def feed_title(kind: str, site_title: str, name: str = "") -> str:
+    """The title of a generated feed or file: "All items – <title>", "Open hearings – …"; `name` for named ones."""
+    return {
+        "all": f"All items – {site_title}",
+        "source": name or "Source",
+        "open_hearings": "Open hearings – soonest deadline first",
+        "calendar": f"Høringsfrister – {site_title}",
+        "opml": f"{site_title} feeds",
+        "index": f"Feeds: {site_title}",
+        "author": f"aggregator ({site_title})",
+    }[kind]
