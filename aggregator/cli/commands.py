@@ -1,0 +1,126 @@
+"""The commands that fetch, build and send: each a thin call into the library, its printing and its exit code."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .. import notify, pipeline
+from ..config import Config
+from ..progress import Progress
+from ..store import Store
+from .output import EXIT_OK, EXIT_OUTPUT, EXIT_SOURCE_FAILED, EXIT_USAGE, say
+from .status import cmd_status
+
+
+def _exit_code(report: pipeline.RunReport) -> int:
+    if report.failed:  # each error was logged when it happened; this is the one line cron mail leads with
+        names = ", ".join(o.source_id for o in report.failed)
+        say(f"aggregator: {len(report.failed)} of {len(report.outcomes)} sources failed: {names}", file=sys.stderr)
+    if report.publish_error:
+        say(f"aggregator: {report.publish_error}", file=sys.stderr)
+        return EXIT_OUTPUT
+    return EXIT_SOURCE_FAILED if report.failed else EXIT_OK
+
+
+def _report(report: pipeline.RunReport, args) -> int:
+    if not args.quiet:
+        say(f"aggregator {args.command}: {report.summary()}")
+    return _exit_code(report)
+
+
+def cmd_run(config: Config, store: Store, args) -> int:
+    return _report(pipeline.run(config, store, progress=Progress.for_terminal(not args.quiet)), args)
+
+
+def cmd_fetch(config: Config, store: Store, args) -> int:
+    return _report(pipeline.run(config, store, build=False, notify=False,
+                                progress=Progress.for_terminal(not args.quiet)), args)
+
+
+def cmd_build(config: Config, store: Store, args) -> int:
+    return _exit_code(pipeline.run(config, store, fetch=False, notify=False))
+
+
+def cmd_backfill(config: Config, store: Store, args) -> int:
+    if args.pages < 1:
+        say("aggregator: --pages must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        report = pipeline.backfill(config, store, args.source, args.pages)
+    except ValueError as error:
+        say(f"aggregator: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for outcome in report.outcomes:
+        if outcome.ok:
+            say(f"{outcome.source_id}: {outcome.seen} items on up to {args.pages} pages, {len(outcome.new_ids)} new")
+    return _exit_code(report)
+
+
+def _print_deliveries(report: notify.NotifyReport) -> int:
+    for delivery in report.deliveries:
+        line = f"{delivery.subscription_id}: {delivery.kind} \"{delivery.title}\" to {delivery.url}: {delivery.status}"
+        say(line + (f" ({delivery.error})" if delivery.error else ""), file=sys.stderr if delivery.error else sys.stdout)
+    return EXIT_SOURCE_FAILED if report.failed else EXIT_OK
+
+
+def cmd_notify(config: Config, store: Store, args) -> int:
+    if not args.dry_run:
+        return _print_deliveries(notify.notify_step(config, store))
+    planned = notify.dry_run(config, store)
+    for message in planned:
+        retry = f", attempt {message.attempts + 1}" if message.attempts else ""
+        say(f"--- {message.subscription_id} ({message.kind}{retry}) to {message.url}")
+        say(f"Title: {message.title}")
+        say(message.body.rstrip() + "\n")
+    say(f"{len(planned)} message(s) would be sent" if planned else "nothing would be sent")
+    return EXIT_OK
+
+
+def cmd_preview(config: Config, store: Store, args) -> int:
+    if args.items < 1:
+        say("aggregator: --items must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        text, html = notify.preview(config, store, args.subscription, args.items)
+    except ValueError as error:
+        say(f"aggregator: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    html_path = Path(args.html or f"preview-{args.subscription}.html")
+    html_path.write_text(html.body, encoding="utf-8")
+    say(f"Title: {text.title}\n")
+    say(text.body.rstrip())
+    say(f"\n(HTML version, as email shows it: {html_path}; nothing was sent)")
+    return EXIT_OK
+
+
+def cmd_digest(config: Config, store: Store, args) -> int:
+    try:
+        report = notify.send_digests(config, store, args.subscription, force=args.force)
+    except ValueError as error:
+        say(f"aggregator: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for sub_id, outcome in report.digests.items():
+        say(f"{sub_id}: " + {"sent": "digest created", "empty": "no new items, no digest",
+                                "not due": "not due yet (use --force to send now)"}[outcome])
+    return _print_deliveries(report)
+
+
+def cmd_test_notify(config: Config, store: Store, args) -> int:
+    try:
+        results = notify.send_test(config, None if args.admin else args.subscription)
+    except ValueError as error:
+        say(f"aggregator: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if not results:
+        say("aggregator: no URLs to test", file=sys.stderr)
+        return EXIT_USAGE
+    for result in results:
+        say(f"{result.url}: " + ("sent" if result.status == "sent" else f"FAILED: {result.error}"))
+    return EXIT_OK if all(r.status == "sent" for r in results) else EXIT_SOURCE_FAILED
+
+
+COMMANDS = {
+    "run": cmd_run, "fetch": cmd_fetch, "build": cmd_build, "status": cmd_status, "backfill": cmd_backfill,
+    "notify": cmd_notify, "preview": cmd_preview, "digest": cmd_digest, "test-notify": cmd_test_notify,
+}
