@@ -21,7 +21,7 @@ from .normalize import OSLO, is_http_url, ministries, ministry_name
 from .records import Item
 from .redact import public_url
 from .store import Store
-from .words import feed_title
+from .words import feed_subtitle, feed_title
 
 FEED_FOLDERS = ("sources", "topics", "ministries")
 OPEN_HEARINGS = "hearings/open"
@@ -106,45 +106,47 @@ def feed_specs(config: Config, store: Store, *, entries: int | None = None, ever
     `entries`, each with its total and that many newest entries. `every_possible` (for matching
     subscriptions): every ministry and every known topic, whether or not an item of it was filed yet."""
     present = store.feeds_present()
-    specs = [FeedSpec("all", feed_title("all", config.title), "Everything the configured sources published",
-                      lambda i: True)]
-    for source in config.sources:
-        specs.append(
-            FeedSpec(
-                f"sources/{source.id}",
-                source.title or f"Source {source.id}",
-                f"Items from {public_url(source.url)}",
-                _in_source(source.id),
-                alternate=public_url(source.url) or None,
-            )
-        )
+    site = config.title
+    specs = [FeedSpec("all", feed_title("all", site), feed_subtitle("all", site), lambda i: True)]
+    specs += [_source_spec(source, site) for source in config.sources]
+    specs += _topic_specs(config, store, present, every_possible)
+    specs += [_ministry_spec(abbr, ministry, site) for abbr, ministry in ministries().items()
+              if f"ministries/{abbr}" in present or every_possible]
+    specs.append(FeedSpec(OPEN_HEARINGS, feed_title("open_hearings", site), feed_subtitle("open_hearings", site),
+                          _open_today))
+    if entries is not None:
+        for spec in specs:
+            fill(spec, store, entries)
+    return specs
+
+
+def _source_spec(source, site: str) -> FeedSpec:
+    url = public_url(source.url)
+    return FeedSpec(f"sources/{source.id}", feed_title("source", site, name=source.title or f"Source {source.id}"),
+                    feed_subtitle("source", site, url=url), _in_source(source.id), alternate=url or None)
+
+
+def _topic_specs(config: Config, store: Store, present: set[str], every_possible: bool) -> list[FeedSpec]:
+    """A feed per configured topic, per topic a source gives, and per topic items were filed under."""
     stored_titles = store.topic_titles()
     configured = {t.id: t for t in config.topics}
     given = {t for source in config.sources for t in source.topics}
     given |= {p.removeprefix("topics/") for p in present if p.startswith("topics/")}
     if every_possible:
         given |= set(stored_titles)
+    specs = []
     for topic_id in sorted(set(configured) | given):
         topic = configured.get(topic_id) or TopicConfig(topic_id)
         title = topic.title or stored_titles.get(topic_id) or topic_id.replace("-", " ").capitalize()
-        specs.append(FeedSpec(f"topics/{topic_id}", title, f"Topic: {title}", topic_matcher(topic)))
-    for abbr, ministry in ministries().items():
-        if f"ministries/{abbr}" in present or every_possible:
-            specs.append(
-                FeedSpec(
-                    f"ministries/{abbr}",
-                    f"{ministry['nb']} ({abbr.upper()})",
-                    f"{ministry['en']}: items from regjeringen.no",
-                    _of_ministry(abbr),
-                    alternate=f"https://www.regjeringen.no/no/dep/{abbr}/id{ministry['ownerid']}/",
-                )
-            )
-    specs.append(FeedSpec(OPEN_HEARINGS, feed_title("open_hearings", config.title),
-                          "Every open hearing (høring), with its deadline and the days left", _open_today))
-    if entries is not None:
-        for spec in specs:
-            fill(spec, store, entries)
+        specs.append(FeedSpec(f"topics/{topic_id}", feed_title("topic", config.title, name=title),
+                              feed_subtitle("topic", config.title, name=title), topic_matcher(topic)))
     return specs
+
+
+def _ministry_spec(abbr: str, ministry: dict, site: str) -> FeedSpec:
+    names = {"name_nb": ministry["nb"], "name_en": ministry["en"], "abbr": abbr.upper()}
+    return FeedSpec(f"ministries/{abbr}", feed_title("ministry", site, **names), feed_subtitle("ministry", site, **names),
+                    _of_ministry(abbr), alternate=f"https://www.regjeringen.no/no/dep/{abbr}/id{ministry['ownerid']}/")
 
 
 def _open_today(item: Item) -> bool:

@@ -26,13 +26,17 @@ Observed = dict[str, tuple[Record, tuple[str, ...]]]  # source id -> (its record
 @dataclass
 class Snapshot:
     """What the store holds of the documents one fetch touched: each one's observations, its row and the fetching
-    run that first stored it, its article-page attempts, and (hearings) who has been told to have answered by a
-    linked answer."""
+    run that first stored it, its article-page attempts, and (hearings) the answers linked to it, each with whether
+    the link was told as news."""
 
     observations: dict[str, Observed] = field(default_factory=dict)
     items: dict[str, tuple[Item, int]] = field(default_factory=dict)
     article_states: dict[str, dict] = field(default_factory=dict)
-    told: dict[str, list[str]] = field(default_factory=dict)
+    answers: dict[str, list[tuple[Item, bool]]] = field(default_factory=dict)
+
+    def told(self, hearing_id: str) -> list[str]:
+        """Who the answers linked to a hearing were told to have answered ("KS har svart" was said)."""
+        return [answer_links.respondent(answer) for answer, told in self.answers.get(hearing_id, []) if told]
 
 
 @dataclass
@@ -55,7 +59,7 @@ class CommitPlan:
     observations: list[tuple[str, str, Record, tuple[str, ...]]] = field(default_factory=list)
     article_states: list[tuple[str, str, dict, str | None]] = field(default_factory=list)  # item, url, state, error
     items: dict[str, ItemWrite] = field(default_factory=dict)
-    events: list[tuple[str, dict]] = field(default_factory=list)  # (hearing id, event)
+    events: list[tuple[str, dict, bool]] = field(default_factory=list)  # (hearing id, event, shown in the feeds)
     links: list[tuple[str, str, bool]] = field(default_factory=list)  # (answer id, hearing id, told)
     validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     history: list[str] = field(default_factory=list)  # new items that are old documents (a backfill): no news
@@ -144,7 +148,7 @@ def _plan_document(plan: CommitPlan, snapshot: Snapshot, item_id: str, by_source
         text_changed_at, text_moved = None, False
     hearing_changed, events = stored["hearing_changed"], _hearing_events(stored, document, seen_before, snapshot)
     if events:
-        plan.events += [(item_id, event) for event in events]
+        plan.events += [(item_id, event, in_feeds(event)) for event in events]
         if any(in_feeds(e) for e in events):
             hearing_changed = plan.now
     # A hearing's news is its changes (deadline, status, documents, answers) and its title; a reworded summary is none.
@@ -163,7 +167,7 @@ def _hearing_events(stored: Item, document: Document, seen_before: bool, snapsho
     put(document.extra, after)
     if not seen_before or before is None:
         return []
-    return without_told_answers(changes(before, after), snapshot.told.get(stored["id"], []))
+    return without_told_answers(changes(before, after), snapshot.told(stored["id"]))
 
 
 def _fields(document: Document) -> dict:
@@ -224,7 +228,7 @@ def _link(plan: CommitPlan, answer: Item, hearing: Item, facts: answer_links.Lin
     plan.links.append((answer["id"], hearing["id"], news))
     if news:
         event = answer_links.link_event(answer, hearing)
-        plan.events.append((hearing["id"], event))
+        plan.events.append((hearing["id"], event, in_feeds(event)))
         if in_feeds(event):
             write = _write_of(plan, hearing)
             write.item = cast(Item, {**write.item, "hearing_changed": plan.now,

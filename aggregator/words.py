@@ -167,15 +167,25 @@ def message_words(language: str) -> dict[str, str]:
 
 DEFAULT_TITLE = "regjeringen.no and KS"  # [output] title, when the configuration gives none
 
+# Titles and subtitles of the generated feeds and files; {site} is [output] title, the other fields the feed's own.
+FEED_WORDS: dict[str, tuple[str, str]] = {
+    "all": ("All items – {site}", "Everything the configured sources published"),
+    "source": ("{name}", "Items from {url}"),
+    "topic": ("{name}", "Topic: {name}"),
+    "ministry": ("{name_nb} ({abbr})", "{name_en}: items from regjeringen.no"),
+    "open_hearings": ("Open hearings – soonest deadline first",
+                      "Every open hearing (høring), with its deadline and the days left"),
+    "calendar": ("Høringsfrister – {site}", ""),
+    "opml": ("{site} feeds", ""),
+    "index": ("Feeds: {site}", ""),
+    "author": ("aggregator ({site})", ""),
+}
 
-def feed_title(kind: str, site_title: str, name: str = "") -> str:
-    """The title of a generated feed or file: "All items – <title>", "Open hearings – …"; `name` for named ones."""
-    return {
-        "all": f"All items – {site_title}",
-        "source": name or "Source",
-        "open_hearings": "Open hearings – soonest deadline first",
-        "calendar": f"Høringsfrister – {site_title}",
-        "opml": f"{site_title} feeds",
-        "index": f"Feeds: {site_title}",
-        "author": f"aggregator ({site_title})",
-    }[kind]
+
+def feed_title(kind: str, site_title: str, **fields: str) -> str:
+    """The title of a generated feed or file ("All items – <[output] title>", …)."""
+    return FEED_WORDS[kind][0].format(site=site_title, **fields)
+
+
+def feed_subtitle(kind: str, site_title: str, **fields: str) -> str:
+    return FEED_WORDS[kind][1].format(site=site_title, **fields)

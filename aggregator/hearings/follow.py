@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from ..kinds import HEARING_REFRESH, SourceKind
 from ..normalize import oslo_day
-from ..records import FetchResult, Item, Record
+from ..records import FetchResult, Record
 from .model import hearing_of, is_hearing
 from .rules import CLOSED, stated
 
@@ -69,7 +69,8 @@ def reread_due(kind: SourceKind, source: SourceConfig, ctx: SourceContext, resul
     retry = {item["id"]: item for item in ctx.articles_due()}
     every = refresh_hours(source)
     today = oslo_day(ctx.now)
-    for item in [*retry.values(), *(i for i in ctx.followed() if i["id"] not in retry)]:
+    listed = [_as_item(r, ctx.now) for r in result.records if is_hearing(r)]  # a new one is not stored yet
+    for item in [*retry.values(), *ctx.followed(), *listed]:
         if item["id"] in done or urlsplit(item["link"]).netloc.lower() not in hosts:
             continue
         done.add(item["id"])
@@ -77,7 +78,13 @@ def reread_due(kind: SourceKind, source: SourceConfig, ctx: SourceContext, resul
             reread(source, ctx, item, result)
 
 
-def record_of(item: Item) -> Record:
+def _as_item(record: Record, now: datetime) -> dict[str, Any]:
+    """What following needs of a hearing this fetch listed (its stored row may not exist yet)."""
+    return {"id": record.id, "link": record.link, "title": record.title, "document_type": record.document_type,
+            "extra": record.extra, "published": record.published, "first_seen": now}
+
+
+def record_of(item: Mapping[str, Any]) -> Record:
     """A stored document as the record a kind's hook reads again."""
     return Record(id=item["id"], link=item["link"], title=item["title"], document_type=item["document_type"],
                   extra=dict(item["extra"]))

@@ -53,10 +53,18 @@ def _deliver_one(config: Config, store: Store, environment: Environment, row: di
     outcome = "failed"
     if rendered is not None:
         outcome, result.error = send(url, rendered)
+    _record(config, store, row, run, outcome, result)
+    return result
+
+
+def _record(config: Config, store: Store, row: dict, run: int, outcome: str, result: Delivery) -> None:
+    """Commit a delivery's outcome: sent; unknown (never sent again, the admins told once); or failed, retried on
+    its back-off until MAX_ATTEMPTS, then given up and reported to the admins."""
+    where = (row["message_id"], row["url_key"])
     with ledger.write(store) as conn:
         if outcome == "sent":
             ledger.mark_sent(conn, *where, utc_now())
-            return result
+            return
         if outcome == "unknown":
             # The receiver had the message and did not answer in time: it may well have taken it. Sending it again
             # could make a duplicate, so it is not retried (at most once); the admins are told, once.
@@ -68,7 +76,7 @@ def _deliver_one(config: Config, store: Store, environment: Environment, row: di
                 alert(conn, config, f"unknown {row['message_id']} {row['url_key']}", data, utc_now())
             log.warning("notification %s to %s: outcome unknown (%s); not sent again, to avoid a duplicate",
                         row["subscription_id"], row["url_label"], result.error)
-            return result
+            return
         if result.attempts >= MAX_ATTEMPTS:
             result.status = "failed"
             ledger.set_status(conn, *where, "failed", result.error)
@@ -82,7 +90,6 @@ def _deliver_one(config: Config, store: Store, environment: Environment, row: di
             ledger.set_status(conn, *where, "pending", result.error, backoff(run, result.attempts))
     log.warning("notification %s to %s failed (attempt %d%s): %s", row["subscription_id"], row["url_label"],
                 result.attempts, ", given up" if result.status == "failed" else ", will retry", result.error)
-    return result
 
 
 def prefers_html(url: str) -> bool:

@@ -8,6 +8,7 @@ from datetime import date
 from html import escape
 
 from ..hearings import Hearing, hearing_of, is_answer, is_hearing
+from ..hearings.links import respondent
 from ..hearings.rules import stated, update_line, update_lines
 from ..normalize import xml_safe
 from ..records import Item
@@ -30,8 +31,9 @@ def hearing_facts(store: Store, items: list[Item], today: date | None = None) ->
     """What the store knows around these entries: hearings' latest updates and linked answers, answers' hearings."""
     hearing_ids = [i["id"] for i in items if is_hearing(i)]
     answer_ids = [i["id"] for i in items if is_answer(i)]
-    return HearingFacts(store.latest_updates(hearing_ids), store.answers_of(hearing_ids),
-                        store.hearings_answered(answer_ids), today)
+    answers = {hearing_id: [{"link": a["link"], "title": a["title"], "by": respondent(a)} for a, _ in linked]
+               for hearing_id, linked in store.answers_of(hearing_ids).items()}
+    return HearingFacts(store.latest_updates(hearing_ids), answers, store.hearings_answered(answer_ids), today)
 
 
 def shows_hearing(item: Item) -> Hearing | None:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from ..hearings import HEARING_TYPES
-from ..hearings.links import ANSWER, HEARING, respondent
+from ..hearings.links import ANSWER, HEARING
 from ..records import Item
 from .base import StoreBase
 from .codec import decode_item, from_iso, iso
@@ -29,12 +29,11 @@ def _marks(values: list) -> str:
 class HearingsMixin(StoreBase):
     # ----------------------------------------------------------------------------------- events
 
-    def add_hearing_events(self, events: list[tuple[str, dict]], now: datetime) -> None:
-        from ..hearings.rules import in_feeds
-
+    def add_hearing_events(self, events: list[tuple[str, dict, bool]], now: datetime) -> None:
+        """Write hearings' events: (hearing id, event, whether the feeds show it)."""
         self.conn.executemany(
             "INSERT INTO hearing_events (item_id, kind, data, at, in_feeds) VALUES (?, ?, ?, ?, ?)",
-            [(item_id, e["kind"], json.dumps(e, ensure_ascii=False), iso(now), int(in_feeds(e))) for item_id, e in events])
+            [(item_id, e["kind"], json.dumps(e, ensure_ascii=False), iso(now), int(shown)) for item_id, e, shown in events])
 
     def hearing_events_after(self, event_id: int) -> list[dict]:
         """Events written after an event id, oldest first: {id, item_id, at, event}."""
@@ -107,13 +106,9 @@ class HearingsMixin(StoreBase):
             "SELECT first_success_run FROM source_state WHERE source_id IN (SELECT value FROM json_each(?)) "
             "AND first_success IS NOT NULL", [json.dumps(source_ids)])]
 
-    def told_respondents(self, hearing_ids: list[str]) -> dict[str, list[str]]:
-        """Per hearing, who the answers linked to it told to have answered ("KS har svart" was said)."""
-        return {h: [a["by"] for a in answers if a["told"]] for h, answers in self.answers_of(hearing_ids).items()}
-
-    def answers_of(self, hearing_ids: list[str]) -> dict[str, list[dict]]:
-        """Per hearing, the answers linked to it: {link, title, by, told}."""
-        found: dict[str, list[dict]] = {}
+    def answers_of(self, hearing_ids: list[str]) -> dict[str, list[tuple[Item, bool]]]:
+        """Per hearing, the answers linked to it, and whether the link was told as news, in the order linked."""
+        found: dict[str, list[tuple[Item, bool]]] = {}
         for chunk in _chunks(hearing_ids):
             for row in self.db.query(
                     "SELECT a.hearing_id AS hearing_id, a.told AS told, i.* FROM answer_links a "
@@ -121,9 +116,7 @@ class HearingsMixin(StoreBase):
                     "ORDER BY a.linked_at, i.id", chunk):
                 row = dict(row)
                 hearing_id, told = row.pop("hearing_id"), row.pop("told")
-                answer = decode_item(row)
-                found.setdefault(hearing_id, []).append({"link": answer["link"], "title": answer["title"],
-                                                         "by": respondent(answer), "told": bool(told)})
+                found.setdefault(hearing_id, []).append((decode_item(row), bool(told)))
         return found
 
     def answered_hearing(self, answer_id: str) -> Item | None:

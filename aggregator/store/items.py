@@ -75,8 +75,8 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a plan holds validators, healt
     # ----------------------------------------------------------------------------------- a commit
 
     def snapshot(self, item_ids: list[str]) -> Snapshot:
-        """What plan.plan_fetch needs of these documents: their observations, rows, article states, and who linked
-        answers told to have answered them."""
+        """What plan.plan_fetch needs of these documents: their observations, rows, article states, and the answers
+        linked to them."""
         from ..plan import Snapshot
 
         snapshot = Snapshot()
@@ -89,8 +89,7 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a plan holds validators, healt
             for row in self.db.query(f"SELECT * FROM article_state WHERE item_id IN ({marks(chunk)})", chunk):
                 snapshot.article_states[row["item_id"]] = dict(row)
         snapshot.items = self._items_with_first_run(item_ids)
-        snapshot.told = self.told_respondents([i for i, (item, _) in snapshot.items.items()
-                                               if item["document_type"]])
+        snapshot.answers = self.answers_of(list(snapshot.items))
         return snapshot
 
     def write_plan(self, plan: CommitPlan, success: bool = True) -> dict:

@@ -28,7 +28,7 @@ from ...normalize import (
 )
 from ...records import Record
 from .. import meta_tags
-from .common import authors, hearing_in_text, node_text, section_language
+from .common import HEARING, authors, hearing_in_text, node_text, section_language
 from .hearing_page import hearing_facts
 from .listing import strip_web_tv
 
@@ -73,7 +73,7 @@ def parse_article(url: str, html: str) -> Record:
 def _hearing(doc: LexborHTMLParser, link: str, kind: str | None) -> Hearing | None:
     """A hearing page's facts: its status and deadline (`.horing-meta`), and its factboxes (hearing_page.py)."""
     box = doc.css_first(".horing-meta")
-    if box is None and kind != "consultation" and doc.css_first("#horingsbrev") is None:
+    if box is None and kind != HEARING and doc.css_first("#horingsbrev") is None:
         return None
     facts = hearing_facts(link, doc)
     listed = hearing_in_text(node_text(box)) if box is not None else None

@@ -13,6 +13,7 @@ from ...normalize import clean_text, item_id_for_url, ministry_name, parse_date,
 # Language sections of the site's paths and the language their items are in until a page says more
 # precisely (/no/ holds both bokmål and nynorsk; the article page's DC.Language tells which).
 SECTION_LANGUAGES = {"no": "nb", "en": "en", "se": "se"}
+HEARING = "consultation"  # the vocabulary's term of the site's hearings (one of hearings.HEARING_TYPES)
 
 # "Høringsfrist: 14.08.2026" (bokmål), "Høyringsfrist: …" (nynorsk); English pages may say "Deadline …: DD/MM/YYYY".
 _DEADLINE_LABEL = r"(?:H[øo]y?ringsfrist|(?:consultation |comment )?deadline)"

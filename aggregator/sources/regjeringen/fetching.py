@@ -17,7 +17,7 @@ from ...normalize import ministry_abbr, regjeringen_doc_id
 from ...records import FetchResult, Item, Record, SourceError
 from .. import SourceContext, get_subscribed_feed, read_article
 from .article import parse_article
-from .common import SECTION_LANGUAGES
+from .common import HEARING, SECTION_LANGUAGES
 from .hearing_page import MAX_RESPONSE_PAGES, RESPONSE_PAGE_SIZE, parse_responses, responses_url
 from .listing import parse_listing
 from .rss import parse_rss
@@ -82,7 +82,7 @@ def _fetch_rss(source: SourceConfig, ctx: SourceContext) -> FetchResult:
     records = parse_rss(response.url, response.content, result.warnings)
     if _filters_hearings(source.url):
         for record in records:
-            record.document_type = "consultation"  # the filter says so; the feed's items do not
+            record.document_type = HEARING  # the filter says so; the feed's items do not
     result.records = _complete(records, ctx, result, origin=response.url)
     if not records:
         # An unknown filter value (documentType=…) gives an empty feed, not an error: say so.
