@@ -137,6 +137,7 @@ class PoliteClient:
         self.settings = settings or HttpSettings()
         self._sleep = sleep
         self._last_request: dict[str, float] = {}
+        self._host_delay: dict[str, float] = {}  # hosts that ask for more spacing than min_delay (space_host)
         self._robots: dict[str, Protego | str | None] = {}
         self._transport = transport
         # Hosts not to ask again this run: no connection at all, or a server asking us to wait long.
@@ -261,10 +262,15 @@ class PoliteClient:
             self._unreachable[host] = reason
             raise FetchError(url, reason, status)
 
+    def space_host(self, host: str, seconds: float) -> None:
+        """Ask a host at most once every `seconds` (more than [http] min_delay where a site's limits ask for it:
+        data.stortinget.no allows 100 calls a minute). `host` as in URLs (name, and port where one is given)."""
+        self._host_delay[host.lower()] = max(seconds, self._host_delay.get(host.lower(), 0.0))
+
     def _pause_for(self, host: str) -> None:
         last = self._last_request.get(host)
         if last is not None:
-            remaining = self.settings.min_delay - (time.monotonic() - last)
+            remaining = max(self.settings.min_delay, self._host_delay.get(host, 0.0)) - (time.monotonic() - last)
             if remaining > 0:
                 self.on_wait(host, remaining)
                 self._sleep(remaining)

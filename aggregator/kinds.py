@@ -52,7 +52,8 @@ class SourceKind:
     one, reads one stored document of the source again into `result` (its page as `result.articles[item id]`, or a
     failure in `result.article_failures`): a followed hearing that is due (hearings.follow decides which, and
     when), or a page whose earlier reading failed. Either may be given as "module:function", loaded on first use.
-    `hosts`: the site's hosts; pages of other hosts are never read as the source's articles.
+    `hosts`: the site's hosts; pages of other hosts are never read as the source's articles. `min_delay`: seconds
+    between two requests to those hosts that the site's own limits ask for, where more than [http] min_delay.
     """
 
     name: str
@@ -62,6 +63,7 @@ class SourceKind:
     doc: str = ""
     hosts: tuple[str, ...] = ()
     reread: Callable[..., Any] | str | None = None
+    min_delay: float = 0.0
 
     @property
     def all_options(self) -> tuple[Option, ...]:

@@ -96,6 +96,8 @@ def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: 
     )
     try:
         kind = get_kind(source.kind)
+        for host in kind.hosts if kind.min_delay else ():
+            client.space_host(host, kind.min_delay)
         result = kind.fetcher()(source, context)
         reread_due(kind, source, context, result)
         _credit(result.records, kind.publisher)
