@@ -83,11 +83,6 @@ def _of_ministry(abbr: str) -> Callable[[Item], bool]:
     return lambda item: abbr in item["ministries"]
 
 
-def feed_paths(item: Item, config: Config) -> list[str]:
-    """Every feed an item belongs to (see FeedRules)."""
-    return FeedRules(config).paths(item)
-
-
 def config_fingerprint(config: Config) -> str:
     """What of the configuration decides feed membership and feed files: when it changes, all is redone."""
     import hashlib

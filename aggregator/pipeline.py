@@ -34,7 +34,6 @@ class SourceOutcome:
     seen: int = 0
     warnings: list[str] = field(default_factory=list)
     not_modified: bool = False
-    first_success: bool = False  # the baseline fetch: its items are history, not news
     state: dict = field(default_factory=dict)  # source_state after this run
 
     def summary(self) -> str:
@@ -101,7 +100,7 @@ def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: 
         result = kind.fetcher()(source, context)
         reread_due(kind, source, context, result)
         _credit(result.records, kind.publisher)
-        changes, before = commit_fetch(store, source.id, source.topics, result, run, history=backfill is not None,
+        changes, _ = commit_fetch(store, source.id, source.topics, result, run, history=backfill is not None,
                                        run_started=run_started)
     except SourceError as error:
         return _failed(source, store, str(error))
@@ -112,7 +111,6 @@ def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: 
     outcome.new_ids = [item_id for item_id, change in changes.items() if change == "new"]
     outcome.changed_ids = [item_id for item_id, change in changes.items() if change == "changed"]
     outcome.seen = len({r.id for r in result.records})
-    outcome.first_success = not before.get("first_success")
     outcome.state = store.source_state(source.id)
     for warning in result.warnings:
         log.warning("%s: %s", source.id, warning)
