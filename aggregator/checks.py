@@ -118,3 +118,14 @@ def clock(value: Any) -> str:
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", string(value)):
         raise ValueError(f"must be a time of day as HH:MM, got {value!r}")
     return value
+
+
+def keywords(value: Any) -> list[str]:
+    """A list of keywords, each one that can pick something out (keywords.keyword_problem)."""
+    from .keywords import keyword_problem
+
+    given = str_list(value)
+    for keyword in given:
+        if problem := keyword_problem(keyword):
+            raise ValueError(problem)
+    return given

@@ -61,7 +61,7 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "id": (checks.ident, REQUIRED),
         "title": (checks.nonempty_str, None),
         "document_types": (checks.str_list, []),
-        "keywords": (checks.str_list, []),
+        "keywords": (checks.keywords, []),
     },
     "subscriptions": {
         "id": (checks.ident, REQUIRED),
@@ -69,7 +69,7 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "feeds": (checks.str_list, ["all"]),
         "mode": (checks.one_of("instant", "digest"), "instant"),
         "schedule": (checks.one_of("daily", "weekly"), "daily"),
-        "keywords": (checks.str_list, []),
+        "keywords": (checks.keywords, []),
         "events": (checks.events, ["new"]),
         "remind_days": (checks.day_counts, None),
         "recipients": (checks.names, []),
