@@ -228,3 +228,11 @@ def test_which_hearings_are_still_followed():
     assert follow.is_followed(item_of(Hearing()), today)  # new, deadline not known yet
     assert not follow.is_followed(item_of(Hearing(), published=datetime(2024, 1, 10, tzinfo=UTC)), today)  # an old one
     assert not follow.is_followed(item_of(Hearing(deadline=date(2026, 12, 20)), "news"), today)
+
+
+def test_a_relative_link_in_a_letter_is_decoded_once_then_resolved():
+    from aggregator.sources.regjeringen.hearing_page import sanitize_letter
+
+    letter = sanitize_letter('<p><a href="/no/dokumenter/x/id1/?ch=2&amp;q=3">kapittel 2</a></p>', URL)
+    assert 'href="https://www.regjeringen.no/no/dokumenter/x/id1/?ch=2&amp;q=3"' in letter  # &amp; is the XML of &
+    assert "%3B" not in letter and "&amp;amp;" not in letter

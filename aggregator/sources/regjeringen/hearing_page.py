@@ -69,9 +69,15 @@ def hearing_facts(url: str, doc: LexborHTMLParser) -> Hearing:
 def sanitize_letter(html: str, base_url: str) -> str:
     """The letter as safe HTML: allowed tags only, relative links made absolute (links that are no http(s) link,
     such as mailto:, stay as they are, and javascript: ones go), empty paragraphs and non-XML characters gone."""
+    def absolute_links(tag: str, attribute: str, value: str) -> str:
+        # nh3 hands the attribute's value with its entities decoded, and escapes what it returns: a link is
+        # decoded once, then resolved ("?ch=2&amp;q=3" is "?ch=2&q=3", never "&amp%3Bq=3")
+        if tag == "a" and attribute == "href" and not urlsplit(value).scheme:
+            return _absolute(value, base_url) or value
+        return value
+
     cleaned = nh3.clean(xml_safe(html), tags=LETTER_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"},
-                        link_rel="noopener noreferrer")
-    cleaned = re.sub(r'href="(/[^"]*)"', lambda m: f'href="{_absolute(m.group(1), base_url) or m.group(1)}"', cleaned)
+                        link_rel="noopener noreferrer", attribute_filter=absolute_links)
     cleaned = re.sub(r"<p>\s*(?:&nbsp;|\u00a0)?\s*</p>", "", cleaned)
     cleaned = re.sub(r"(?:&nbsp;|\u00a0|[ \t])(?:&nbsp;|\u00a0|[ \t])+", " ", cleaned)
     return re.sub(r"\n\s*\n+", "\n", cleaned).strip()
