@@ -28,30 +28,42 @@ def str_list(value: Any) -> list[str]:
     return list(value)
 
 
-def positive_int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"must be a whole number of at least 1, got {value!r}")
-    return value
+def whole(lowest: int, highest: int):
+    """A whole number from `lowest` to `highest`: every number the code uses has a range, so that none overflows
+    (SQLite's LIMIT, a sleep) or means nothing ("100000000000000000000 entries")."""
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= highest:
+            raise ValueError(f"must be a whole number of at least {lowest} and at most {highest}, got {value!r}")
+        return value
+
+    return check
 
 
-def non_negative_int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"must be a whole number of at least 0, got {value!r}")
-    return value
+def number(lowest: float, highest: float, above_lowest: bool = False):
+    """A number (whole or not) from `lowest` to `highest` (`above_lowest`: more than `lowest`); never NaN or ∞."""
+    def check(value: Any) -> float:
+        if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+                or not lowest <= value <= highest or (above_lowest and value == lowest)):
+            low = f"more than {lowest:g}" if above_lowest else f"of at least {lowest:g}"
+            raise ValueError(f"must be a number {low} and at most {highest:g}, got {value!r}")
+        return float(value)
+
+    return check
 
 
-def non_negative_number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"must be a number of at least 0, got {value!r}")
-    if value > 1e6:
-        raise ValueError(f"must be at most 1000000, got {value!r}")
-    return float(value)
+positive_int = whole(1, 1_000_000)
+non_negative_int = whole(0, 1_000_000)
+non_negative_number = number(0, 1e6)
+positive_number = number(0, 1e6, above_lowest=True)
 
 
-def positive_number(value: Any) -> float:
-    if non_negative_number(value) == 0:
-        raise ValueError("must be more than 0")
-    return float(value)
+def one_line(value: Any) -> str:
+    """A non-empty text without line breaks or other control characters: it goes into HTTP and mail headers, where
+    a CR/LF would start a header of its own."""
+    text = nonempty_str(value)
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise ValueError(f"must be one line without control characters (CR, LF, NUL, …), got {value!r}")
+    return text
 
 
 def http_url(value: Any) -> str:

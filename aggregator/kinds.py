@@ -36,10 +36,10 @@ class Option:
 
 
 # Declared once, offered by every kind that reads hearings again (one with `reread`).
-HEARING_REFRESH = Option("hearing_refresh_hours", checks.non_negative_number, REFRESH_HOURS,
+HEARING_REFRESH = Option("hearing_refresh_hours", checks.number(0, 24 * 366), REFRESH_HOURS,
                          "how often a followed hearing is read again (its page, its responses or input; hours; "
                          "0: every run)", "number")
-MAX_PAGES = Option("max_pages", checks.positive_int, 3,
+MAX_PAGES = Option("max_pages", checks.whole(1, 10_000), 3,
                    "listings: how many pages a run reads at most (it stops at the first page this source has seen)",
                    "whole number")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
@@ -77,7 +78,10 @@ def _events_problem(sub: dict[str, Any]) -> tuple[str, str] | None:
 
 
 def apprise_url_problem(url: str) -> str | None:
-    """Why Apprise cannot use a notification URL (named without its secrets), or None."""
+    """Why Apprise cannot use a notification URL (named without its secrets), or None. A line break or NUL in it,
+    also percent-encoded (`name=a%0D%0ABcc:…`), would end up in a mail or HTTP header: refused."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in urllib.parse.unquote(url)):
+        return f"{redact(url)} holds a line break or another control character (also as %0D, %0A, %00)"
     import apprise  # here, not at the top: only configurations with notifications pay for loading its plugins
 
     apprise_log = logging.getLogger("apprise")
