@@ -16,7 +16,7 @@ from .progress import Progress
 from .publish import PublishError, PublishReport, publish
 from .records import SourceError
 from .redact import hide
-from .sources import SourceContext
+from .sources import SourceContext, bound_texts
 from .store import Store, utc_now
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,7 @@ def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: 
             client.space_host(host, kind.min_delay)
         result = kind.fetcher()(source, context)
         reread_due(kind, source, context, result)
+        bound_texts(result)
         _credit(result.records, kind.publisher)
         changes, _ = commit_fetch(store, source.id, source.topics, result, run, history=backfill is not None,
                                        run_started=run_started)

@@ -160,5 +160,28 @@ def read_article(record: Record, ctx: SourceContext, result: FetchResult,
     return None
 
 
-__all__ = ["SourceContext", "SourceError", "each_item", "get_subscribed_feed", "meta_tags", "parse_feed_document",
-           "read_article"]
+# The longest title and summary an item keeps: real ones are far shorter (the longest hearing titles are ~300
+# characters); a page that gives megabytes of "title" must not make every feed and index.html megabytes too.
+MAX_TITLE, MAX_SUMMARY = 500, 5000
+
+
+def bound_texts(result: FetchResult) -> None:
+    """Cut every title and summary a fetch gave to MAX_TITLE and MAX_SUMMARY characters, at a word where one is near,
+    with "…"; each cut is a warning naming the item."""
+    for record in [*result.records, *result.articles.values()]:
+        for name, limit in (("title", MAX_TITLE), ("summary", MAX_SUMMARY)):
+            text = getattr(record, name)
+            if len(text) > limit:
+                setattr(record, name, cut(text, limit))
+                result.warnings.append(f"{record.link}: its {name} has {len(text)} characters; kept the first {limit}")
+
+
+def cut(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, ending in "…", cut after a word where one ends in its last fifth."""
+    head = text[:limit - 1]
+    word_end = head.rfind(" ")
+    return (head[:word_end] if word_end > limit * 0.8 else head).rstrip() + "…"
+
+
+__all__ = ["MAX_SUMMARY", "MAX_TITLE", "SourceContext", "SourceError", "bound_texts", "cut", "each_item",
+           "get_subscribed_feed", "meta_tags", "parse_feed_document", "read_article"]
