@@ -144,6 +144,8 @@ def fetch_all(config: Config, store: Store, client: PoliteClient | None = None,
               progress: Progress | None = None) -> list[SourceOutcome]:
     """Fetch every configured source, one after the other, through one polite client."""
     run_number, started = store.begin_run(), utc_now()
+    if store.correct_future_attempts(started):
+        log.warning("article pages read at a time in the future (a clock that ran ahead?) now count as read now")
     own_client = client is None
     client = client or PoliteClient(config.http)
     progress = progress or Progress()

@@ -166,3 +166,33 @@ def test_a_followed_hearing_is_read_again_only_on_its_refresh_interval(town_kind
 def test_the_kind_is_offered_hearing_refresh_hours_without_declaring_it(town_kind):
     assert [o.name for o in get_kind("town_hearings").all_options] == ["hearing_refresh_hours"]
     assert len(textwrap.dedent(KIND_MODULE).splitlines()) <= 150
+
+
+def test_a_reading_dated_in_the_future_counts_as_now_so_following_goes_on(town_kind, http_server, tmp_path):
+    """A clock that ran ahead dated the last reading a year on; set right, the hearing is read again one refresh
+    interval after now, not a year on."""
+    webhook = WebhookReceiver()
+    try:
+        school = serve_hearing(http_server, 1, "Høring om skolestruktur", TODAY + timedelta(days=20))
+        http_server.add("/horinger.json", json.dumps([school]), content_type="application/json", ETag='"v1"')
+        path = config(tmp_path, http_server, webhook, refresh_hours=20)
+        assert main(["run", "--config", path]) == 0
+        database = tmp_path / "data" / "aggregator.db"
+
+        def move_last_reading(by: timedelta) -> None:
+            store = Store(database)
+            try:
+                last = datetime.fromisoformat(store.article_state(school["url"])["last_attempt_at"])
+                store.conn.execute("UPDATE article_state SET last_attempt_at = ?", [(last + by).isoformat()])
+                store.conn.commit()
+            finally:
+                store.close()
+
+        move_last_reading(timedelta(days=365))
+        assert main(["run", "--config", path]) == 0  # the reading a year on counts as now: not due yet
+        assert http_server.paths().count("/horing/1.json") == 1
+        move_last_reading(-timedelta(hours=21))  # 21 hours pass
+        assert main(["run", "--config", path]) == 0
+        assert http_server.paths().count("/horing/1.json") == 2
+    finally:
+        webhook.close()

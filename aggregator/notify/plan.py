@@ -4,6 +4,7 @@ admin alerts. All of it inside one transaction of the caller's."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from datetime import datetime, timedelta
 
@@ -16,6 +17,8 @@ from .hearing_news import plan_reminders, plan_updates
 from .matching import matches, undecided
 from .model import NotifyReport, deliveries_of
 from .render import specs_by_path
+
+log = logging.getLogger("aggregator.notify")
 
 
 def register_subscriptions(config: Config, store: Store, now: datetime | None = None) -> None:
@@ -40,6 +43,8 @@ def prepare_in(conn: sqlite3.Connection, config: Config, store: Store, now: date
     """The work of `prepare`, inside the caller's transaction. `digests`: the digest subscriptions to look
     at (default: all); `force`: make their digests now rather than when due."""
     before = ledger.message_count(conn)
+    if ledger.correct_future_times(conn, now):
+        log.warning("notifications: times in the future (a clock that ran ahead?) now count as now")
     _register(conn, config, now)
     _assign(conn, config, store, _classify_new_items(conn, store, now), now)
     # Hearing changes are looked at every time, listened to or not: a subscription that adds "updated" later

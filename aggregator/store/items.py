@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..records import Item, Record, record_from_json, record_to_json
@@ -156,6 +157,13 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a plan holds validators, healt
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [item_id, url, state["status"], state["attempts"], state["next_run"], error, iso(plan.now)],
         )
+
+    def correct_future_attempts(self, now: datetime) -> int:
+        """An article page's last reading dated in the future (a clock that ran ahead) counts as now, so that the
+        refresh interval goes on from the corrected time. Returns how many were corrected."""
+        with self.transaction():
+            return self.conn.execute("UPDATE article_state SET last_attempt_at = ? "
+                                     "WHERE julianday(last_attempt_at) > julianday(?)", [iso(now), iso(now)]).rowcount
 
     def articles_due(self, source_id: str, run: int) -> list[Item]:
         """The documents of a source whose article page failed and whose back-off lets it be tried in this run: a

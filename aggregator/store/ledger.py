@@ -64,6 +64,21 @@ def message_count(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM messages").fetchone()[0]
 
 
+# Times the notifier schedules from: a clock that ran ahead wrote them in the future, and after it is set right they
+# would hold back digests, updates and waiting items until the wrong date came round again.
+_SCHEDULE_TIMES = (("subscriptions", "first_seen"), ("subscriptions", "last_digest_slot"),
+                   ("subscriptions", "last_digest_at"), ("subscription_events", "first_seen"), ("notify_waiting", "since"))
+
+
+def correct_future_times(conn: sqlite3.Connection, now: datetime) -> int:
+    """A schedule time in the future counts as now: set it to now. Returns how many were corrected."""
+    corrected = 0
+    for table, column in _SCHEDULE_TIMES:
+        corrected += conn.execute(f"UPDATE {table} SET {column} = ? WHERE julianday({column}) > julianday(?)",
+                                  [iso(now), iso(now)]).rowcount
+    return corrected
+
+
 def register_subscription(conn: sqlite3.Connection, subscription_id: str, now: datetime) -> None:
     conn.execute("INSERT OR IGNORE INTO subscriptions (id, first_seen) VALUES (?, ?)", [subscription_id, iso(now)])
 
