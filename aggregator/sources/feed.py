@@ -16,6 +16,7 @@ from ..kinds import SourceKind
 from ..normalize import canonical_url, clean_text, document_type, item_id_for_url, language_code, parse_date
 from ..records import FetchResult, Record
 from . import SourceContext, each_item, get_subscribed_feed, parse_feed_document
+from .html import fragment_text
 
 
 def fetch(source: SourceConfig, ctx: SourceContext) -> FetchResult:
@@ -63,10 +64,7 @@ def _record(feed_url: str, entry, language: str | None, credit: str) -> Record |
         return None
     link = canonical_url(link, feed_url)
     summary = entry.get("summary") or ""
-    if "<" in summary:  # HTML summaries: keep the text only, the feed reader gets plain text
-        from selectolax.lexbor import LexborHTMLParser
-
-        summary = LexborHTMLParser(summary).text(separator=" ")
+    summary = fragment_text(summary)  # HTML summaries: keep the text only, the feed reader gets plain text
     categories = [clean_text(t.get("term")) for t in entry.get("tags", []) if t.get("term")]
     known_types = [t for t in map(document_type, categories) if t and t != "other"]
     authors = [clean_text(a.get("name")) for a in entry.get("authors", []) if a.get("name")]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborNode
 
 from ...normalize import (
     OSLO,
@@ -20,6 +20,7 @@ from ...normalize import (
     stortinget_ids,
 )
 from .. import meta_tags
+from ..html import parse_page
 from ..structure.dates import Page, ingress, jsonld, page_dates, pinned_dates
 from ..structure.teasers import content_root
 from ..structure.tree import first
@@ -44,7 +45,7 @@ def parse_article(url: str, html: str, selectors: dict | None = None) -> Article
     """Dates, ingress, title and hearing reference of a ks.no article page. Never raises for a page
     without them: what is missing stays empty (and a pinned date selector that matches nothing is a warning)."""
     selectors = selectors or {}
-    tree = LexborHTMLParser(html)
+    tree = parse_page(url, html)
     facts = ArticleFacts()
     if selectors.get("date"):
         facts.published, facts.updated = pinned_dates(tree, selectors["date"])

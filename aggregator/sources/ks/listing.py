@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ...hearings import AnswerTo, put_answer
 from ...normalize import clean_text, document_type, hearing_reference, item_id_for_url, language_code
 from ...records import Record, SourceError
+from ..html import parse_page
 from ..structure.teasers import (
     HEADINGS,
     LAYOUT_HINT,
@@ -37,7 +38,7 @@ def parse_listing(url: str, html: str, selectors: dict | None = None, warnings: 
     Raises SourceError when no teaser is found, since that means the layout changed, not "no news".
     """
     selectors = selectors or {}
-    tree = LexborHTMLParser(html)
+    tree = parse_page(url, html)
     language = _language(tree)
     blocks: list[tuple[LexborNode, LexborNode | None, str | None]]
     if selectors.get("item"):

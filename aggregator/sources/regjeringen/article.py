@@ -28,6 +28,7 @@ from ...normalize import (
 )
 from ...records import Record
 from .. import meta_tags
+from ..html import parse_page
 from .common import HEARING, authors, hearing_in_text, node_text, section_language
 from .hearing_page import hearing_facts
 from .listing import strip_web_tv
@@ -38,7 +39,7 @@ _DEP_LINK = re.compile(r"/dep/([a-z]+)/id\d+")
 def parse_article(url: str, html: str) -> Record:
     """What an article page says of its document: dates, type, ministries, full ingress, topics,
     hearing status and deadline. Fields the page does not give are left empty."""
-    doc = LexborHTMLParser(html)
+    doc = parse_page(url, html)
     meta = meta_tags(doc)
     link = canonical_url(url)
     language = language_code(meta.get("dc.language") or _html_lang(doc)) or section_language(link)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborNode
 
 from ...hearings import Hearing
 from ...normalize import clean_text, item_id_for_url, ministry_name, parse_date, regjeringen_doc_id, regjeringen_item_id
+from ..html import fragment_text
 
 # Language sections of the site's paths and the language their items are in until a page says more
 # precisely (/no/ holds both bokmål and nynorsk; the article page's DC.Language tells which).
@@ -28,7 +29,7 @@ def node_text(node: LexborNode | None) -> str:
 
 
 def html_text(value: str) -> str:
-    return clean_text(LexborHTMLParser(value).text(separator=" ") if "<" in value else value)
+    return clean_text(fragment_text(value))
 
 
 def hearing_in_text(text: str) -> Hearing | None:

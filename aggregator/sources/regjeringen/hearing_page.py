@@ -24,6 +24,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ...hearings import Document, Hearing, Response
 from ...normalize import canonical_url, clean_text, xml_safe
+from ..html import parse_page
 
 # Tags a hearing letter keeps in an Atom entry's content: its paragraphs, emphasis, lists, tables and links.
 # nh3 (ammonia) drops everything else, attributes and scripts included, and makes links safe.
@@ -40,7 +41,7 @@ MAX_RESPONSE_PAGES = 10
 def parse_hearing(url: str, html: str) -> Hearing:
     """The hearing facts of a hearing page: its case reference, letter (sanitized HTML), documents, recipients and
     answer form. Facts the page does not give are unknown (None)."""
-    return hearing_facts(url, LexborHTMLParser(html))
+    return hearing_facts(url, parse_page(url, html))
 
 
 def hearing_facts(url: str, doc: LexborHTMLParser) -> Hearing:
@@ -151,7 +152,7 @@ def responses_url(hearing_url: str, page: int = 1) -> str:
 def parse_responses(url: str, html: str) -> tuple[list[Response], int | None]:
     """The responses listed on one page of a hearing's response listing and the total the page states (None when it
     states none). An empty list on a page that has no listing at all."""
-    doc = LexborHTMLParser(html)
+    doc = parse_page(url, html)
     entries = doc.css("[data-horingssvar-list] li") or doc.css("#horingssvar ul.link-list li") \
         or doc.css("#horingssvar li")
     responses = []

@@ -11,6 +11,7 @@ from ...hearings import put
 from ...normalize import canonical_url, clean_text, document_type, parse_date, split_ministries, unknown_ministry_names
 from ...records import Record, SourceError
 from .. import each_item
+from ..html import parse_page
 from .common import authors, hearing_in_text, item_id, node_text, section_language
 
 # The marker the site puts on items with a video recording, in English and Norwegian.
@@ -24,7 +25,7 @@ def parse_listing(url: str, html: str, warnings: list[str] | None = None) -> tup
     """The items of a listing page (`ul#searchResultsListing > li.listItem`) and the URL of its next
     page, if any. Raises SourceError when the page has no listing at all (the layout changed); an item
     that cannot be read is skipped with a warning in `warnings`."""
-    doc = LexborHTMLParser(html)
+    doc = parse_page(url, html)
     items = doc.css("#searchResultsListing > li.listItem") or doc.css("li.listItem")
     if not items and doc.css_first("#searchResultsListing") is None:
         raise SourceError(

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ...normalize import OSLO, canonical_url, clean_text, find_date, parse_date
-from .tree import ancestors, below, first, has_ancestor, root_of, same, within
+from .tree import ancestors, below, first, root_of, same, within
 
 HEADINGS = "h2, h3, h4, h5, h6"
 
@@ -47,30 +47,46 @@ def content_root(tree: LexborHTMLParser) -> LexborNode:
     else:
         main = tree.body or root_of(tree)
         junk = "header, footer, nav, aside, [role=banner], [role=contentinfo], [role=navigation], [role=complementary]"
-    found = [n for n in below(main, f"{junk}, script, style, noscript, template")
-             # a <header>/<footer> inside an article or section is that card's own, often holding its heading
-             if not (n.tag in ("header", "footer") and has_ancestor(n, main, ("article", "section")))]
-    junk_nodes = {n.mem_id for n in found}
-    for node in found:
-        if not any(a.mem_id in junk_nodes for a in ancestors(node, main)):  # removing a parent removes its children
-            node.decompose()
+    for node in _outermost_junk(main, {n.mem_id for n in below(main, f"{junk}, script, style, noscript, template")}):
+        node.decompose()
     return main
+
+
+def _outermost_junk(main: LexborNode, junk: set[int]) -> list[LexborNode]:
+    """The junk elements under `main` to remove: not those inside one removed already (removing a parent removes its
+    children), and not a <header>/<footer> inside an article or section (that card's own, often holding its heading).
+    One pass in document order, each element's facts from its parent's."""
+    facts: dict[int, tuple[bool, bool]] = {main.mem_id: (False, False)}  # element -> (in a card, in removed junk)
+    outermost = []
+    for node in main.traverse():
+        parent = node.parent
+        if node.mem_id == main.mem_id or parent is None:
+            continue
+        in_card, in_junk = facts.get(parent.mem_id, (False, False))
+        in_card = in_card or parent.tag in ("article", "section")
+        removed = not in_junk and node.mem_id in junk and not (node.tag in ("header", "footer") and in_card)
+        if removed:
+            outermost.append(node)
+        facts[node.mem_id] = (in_card, in_junk or removed)
+    return outermost
 
 
 def teaser_blocks(root: LexborNode, page_url: str) -> list[tuple[LexborNode, LexborNode, str]]:
     """(block, heading, article URL) of each teaser found by structure, in page order."""
     linked: dict[LexborNode, str] = {}
+    targets = LinkTargets(root, page_url)
     for heading in below(root, HEADINGS):
-        target = heading_link(heading, root, page_url)
-        if target and target not in linked.values():
+        target = heading_link(heading, root, page_url, targets)
+        if target and target not in targets.taken:
             linked[heading] = target
+            targets.taken.add(target)
     # Widen each heading to the largest ancestor that holds no other teaser heading: the card.
-    teasers_in = Counter(a.mem_id for heading in linked for a in ancestors(heading, root))
+    shared = _shared_ancestors(list(linked), root)
     candidates = []
     for heading, target in linked.items():
         block = heading
         for ancestor in ancestors(heading, root):
-            if same(ancestor, root) or teasers_in[ancestor.mem_id] > 1:
+            if same(ancestor, root) or ancestor.mem_id in shared:
                 break
             block = ancestor
         candidates.append((block, heading, target))
@@ -81,7 +97,48 @@ def teaser_blocks(root: LexborNode, page_url: str) -> list[tuple[LexborNode, Lex
     return [c for c in candidates if counts[shape(c)] >= 2]
 
 
-def heading_link(heading: LexborNode, root: LexborNode, page_url: str) -> str | None:
+class LinkTargets:
+    """The article links under each element of a page, found once: per element, the first article its subtree links
+    to and whether it links to more than one. Each link marks its ancestors only until one already knows as much,
+    so finding a heading's nearest linking block costs its depth, not the page's size."""
+
+    def __init__(self, root: LexborNode, page_url: str):
+        self.first: dict[int, str] = {}
+        self.many: set[int] = set()
+        self.taken: set[str] = set()  # targets already given to a teaser heading
+        for a in below(root, "a[href]", self_too=True):
+            target = link_target(a, page_url)
+            if target is None:
+                continue
+            for node in (a, *ancestors(a, root)):
+                known = self.first.get(node.mem_id)
+                if node.mem_id in self.many or known == target:
+                    break  # this element, and so each one above it, knows as much already
+                if known is None:
+                    self.first[node.mem_id] = target
+                else:
+                    self.many.add(node.mem_id)
+
+    def of(self, node: LexborNode) -> tuple[str | None, bool]:
+        """(the first article the element links to, whether it links to more than one)."""
+        return self.first.get(node.mem_id), node.mem_id in self.many
+
+
+def _shared_ancestors(headings: list[LexborNode], root: LexborNode) -> set[int]:
+    """The elements that hold more than one of the headings. Each heading marks its ancestors up to the first one
+    another heading marked (that one, and every one above it, holds both): each element is visited about once."""
+    marked: dict[int, int] = {}
+    shared: set[int] = set()
+    for heading in headings:
+        for ancestor in ancestors(heading, root):
+            owner = marked.setdefault(ancestor.mem_id, heading.mem_id)
+            if owner != heading.mem_id:
+                shared.add(ancestor.mem_id)
+                break
+    return shared
+
+
+def heading_link(heading: LexborNode, root: LexborNode, page_url: str, targets: LinkTargets | None = None) -> str | None:
     """The article a heading leads to: a link around it (a whole-card link), a link in it, or else
     the one article its nearest enclosing block links to (an image or "Les mer" link)."""
     for ancestor in ancestors(heading, root):
@@ -90,10 +147,11 @@ def heading_link(heading: LexborNode, root: LexborNode, page_url: str) -> str | 
     for a in below(heading, "a[href]"):
         if target := link_target(a, page_url):
             return target
+    targets = targets or LinkTargets(root, page_url)
     for ancestor in ancestors(heading, root):
-        targets = {t for a in below(ancestor, "a[href]") if (t := link_target(a, page_url))}
-        if targets:
-            return targets.pop() if len(targets) == 1 else None
+        first_target, many = targets.of(ancestor)
+        if first_target:
+            return None if many else first_target
     return None
 
 
@@ -142,14 +200,16 @@ def lead(block: LexborNode, title_node: LexborNode) -> LexborNode | None:
     """The teaser's lead: its first paragraph of some length; failing that, the innermost text block."""
     def usable(node):
         text = clean_text(node.text(separator=" "))
-        return (len(text.split()) > 3 and not within(node, title_node) and not within(title_node, node)
+        return (len(text.split()) > 3 and not within(node, title_node, block) and not within(title_node, node, block)
                 and not (find_date(text) and len(text.split()) <= 6))  # "Publisert 12. mars 2024"
 
     for p in below(block, "p", self_too=True):
         if usable(p):
             return p
     blocks = [n for n in below(block, "div, section, span") if usable(n)]
-    innermost = [n for n in blocks if not any(not same(other, n) and within(other, n) for other in blocks)]
+    # innermost: holding no other usable block (each block marks its ancestors: the block's size times its depth)
+    holding = {a.mem_id for n in blocks for a in ancestors(n, block)}
+    innermost = [n for n in blocks if n.mem_id not in holding]
     return innermost[0] if innermost else None
 
 
@@ -157,7 +217,7 @@ def find_label(block: LexborNode, title_node: LexborNode, lead: LexborNode | Non
     """A short text element of its own (HØRING, Kronikker, KOMMUNESPEILET), before or after the heading."""
     title_text = clean_text(title_node.text(separator=" "))
     for node in below(block, "*"):
-        if within(title_node, node) or (lead is not None and (within(node, lead) or within(lead, node))):
+        if within(title_node, node, block) or (lead is not None and (within(node, lead, block) or within(lead, node, block))):
             continue
         text = clean_text(node.text(separator=" ")).rstrip(":").strip()
         if text and text != title_text and _looks_like_label(text):
@@ -175,7 +235,7 @@ def teaser_date(block: LexborNode, title_node: LexborNode, lead: LexborNode | No
         if value := parse_date(node.attributes.get("datetime")):
             return value.astimezone(OSLO)
     for node in below(block, "*"):
-        if within(node, title_node) or (lead is not None and within(node, lead)):
+        if within(node, title_node, block) or (lead is not None and within(node, lead, block)):
             continue
         text = clean_text(node.text(separator=" "))
         if len(text.split()) <= 6 and (value := find_date(text)):

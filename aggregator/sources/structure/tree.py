@@ -42,18 +42,18 @@ def ancestors(node: LexborNode, stop: LexborNode) -> Iterator[LexborNode]:
         current = current.parent
 
 
-def within(node: LexborNode, ancestor: LexborNode) -> bool:
-    """Whether `node` is `ancestor` or lies inside it."""
+def within(node: LexborNode, ancestor: LexborNode, stop: LexborNode | None = None) -> bool:
+    """Whether `node` is `ancestor` or lies inside it. `stop`: an element both lie in (a teaser's block), where the
+    walk up from `node` ends: without it the walk goes to the page's root, as deep as the page is."""
+    target, end = ancestor.mem_id, stop.mem_id if stop is not None else None
     current: LexborNode | None = node
     while current is not None:
-        if same(current, ancestor):
+        if current.mem_id == target:
             return True
+        if current.mem_id == end:
+            return False
         current = current.parent
     return False
-
-
-def has_ancestor(node: LexborNode, stop: LexborNode, tags: tuple[str, ...]) -> bool:
-    return any(a.tag in tags for a in ancestors(node, stop))
 
 
 def text_without(node: LexborNode, skip: LexborNode | None) -> str:
