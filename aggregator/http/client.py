@@ -1,85 +1,30 @@
-"""The one HTTP client: honest User-Agent, robots.txt, one request at a time per host with a delay,
+"""The polite client: honest User-Agent, robots.txt, one request at a time per host with a delay,
 retries that honour Retry-After, conditional GET, a size limit and careful decoding."""
 
 from __future__ import annotations
 
 import functools
 import logging
-import re
 import ssl
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import httpx
 from protego import Protego
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
-from .http_settings import DEFAULT_USER_AGENT, HttpSettings  # noqa: F401 (re-exported)
+from ..http_settings import HttpSettings
+from .body import is_challenge, read_body
+from .decoding import Response, decode_body, parse_retry_after
+from .errors import FetchError, Retryable, RobotsDisallowed
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 15 * 1024 * 1024  # a listing page is ~200 kB; anything near this is not a page we want
 # Seconds one request may spend waiting to be retried, Retry-After included: a server asking for longer gets its
 # wish by us not asking that host again this run (cron runs again soon enough; a run must not hang for hours).
 MAX_RETRY_WAIT = 60.0
-
-
-@dataclass
-class Response:
-    url: str
-    status: int
-    content: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    not_modified: bool = False
-
-    @property
-    def validators(self) -> tuple[str | None, str | None]:
-        """This answer's ETag and Last-Modified, for the caller to keep with what it stored from it."""
-        return self.headers.get("etag"), self.headers.get("last-modified")
-
-    @property
-    def text(self) -> str:
-        return decode_body(self.content, self.headers.get("content-type", ""))
-
-
-class FetchError(Exception):
-    """A URL could not be fetched: its status (None for network errors) and a reason a user can read.
-    `challenge`: the answer was a bot check (a Cloudflare challenge), which a browser would pass."""
-
-    def __init__(self, url: str, reason: str, status: int | None = None, challenge: bool = False):
-        super().__init__(f"{url}: {reason}")
-        self.url, self.reason, self.status, self.challenge = url, reason, status, challenge
-
-
-class RobotsDisallowed(FetchError):
-    """robots.txt forbids the URL; it was not requested."""
-
-
-class _Retryable(Exception):
-    def __init__(self, reason: str, retry_after: float | None = None, status: int | None = None):
-        super().__init__(reason)
-        self.reason, self.retry_after, self.status = reason, retry_after, status
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
-
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:]+)""", re.I)
-_XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""")
 
 
 @functools.cache
@@ -90,39 +35,6 @@ def _tls_context() -> ssl.SSLContext:
 
     return ssl.create_default_context(cafile=certifi.where())
 
-
-_CHALLENGE_MARKERS = (b"challenge-platform", b"cf-chl", b"Just a moment...", b"cf_chl_opt")
-
-
-def is_challenge(raw: httpx.Response) -> bool:
-    """Whether a 403 is a bot check (Cloudflare's "Just a moment…") rather than a plain refusal."""
-    if raw.headers.get("cf-mitigated", "").lower() == "challenge":
-        return True
-    if "cloudflare" not in raw.headers.get("server", "").lower():
-        return False
-    head = b"".join(raw.iter_bytes())[:65536]
-    return any(marker in head for marker in _CHALLENGE_MARKERS)
-
-
-def decode_body(content: bytes, content_type: str = "") -> str:
-    """Decode a body by its declared charset (header, then <meta> or XML declaration), else UTF-8,
-    else Windows-1252, which every byte decodes in (old Norwegian pages are often Latin-1)."""
-    candidates = []
-    match = re.search(r"charset=([\w\-:]+)", content_type or "", re.I)
-    if match:
-        candidates.append(match.group(1))
-    for pattern in (_XML_ENCODING, _META_CHARSET):
-        found = pattern.search(content[:4096])
-        if found:
-            candidates.append(found.group(1).decode("ascii", "ignore"))
-    if content.startswith(b"\xef\xbb\xbf"):
-        candidates.insert(0, "utf-8-sig")
-    for encoding in [*candidates, "utf-8"]:
-        try:
-            return content.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return content.decode("cp1252", errors="replace")
 
 
 class PoliteClient:
@@ -226,7 +138,7 @@ class PoliteClient:
         waited: list[float] = []
         retrying = Retrying(
             stop=stop_after_attempt(self.settings.retries + 1),
-            retry=retry_if_exception(lambda e: isinstance(e, _Retryable)),
+            retry=retry_if_exception(lambda e: isinstance(e, Retryable)),
             wait=self._wait,
             sleep=lambda seconds: self._sleep_counted(seconds, waited),
             before_sleep=lambda state: self._before_retry(url, state, sum(waited)),
@@ -234,7 +146,7 @@ class PoliteClient:
         )
         try:
             return retrying(self._attempt, url, headers)
-        except _Retryable as error:
+        except Retryable as error:
             raise FetchError(url, error.reason, error.status) from None
 
     def _sleep_counted(self, seconds: float, waited: list[float]) -> None:
@@ -243,12 +155,12 @@ class PoliteClient:
 
     def _before_retry(self, url: str, state: RetryCallState, waited: float) -> None:
         error = state.outcome.exception() if state.outcome else None
-        if isinstance(error, _Retryable) and error.status in (429, 503):
+        if isinstance(error, Retryable) and error.status in (429, 503):
             self._check_wait(url, urlsplit(url).netloc.lower(), waited, self._wait(state), error.status)
 
     def _wait(self, state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
-        if isinstance(error, _Retryable) and error.retry_after is not None:
+        if isinstance(error, Retryable) and error.retry_after is not None:
             return error.retry_after
         return max(self.settings.min_delay, 0.5) * 2 ** (state.attempt_number - 1)
 
@@ -308,7 +220,7 @@ class PoliteClient:
         try:
             with client.stream("GET", url, headers=headers) as raw:
                 if raw.status_code == 429 or raw.status_code >= 500:
-                    raise _Retryable(f"HTTP {raw.status_code}", parse_retry_after(raw.headers.get("retry-after")),
+                    raise Retryable(f"HTTP {raw.status_code}", parse_retry_after(raw.headers.get("retry-after")),
                                      raw.status_code)
                 if raw.status_code == 304:
                     return Response(str(raw.url), 304, b"", dict(raw.headers), not_modified=True)
@@ -317,10 +229,10 @@ class PoliteClient:
                                           "the site's RSS feeds usually stay open", 403, challenge=True)
                 if raw.status_code >= 400:
                     raise FetchError(url, f"HTTP {raw.status_code} {raw.reason_phrase}".strip(), raw.status_code)
-                content = self._read_limited(raw, url)
+                content = read_body(raw, url)
                 return Response(str(raw.url), raw.status_code, content, {k.lower(): v for k, v in raw.headers.items()})
         except httpx.TimeoutException:
-            raise _Retryable(f"timed out after {self.settings.timeout:g} s") from None
+            raise Retryable(f"timed out after {self.settings.timeout:g} s") from None
         except httpx.TooManyRedirects:
             raise FetchError(url, "too many redirects (a redirect loop?)") from None
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as error:
@@ -334,14 +246,4 @@ class PoliteClient:
             raise FetchError(url, reason) from None
         except (httpx.TransportError, httpx.DecodingError) as error:
             # includes bodies cut short (fewer bytes than Content-Length) and connections reset
-            raise _Retryable(f"network error: {error.__class__.__name__}: {error}") from None
-
-    @staticmethod
-    def _read_limited(raw: httpx.Response, url: str) -> bytes:
-        chunks, size = [], 0
-        for chunk in raw.iter_bytes():
-            size += len(chunk)
-            if size > MAX_BODY_BYTES:
-                raise FetchError(url, f"response larger than {MAX_BODY_BYTES // 1024 // 1024} MB, not read")
-            chunks.append(chunk)
-        return b"".join(chunks)
+            raise Retryable(f"network error: {error.__class__.__name__}: {error}") from None
