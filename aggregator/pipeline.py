@@ -10,7 +10,7 @@ from datetime import datetime
 from . import notify as notifications
 from .config import Config, SourceConfig
 from .hearings import FOLLOW_AFTER_DEADLINE, oslo_day
-from .http import PoliteClient
+from .http import PoliteClient, configured_hosts
 from .kinds import get_kind
 from .progress import Progress
 from .publish import PublishError, PublishReport, publish
@@ -142,12 +142,17 @@ def _failed(source: SourceConfig, store: Store, error: str) -> SourceOutcome:
     return SourceOutcome(source.id, ok=False, error=error, state=state)
 
 
+def client_for(config: Config) -> PoliteClient:
+    """The run's one client: it reaches a loopback or private address only on a host a source URL names."""
+    return PoliteClient(config.http, allowed_private_hosts=configured_hosts(s.url for s in config.sources))
+
+
 def fetch_all(config: Config, store: Store, client: PoliteClient | None = None,
               progress: Progress | None = None) -> list[SourceOutcome]:
     """Fetch every configured source, one after the other, through one polite client."""
     run_number, started = store.begin_run(), utc_now()
     own_client = client is None
-    client = client or PoliteClient(config.http)
+    client = client or client_for(config)
     progress = progress or Progress()
     client.on_request, client.on_wait = progress.request, progress.waiting
     outcomes = []
@@ -172,7 +177,7 @@ def backfill(config: Config, store: Store, source_id: str, pages: int) -> RunRep
     if source is None:
         raise ValueError(f"no source with id {source_id!r} in {config.path}")
     report = RunReport()
-    with PoliteClient(config.http) as client:
+    with client_for(config) as client:
         widened = dataclasses.replace(source, max_pages=pages)
         report.outcomes = [fetch_source(widened, store, client, store.begin_run(), backfill=True)]
     try:

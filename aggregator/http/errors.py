@@ -19,7 +19,15 @@ class RobotsDisallowed(FetchError):
 class Retryable(Exception):
     """One attempt failed in a way that asking again may mend (429, 5xx, a timeout, a cut connection)."""
 
-    def __init__(self, reason: str, retry_after: float | None = None, status: int | None = None):
+    def __init__(self, reason: str, retry_after: float | None = None, status: int | None = None, timed_out: bool = False):
         super().__init__(reason)
-        self.reason, self.retry_after, self.status = reason, retry_after, status
+        self.reason, self.retry_after, self.status, self.timed_out = reason, retry_after, status, timed_out
+
+
+class HostUnreachable(FetchError):
+    """Nothing answers at `host` (no route, no DNS, nothing listening): its other URLs are not tried this run."""
+
+    def __init__(self, url: str, reason: str, host: str):
+        super().__init__(url, reason)
+        self.host = host
 
