@@ -132,17 +132,11 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "serve":  # reads files only: no store, no lock, no heavy libraries
         return cmd_serve(config, args)
     _load_libraries()
-    from .store import WHAT_TO_DO, Store, StoreBusy, StoreDamaged
+    from .store import WHAT_TO_DO, StoreBusy, locked_error
 
-    try:
-        store = Store(config.database)
-    except StoreDamaged as error:
-        say(f"aggregator: {error} ([storage] database in {config.path})", file=sys.stderr)
-        return EXIT_STORE
-    except (OSError, sqlite3.DatabaseError) as error:
-        say(f"aggregator: cannot open the store {config.database} ([storage] database in {config.path}): {error}; "
-              f"{WHAT_TO_DO}", file=sys.stderr)
-        return EXIT_STORE
+    store = _open_store(config)
+    if isinstance(store, int):
+        return store
     try:
         if _reads_only(args):  # WAL lets these read while a run holds the store
             return COMMANDS[args.command](config, store, args)
@@ -152,10 +146,31 @@ def _main(argv: list[str] | None) -> int:
         say(f"aggregator: {busy}", file=sys.stderr)
         return EXIT_BUSY
     except sqlite3.DatabaseError as error:  # pages damaged on disk, found while working
+        if locked_error(error):  # a lock met outside the store's own statements: busy all the same
+            say(f"aggregator: the store is busy (another process holds it): {config.database}: {error}", file=sys.stderr)
+            return EXIT_BUSY
         say(f"aggregator: the store {config.database} is damaged ({error}); {WHAT_TO_DO}", file=sys.stderr)
         return EXIT_STORE
     finally:
         store.close()
+
+
+def _open_store(config: Config) -> Store | int:
+    """The store, or the exit code when it cannot be used (the message said)."""
+    from .store import WHAT_TO_DO, Store, StoreBusy, StoreDamaged, StoreTooNew
+
+    try:
+        return Store(config.database)
+    except (StoreDamaged, StoreTooNew) as error:
+        say(f"aggregator: {error} ([storage] database in {config.path})", file=sys.stderr)
+        return EXIT_STORE
+    except StoreBusy as busy:
+        say(f"aggregator: {busy}", file=sys.stderr)
+        return EXIT_BUSY
+    except (OSError, sqlite3.DatabaseError) as error:
+        say(f"aggregator: cannot open the store {config.database} ([storage] database in {config.path}): {error}; "
+            f"{WHAT_TO_DO}", file=sys.stderr)
+        return EXIT_STORE
 
 
 def _reads_only(args: argparse.Namespace) -> bool:

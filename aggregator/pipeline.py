@@ -17,7 +17,7 @@ from .publish import PublishError, PublishReport, publish
 from .records import SourceError
 from .redact import hide
 from .sources import SourceContext
-from .store import Store, utc_now
+from .store import Store, StoreBusy, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,8 @@ def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: 
                                              run_started=run_started)
     except SourceError as error:
         return _failed(source, store, str(error))
+    except StoreBusy:  # not this source's failure: another process holds the store (exit 3)
+        raise
     except Exception as error:  # a bug or a surprise in one source must not stop the others
         log.debug("source %s crashed", source.id, exc_info=True)
         return _failed(source, store, f"unexpected error: {error.__class__.__name__}: {error}")
@@ -195,6 +197,8 @@ def run(config: Config, store: Store, *, fetch: bool = True, build: bool = True,
     if notify:  # before fetching, so that a subscription added to the config gets this run's news
         try:
             notifications.register_subscriptions(config, store)
+        except StoreBusy:
+            raise
         except Exception as error:  # it is done again by the notify step; fetching matters more
             log.error("notifications: cannot note the subscriptions: %s", error)
     if fetch:
@@ -215,6 +219,8 @@ def _notify(config: Config, store: Store) -> notifications.NotifyReport | None:
     is not sent yet, so a failure here is logged and retried next run; it never changes the exit code."""
     try:
         return notifications.notify_step(config, store)
+    except StoreBusy:
+        raise
     except Exception as error:
         log.error("notifications failed (they are tried again next run): %s: %s", error.__class__.__name__, error)
         log.debug("notify step crashed", exc_info=True)
