@@ -2,15 +2,17 @@
 
 Exit codes: 0 every source fetched; 1 a source failed (the rest was still stored and written) — for
 notify, digest and test-notify: a delivery failed (it is retried on a later run); 2 bad usage or
-configuration; 3 another aggregator command holds the store; 4 the store cannot be used (damaged, not a
-store); 5 the output folder cannot be written (read-only, full); 130 interrupted (Ctrl-C). A failed delivery
-never changes `run`'s code.
+configuration; 3 the store is busy (another aggregator command holds it, or another process holds a lock on it
+past the busy timeout); 4 the store cannot be used (damaged, not a store, or a newer schema than this code's); 5 the
+output folder cannot be written (read-only, full); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM). A failed
+delivery never changes `run`'s code.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sqlite3
 import sys
 from typing import TYPE_CHECKING
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from .store import Store
 
 EXIT_OK, EXIT_SOURCE_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_STORE, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 5, 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process that SIGTERM ended
 
 log = logging.getLogger("aggregator")
 
@@ -95,14 +98,35 @@ def _setup_logging(args: argparse.Namespace) -> None:
     logging.getLogger("apprise").propagate = args.verbose >= 2
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (what systemd and `kill` send): handled as Ctrl-C is, so every transaction is rolled back or
+    committed whole, the store's lock released, and `serve` stops as on Ctrl-C."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: a second SIGTERM must not cut the clean-up short
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread (a caller's own thread): signals are the caller's business
+        previous = None
+    try:
         return _main(argv)
+    except Terminated:
+        say("aggregator: terminated (SIGTERM); what was already stored is kept, the rest is done on the next run",
+            file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         # Every source's fetch is one transaction: what was committed stays, the rest is done next run.
         say("aggregator: interrupted; what was already stored is kept, the rest is done on the next run",
               file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _load_libraries() -> None:
