@@ -28,12 +28,16 @@ def test_backoff_after_5xx_stops_at_the_cap_however_many_retries(http_server):
     assert "HTTP 500" in error.value.reason and error.value.status == 500
 
 
-def test_retry_after_waits_count_towards_the_same_cap(http_server):
+def test_retry_after_waits_count_towards_the_same_cap_and_then_the_host_is_left_alone(http_server):
     answers = iter([Route("busy", 503, {"Retry-After": "40"})] * 3 + [Route("fine")])
     http_server.add("/busy", lambda request: next(answers))
+    http_server.add("/other", "fine")
     sleeps: list[float] = []
-    with client(sleeps, retries=5) as c, pytest.raises(FetchError, match="given up after waiting 40 s"):
-        c.get(http_server.url + "/busy", check_robots=False)
+    with client(sleeps, retries=5) as c:
+        with pytest.raises(FetchError, match="asks to wait 40 s more, after 40 s, longer than this run waits"):
+            c.get(http_server.url + "/busy", check_robots=False)
+        with pytest.raises(FetchError, match="not asked again until the next run"):
+            c.get(http_server.url + "/other", check_robots=False)
     assert sleeps == [40.0] and http_server.paths() == ["/busy", "/busy"]  # 40 + 40 would pass 60
 
 

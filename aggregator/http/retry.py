@@ -3,7 +3,8 @@
 One cap for every cause: a request waits at most MAX_RETRY_WAIT seconds in all, counting the pauses before its
 retries (the server's Retry-After, or the back-off after a 5xx or a timeout) and the time its timed-out attempts
 took. When the next pause would pass the cap, the request is given up. A host is left alone for the rest of the
-run (its requests fail at once, naming why) when it asks for a longer wait than the cap, when nothing answers there,
+run (its requests fail at once, naming why) when its Retry-After asks for more waiting than the cap leaves (as
+Cloudflare's 429s that want 30 s again and again), when nothing answers there,
 or when FAILING_HOST_LIMIT of its requests in a row have failed so. Cron runs again soon enough; a run must not
 spend minutes per URL on a host that is down (`retries = 8` once held one URL 128 s).
 """
@@ -34,8 +35,8 @@ class Waiting:
         """The pause before the next attempt, and why not to make one (None: go on)."""
         self.attempts += 1
         pause = error.retry_after if error.retry_after is not None else self.backoff()
-        if error.retry_after is not None and error.retry_after > MAX_RETRY_WAIT:
-            return pause, "long"
+        if error.retry_after is not None and self.waited + error.retry_after > MAX_RETRY_WAIT:
+            return pause, "long"  # the server wants more waiting than a run gives: it gets it, till the next run
         if self.attempts > self.retries:
             return pause, "tries"
         if self.waited + pause > MAX_RETRY_WAIT:
@@ -46,7 +47,8 @@ class Waiting:
     def reason(self, error: Retryable, why: str, pause: float, host: str) -> str:
         """The request's error, saying why it ended."""
         if why == "long":
-            return (f"{error.reason}; the server asks to wait {pause:.0f} s, longer than this run waits "
+            more = f" more, after {self.waited:.0f} s" if self.waited else ""
+            return (f"{error.reason}; the server asks to wait {pause:.0f} s{more}, longer than this run waits "
                     f"({MAX_RETRY_WAIT:.0f} s): {host} is not asked again until the next run")
         if why == "cap":
             return (f"{error.reason}; given up after waiting {self.waited:.0f} s, as the next wait ({pause:.0f} s) "
