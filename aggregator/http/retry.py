@@ -19,6 +19,10 @@ MAX_RETRY_WAIT = 60.0
 FAILING_HOST_LIMIT = 3  # requests in a row that failed after their retries
 
 
+def _seconds(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".") + " s"
+
+
 @dataclass
 class Waiting:
     """One request's retries so far."""
@@ -47,12 +51,12 @@ class Waiting:
     def reason(self, error: Retryable, why: str, pause: float, host: str) -> str:
         """The request's error, saying why it ended."""
         if why == "long":
-            more = f" more, after {self.waited:.0f} s" if self.waited else ""
-            return (f"{error.reason}; the server asks to wait {pause:.0f} s{more}, longer than this run waits "
-                    f"({MAX_RETRY_WAIT:.0f} s): {host} is not asked again until the next run")
+            more = f" more, after {_seconds(self.waited)}" if self.waited else ""
+            return (f"{error.reason}; the server asks to wait {_seconds(pause)}{more}, longer than this run waits "
+                    f"({_seconds(MAX_RETRY_WAIT)}): {host} is not asked again until the next run")
         if why == "cap":
-            return (f"{error.reason}; given up after waiting {self.waited:.0f} s, as the next wait ({pause:.0f} s) "
-                    f"would pass the {MAX_RETRY_WAIT:.0f} s one request may wait")
+            return (f"{error.reason}; given up after waiting {_seconds(self.waited)}, as the next wait "
+                    f"({_seconds(pause)}) would pass the {_seconds(MAX_RETRY_WAIT)} one request may wait")
         return error.reason + (f" ({self.attempts} tries)" if self.attempts > 1 else "")
 
 
