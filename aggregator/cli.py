@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sqlite3
 import sys
 from typing import TYPE_CHECKING
@@ -98,23 +97,12 @@ def _setup_logging(args: argparse.Namespace) -> None:
     logging.getLogger("apprise").propagate = args.verbose >= 2
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (what systemd and `kill` send): handled as Ctrl-C is, so every transaction is rolled back or
-    committed whole, the store's lock released, and `serve` stops as on Ctrl-C."""
-
-
-def _on_sigterm(signum, frame) -> None:
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: a second SIGTERM must not cut the clean-up short
-    raise Terminated()
-
-
 def main(argv: list[str] | None = None) -> int:
+    from .terminate import Terminated, sigterm_as_interrupt
+
     try:
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
-    except ValueError:  # not the main thread (a caller's own thread): signals are the caller's business
-        previous = None
-    try:
-        return _main(argv)
+        with sigterm_as_interrupt():
+            return _main(argv)
     except Terminated:
         say("aggregator: terminated (SIGTERM); what was already stored is kept, the rest is done on the next run",
             file=sys.stderr)
@@ -124,9 +112,6 @@ def main(argv: list[str] | None = None) -> int:
         say("aggregator: interrupted; what was already stored is kept, the rest is done on the next run",
               file=sys.stderr)
         return EXIT_INTERRUPTED
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
 
 
 def _load_libraries() -> None:

@@ -131,11 +131,13 @@ class PoliteClient:
         host = _key(url)
         waiting = Waiting(self.settings.retries, self.settings.min_delay)
         while True:
+            self._health.check(url, host)  # a host left alone this run fails at once
+            self._pause_for(host)
             started = time.monotonic()
             try:
                 response = self._attempt(url, headers, hosts)
             except Retryable as error:
-                if error.timed_out:
+                if error.timed_out:  # the time this attempt waited for the server
                     waiting.waited += time.monotonic() - started
                 pause, why = waiting.next_pause(error)
                 if why is None:
@@ -165,9 +167,6 @@ class PoliteClient:
         self._last_request[host] = time.monotonic()
 
     def _attempt(self, url: str, headers: dict[str, str], hosts: Collection[str] | None) -> Response:
-        host = _key(url)
-        self._health.check(url, host)
-        self._pause_for(host)
         self.on_request(url)
         client = self._client
         try:
