@@ -17,7 +17,7 @@ install: $(BIN)/.installed
 # make itself can only exit 0 or 2; the line below says which of the aggregator's own codes it was (README,
 # "Commands"). Cron and scripts that need the code call .venv/bin/aggregator directly.
 run: install
-	@$(BIN)/aggregator run --config $(CONFIG) || { code=$$?; echo "make run: aggregator exited $$code (1 a source failed, 2 bad config, 3 busy, 4 store, 5 output, 130 interrupted)" >&2; exit $$code; }
+	@$(BIN)/aggregator run --config $(CONFIG) || { code=$$?; echo "make run: aggregator exited $$code (1 a source failed, 2 bad config, 3 busy, 4 store, 5 output, 130 interrupted, 143 terminated)" >&2; exit $$code; }
 
 # ruff (pyflakes, pycodestyle, isort, bugbear, …) and mypy, as configured in pyproject.toml
 lint: install

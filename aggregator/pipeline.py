@@ -10,14 +10,14 @@ from . import notify as notifications
 from .commit import commit_fetch
 from .config import Config, SourceConfig
 from .hearings.follow import oldest_followed_deadline, reread_due
-from .http import PoliteClient
+from .http import PoliteClient, configured_hosts
 from .kinds import get_kind
 from .progress import Progress
 from .publish import PublishError, PublishReport, publish
 from .records import SourceError
 from .redact import hide
 from .sources import SourceContext, bound_texts
-from .store import Store, utc_now
+from .store import Store, StoreBusy, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,8 @@ def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: 
                                        run_started=run_started)
     except SourceError as error:
         return _failed(source, store, str(error))
+    except StoreBusy:  # not this source's failure: another process holds the store (exit 3)
+        raise
     except Exception as error:  # a bug or a surprise in one source must not stop the others
         log.debug("source %s crashed", source.id, exc_info=True)
         return _failed(source, store, f"unexpected error: {error.__class__.__name__}: {error}")
@@ -140,6 +142,11 @@ def _failed(source: SourceConfig, store: Store, error: str) -> SourceOutcome:
     return SourceOutcome(source.id, ok=False, error=error, state=state)
 
 
+def client_for(config: Config) -> PoliteClient:
+    """The run's one client: it reaches a loopback or private address only on a host a source URL names."""
+    return PoliteClient(config.http, allowed_private_hosts=configured_hosts(s.url for s in config.sources))
+
+
 def fetch_all(config: Config, store: Store, client: PoliteClient | None = None,
               progress: Progress | None = None) -> list[SourceOutcome]:
     """Fetch every configured source, one after the other, through one polite client."""
@@ -147,7 +154,7 @@ def fetch_all(config: Config, store: Store, client: PoliteClient | None = None,
     if store.correct_future_attempts(started):
         log.warning("article pages read at a time in the future (a clock that ran ahead?) now count as read now")
     own_client = client is None
-    client = client or PoliteClient(config.http)
+    client = client or client_for(config)
     progress = progress or Progress()
     client.on_request, client.on_wait = progress.request, progress.waiting
     outcomes = []
@@ -172,7 +179,7 @@ def backfill(config: Config, store: Store, source_id: str, pages: int) -> RunRep
     if source is None:
         raise ValueError(f"no source with id {source_id!r} in {config.path}")
     report = RunReport()
-    with PoliteClient(config.http) as client:
+    with client_for(config) as client:
         report.outcomes = [fetch_source(source, store, client, store.begin_run(), backfill=pages)]
     try:
         report.published = publish(config, store)
@@ -189,6 +196,8 @@ def run(config: Config, store: Store, *, fetch: bool = True, build: bool = True,
     if notify:  # before fetching, so that a subscription added to the config gets this run's news
         try:
             notifications.register_subscriptions(config, store)
+        except StoreBusy:
+            raise
         except Exception as error:  # it is done again by the notify step; fetching matters more
             log.error("notifications: cannot note the subscriptions: %s", error)
     if fetch:
@@ -209,6 +218,8 @@ def _notify(config: Config, store: Store) -> notifications.NotifyReport | None:
     is not sent yet, so a failure here is logged and retried next run; it never changes the exit code."""
     try:
         return notifications.notify_step(config, store)
+    except StoreBusy:
+        raise
     except Exception as error:
         log.error("notifications failed (they are tried again next run): %s: %s", error.__class__.__name__, error)
         log.debug("notify step crashed", exc_info=True)

@@ -2,9 +2,10 @@
 
 Exit codes: 0 every source fetched; 1 a source failed (the rest was still stored and written) — for
 notify, digest and test-notify: a delivery failed (it is retried on a later run); 2 bad usage or
-configuration; 3 another aggregator command holds the store; 4 the store cannot be used (damaged, not a
-store); 5 the output folder cannot be written (read-only, full); 130 interrupted (Ctrl-C). A failed delivery
-never changes `run`'s code."""
+configuration; 3 the store is busy (another aggregator command holds it, or another process holds a lock on it
+past the busy timeout); 4 the store cannot be used (damaged, not a store, or a newer schema than this code's); 5 the
+output folder cannot be written (read-only, full); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM). A failed
+delivery never changes `run`'s code."""
 
 from __future__ import annotations
 
@@ -12,9 +13,13 @@ import argparse
 import logging
 import sqlite3
 import sys
+from typing import TYPE_CHECKING
 
-from .output import EXIT_BUSY, EXIT_INTERRUPTED, EXIT_OK, EXIT_STORE, EXIT_USAGE, say
+from .output import EXIT_BUSY, EXIT_INTERRUPTED, EXIT_OK, EXIT_STORE, EXIT_TERMINATED, EXIT_USAGE, say
 from .parser import build_parser
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 log = logging.getLogger("aggregator")
 
@@ -39,8 +44,15 @@ def _setup_logging(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from ..terminate import Terminated, sigterm_as_interrupt
+
     try:
-        return _main(argv)
+        with sigterm_as_interrupt():
+            return _main(argv)
+    except Terminated:
+        say("aggregator: terminated (SIGTERM); what was already stored is kept, the rest is done on the next run",
+            file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         # Every source's fetch is one transaction: what was committed stays, the rest is done next run.
         say("aggregator: interrupted; what was already stored is kept, the rest is done on the next run",
@@ -68,18 +80,12 @@ def _main(argv: list[str] | None) -> int:
         return cmd_serve(config, args)
     # Commands import what they need only now: `aggregator --help` (and a typo) should not pay for loading httpx,
     # feedgen, Jinja2 and Apprise.
-    from ..store import WHAT_TO_DO, Store, StoreBusy, StoreDamaged
+    from ..store import WHAT_TO_DO, StoreBusy, locked_error
     from .commands import COMMANDS
 
-    try:
-        store = Store(config.database)
-    except StoreDamaged as error:
-        say(f"aggregator: {error} ([storage] database in {config.path})", file=sys.stderr)
-        return EXIT_STORE
-    except (OSError, sqlite3.DatabaseError) as error:
-        say(f"aggregator: cannot open the store {config.database} ([storage] database in {config.path}): {error}; "
-              f"{WHAT_TO_DO}", file=sys.stderr)
-        return EXIT_STORE
+    store = _open_store(config)
+    if isinstance(store, int):
+        return store
     try:
         if _reads_only(args):  # WAL lets these read while a run holds the store
             return COMMANDS[args.command](config, store, args)
@@ -89,10 +95,31 @@ def _main(argv: list[str] | None) -> int:
         say(f"aggregator: {busy}", file=sys.stderr)
         return EXIT_BUSY
     except sqlite3.DatabaseError as error:  # pages damaged on disk, found while working
+        if locked_error(error):  # a lock met outside the store's own statements: busy all the same
+            say(f"aggregator: the store is busy (another process holds it): {config.database}: {error}", file=sys.stderr)
+            return EXIT_BUSY
         say(f"aggregator: the store {config.database} is damaged ({error}); {WHAT_TO_DO}", file=sys.stderr)
         return EXIT_STORE
     finally:
         store.close()
+
+
+def _open_store(config) -> Store | int:
+    """The store, or the exit code when it cannot be used (the message said)."""
+    from ..store import WHAT_TO_DO, Store, StoreBusy, StoreDamaged, StoreTooNew
+
+    try:
+        return Store(config.database)
+    except (StoreDamaged, StoreTooNew) as error:
+        say(f"aggregator: {error} ([storage] database in {config.path})", file=sys.stderr)
+        return EXIT_STORE
+    except StoreBusy as busy:
+        say(f"aggregator: {busy}", file=sys.stderr)
+        return EXIT_BUSY
+    except (OSError, sqlite3.DatabaseError) as error:
+        say(f"aggregator: cannot open the store {config.database} ([storage] database in {config.path}): {error}; "
+            f"{WHAT_TO_DO}", file=sys.stderr)
+        return EXIT_STORE
 
 
 def _reads_only(args: argparse.Namespace) -> bool:

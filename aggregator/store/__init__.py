@@ -16,11 +16,11 @@ transactions, the lock, runs), `items` (observations, items, article pages), `fe
 
 from __future__ import annotations
 
-from .base import WHAT_TO_DO, StoreBusy, StoreDamaged
+from .base import BUSY_TIMEOUT, WHAT_TO_DO, StoreBusy, StoreDamaged, StoreLocked, locked_error
 from .codec import decode_item, from_iso, iso, sort_key, utc_now
 from .feeds import FeedsMixin
 from .items import ItemsMixin
-from .schema import MIGRATIONS, REQUIRED_TABLES, migrate_db
+from .schema import MIGRATIONS, REQUIRED_TABLES, StoreTooNew, migrate_db
 from .sources import SourcesMixin
 
 
@@ -29,6 +29,7 @@ class Store(ItemsMixin, FeedsMixin, SourcesMixin):
 
 
 __all__ = [
-    "MIGRATIONS", "REQUIRED_TABLES", "WHAT_TO_DO", "Store", "StoreBusy", "StoreDamaged", "decode_item", "from_iso",
-    "iso", "migrate_db", "sort_key", "utc_now",
+    "BUSY_TIMEOUT", "MIGRATIONS", "REQUIRED_TABLES", "WHAT_TO_DO", "Store", "StoreBusy", "StoreDamaged", "StoreLocked",
+    "StoreTooNew", "decode_item", "from_iso",
+    "iso", "locked_error", "migrate_db", "sort_key", "utc_now",
 ]

@@ -11,11 +11,73 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .schema import REQUIRED_TABLES, migrate_db
+from .schema import MIGRATIONS, REQUIRED_TABLES, StoreTooNew, migrate_db
+
+# Seconds a statement waits for a lock another process holds on the store (a sqlite3 shell in a transaction, a
+# backup tool) before the command gives up with StoreBusy (exit 3). AGGREGATOR_BUSY_TIMEOUT (seconds) overrides it.
+BUSY_TIMEOUT = 30.0
 
 
 class StoreBusy(Exception):
-    """Another aggregator process holds the store's lock."""
+    """Another process holds the store: another aggregator command its lock file, or any process a lock in SQLite
+    itself for longer than the busy timeout. Nothing is wrong with the store; try again later."""
+
+
+class StoreLocked(StoreBusy, sqlite3.OperationalError):
+    """SQLite said "database is locked" after waiting the busy timeout: another process holds the store."""
+
+
+def busy_timeout() -> float:
+    try:
+        return max(0.0, float(os.environ.get("AGGREGATOR_BUSY_TIMEOUT", BUSY_TIMEOUT)))
+    except ValueError:
+        return BUSY_TIMEOUT
+
+
+def locked_error(error: BaseException) -> bool:
+    """Whether an error is SQLite's "database is locked" (busy), which says nothing about the store's health."""
+    if not isinstance(error, sqlite3.OperationalError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    return (code & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) if code is not None else "locked" in str(error)
+
+
+class _Connection(sqlite3.Connection):
+    """The store's connection: any statement that finds the store locked past the busy timeout raises StoreLocked
+    (a busy store is no damaged one: restoring a backup then would lose the delivery ledger)."""
+
+    def __init__(self, database, *args, **kwargs):
+        super().__init__(database, *args, **kwargs)
+        self.path = database
+
+    def _busy(self, error: sqlite3.OperationalError) -> StoreLocked:
+        return StoreLocked(f"the store is busy (another process holds it): {self.path} stayed locked for "
+                           f"{busy_timeout():g} s (a sqlite3 shell or a backup in the middle of a transaction?); what "
+                           "was already stored is kept; try again when that process has finished")
+
+    def execute(self, *args, **kwargs):
+        try:
+            return super().execute(*args, **kwargs)
+        except sqlite3.OperationalError as error:
+            if locked_error(error):
+                raise self._busy(error) from error
+            raise
+
+    def executemany(self, *args, **kwargs):
+        try:
+            return super().executemany(*args, **kwargs)
+        except sqlite3.OperationalError as error:
+            if locked_error(error):
+                raise self._busy(error) from error
+            raise
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except sqlite3.OperationalError as error:
+            if locked_error(error):
+                raise self._busy(error) from error
+            raise
 
 
 class StoreDamaged(sqlite3.DatabaseError):
@@ -25,9 +87,14 @@ WHAT_TO_DO = ("restore it from a backup, or move it away to start a new store (t
               "sites; notifications start again from a new baseline)")
 
 
-def _open(path: Path) -> sqlite_utils.Database:
-    db = sqlite_utils.Database(path)
-    db.execute("PRAGMA busy_timeout = 30000")
+def _open(path: Path, existing: bool = False) -> sqlite_utils.Database:
+    db = sqlite_utils.Database(sqlite3.connect(str(path), factory=_Connection))
+    db.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
+    if existing:  # before anything could write to it
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            db.close()
+            raise StoreTooNew(version, path)
     db.enable_wal()
     # In WAL mode NORMAL is still safe against corruption and against a killed process; it only
     # skips an fsync per commit, which a power cut could cost the last commits of.
@@ -62,7 +129,7 @@ class StoreBase:
         elif self.path.stat().st_size == 0:
             # Never one of ours (a new store is made whole under another name, then renamed): not taken as new.
             raise StoreDamaged(f"the store {self.path} is an empty file (0 bytes), not a store; {WHAT_TO_DO}")
-        self.db = _open(self.path)
+        self.db = _open(self.path, existing=True)
         try:
             self.migrate()
             missing = REQUIRED_TABLES - set(self.db.table_names())

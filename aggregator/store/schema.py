@@ -223,6 +223,17 @@ def _v6(db: sqlite_utils.Database) -> None:
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 
 
+class StoreTooNew(Exception):
+    """The store's schema is newer than this code's: a newer aggregator wrote it. Nothing in it is changed."""
+
+    def __init__(self, version: int, path: object = None):
+        where = f" {path}" if path is not None else ""
+        super().__init__(f"the store{where} is schema version {version}, this aggregator knows up to {len(MIGRATIONS)}: "
+                         "a newer aggregator wrote it. Upgrade the aggregator, or point [storage] database at another "
+                         "file; nothing in the store was changed")
+        self.version = version
+
+
 
 
 # Every table a store of the latest schema has; one missing means the file was damaged or tampered with.
@@ -238,6 +249,8 @@ def migrate_db(db: sqlite_utils.Database) -> None:
     """Bring a database's schema up to date, one transaction per migration: a run killed half-way through
     one leaves the version before it, which the next run migrates again. (DDL in an explicit transaction,
     since Python's sqlite3 would otherwise commit each CREATE TABLE on its own.)"""
+    if (found := db.execute("PRAGMA user_version").fetchone()[0]) > len(MIGRATIONS):
+        raise StoreTooNew(found)
     while (version := db.execute("PRAGMA user_version").fetchone()[0]) < len(MIGRATIONS):
         db.conn.execute("BEGIN IMMEDIATE")
         try:

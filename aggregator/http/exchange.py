@@ -1,0 +1,126 @@
+"""One exchange with a server: the request and each redirect hop checked before it is made (a source's hosts, no
+private addresses), the answer judged by its status and read within limits, the whole of it bounded in time.
+
+Redirects are followed here, not by httpx: httpx reads each redirect's body whole, and would ask a hop's host
+before anyone could say no.
+"""
+
+from __future__ import annotations
+
+import functools
+import ssl
+import threading
+from collections.abc import Callable, Collection
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+
+from ..http_settings import HttpSettings
+from .addresses import AddressGuard, OffsiteRedirect, host_name, offsite
+from .body import is_challenge, read_body
+from .decoding import Response, parse_retry_after
+from .errors import FetchError, HostUnreachable, Retryable
+
+MAX_REDIRECTS = 10
+T = TypeVar("T")
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context per process: building one (and loading the CA bundle) costs ~20 ms, and every client,
+    also one made afresh after an abandoned request, can share it."""
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def new_client(settings: HttpSettings, transport: httpx.BaseTransport | None) -> httpx.Client:
+    return httpx.Client(
+        headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+        timeout=settings.timeout,
+        follow_redirects=False,  # followed hop by hop in `exchange`
+        transport=transport,
+        verify=_tls_context(),
+    )
+
+
+class Overrun(FetchError):
+    """The exchange took longer than its whole allowance; its connection was abandoned."""
+
+
+def bounded(call: Callable[[], T], seconds: float, url: str) -> T:
+    """`call()`, given at most `seconds`: httpx's timeout is per read, so a server sending a byte a second would hold
+    the run (and the store's lock) for ever. It runs in a helper thread; one that overruns is abandoned (raises
+    Overrun, and the caller drops the httpx client whose connection it holds)."""
+    outcome: dict = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as error:  # handed to the caller's thread as it is
+            outcome["error"] = error
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name=f"GET {url}", daemon=True).start()
+    if not done.wait(seconds):
+        raise Overrun(url, f"no complete answer within {seconds:g} s (a server sending very slowly?)")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def exchange(client: httpx.Client, url: str, headers: dict[str, str], *, hosts: Collection[str] | None,
+             guard: AddressGuard, timeout: float) -> Response:
+    """GET `url`, following redirects that stay on `hosts` and off private addresses. Raises FetchError (Retryable
+    for what asking again may mend)."""
+    request = client.build_request("GET", url, headers=headers)
+    try:
+        for hop in range(MAX_REDIRECTS + 1):
+            _check_hop(url, request.url, hosts if hop else None, guard, via=url if hop else None)
+            raw = client.send(request, stream=True)
+            try:
+                guard.check_peer(request.url, raw)
+                if raw.next_request is None:
+                    return _answer(raw, url)
+                request = raw.next_request
+            finally:
+                raw.close()
+    except httpx.TimeoutException:
+        raise Retryable(f"timed out after {timeout:g} s", timed_out=True) from None
+    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as error:
+        # a link or redirect to ftp:, file:, or a URL that cannot be requested: asking again will not help
+        raise FetchError(url, f"cannot be requested: {error}") from None
+    except httpx.ConnectError as error:
+        # no route, no DNS, nothing listening: asking again at once will not help, nor asking for its other pages
+        reason = f"cannot reach {host_name(request.url) or url} (no network or DNS?): {error}"
+        raise HostUnreachable(url, reason, host=urlsplit(str(request.url)).netloc.lower()) from None
+    except (httpx.TransportError, httpx.DecodingError) as error:
+        # includes bodies cut short (fewer bytes than Content-Length) and connections reset
+        raise Retryable(f"network error: {error.__class__.__name__}: {error}") from None
+    raise FetchError(url, "too many redirects (a redirect loop?)")
+
+
+def _check_hop(url: str, target: httpx.URL, hosts: Collection[str] | None, guard: AddressGuard, via: str | None) -> None:
+    if offsite(target, hosts):
+        allowed = ", ".join(sorted(hosts or ()))
+        raise OffsiteRedirect(url, f"redirected to {target}, which is not on this source's hosts ({allowed}); "
+                                   "not followed, nothing read from there", target=str(target))
+    guard.check(target, via=via)
+
+
+def _answer(raw: httpx.Response, url: str) -> Response:
+    status = raw.status_code
+    if status == 429 or status >= 500:
+        raise Retryable(f"HTTP {status}", parse_retry_after(raw.headers.get("retry-after")), status)
+    if status == 304:
+        return Response(str(raw.url), 304, b"", dict(raw.headers), not_modified=True)
+    if status == 403 and is_challenge(raw):
+        raise FetchError(url, "HTTP 403: a bot check (Cloudflare challenge) that only a browser passes; "
+                              "the site's RSS feeds usually stay open", 403, challenge=True)
+    if status >= 400:
+        raise FetchError(url, f"HTTP {status} {raw.reason_phrase}".strip(), status)
+    content = read_body(raw, url)
+    return Response(str(raw.url), status, content, {k.lower(): v for k, v in raw.headers.items()})

@@ -1,0 +1,42 @@
+"""`aggregator serve`: the output folder over HTTP, for trying things out or a small setup.
+
+Standard library only. Correct types (Atom, iCalendar, OPML, HTML), strong ETags (compared as RFC 9110 says, so
+W/"x" matches) and Last-Modified with 304 answers, HEAD, the index at `/`, and nothing outside the output folder (no
+`..`, no symlinks leading out). Idle and slow clients cannot exhaust it: a request's head must arrive within a time
+limit, a bounded number of workers answers, and files are streamed, never read whole (see server.py). Facing the
+internet, put nginx or caddy in front, or serve the folder with them instead (README, "Serving the feeds").
+
+A package: `files` (what a request is answered with), `server` (connections, time limits and workers).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .files import TYPES, etag_matches, file_etag, make_handler, resolve
+from .server import FeedServer
+
+
+def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000, **limits) -> FeedServer:
+    """A server for the folder `root`. `limits`: workers (16), request_timeout (10 s for a request's head to
+    arrive, and for an idle kept-alive connection), send_timeout (30 s without progress sending), max_connections
+    (512)."""
+    return FeedServer((host, port), make_handler(Path(root)), **limits)
+
+
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
+    """Serve until Ctrl-C (or SIGTERM); returns the exit code."""
+    server = make_server(root, host, port)
+    shown_host = f"[{host}]" if ":" in host else host
+    print(f"aggregator serve: {root} at http://{shown_host}:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        print("aggregator serve: stopped", file=sys.stderr)
+    finally:
+        server.server_close()
+    return 0
+
+
+__all__ = ["TYPES", "FeedServer", "etag_matches", "file_etag", "make_handler", "make_server", "resolve", "serve"]
