@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from . import notify as notifications
 from .commit import commit_fetch
@@ -95,6 +96,7 @@ def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: 
     )
     try:
         kind = get_kind(source.kind)
+        context.hosts = frozenset(h for h in (urlsplit(source.url).hostname, *kind.hosts) if h)
         for host in kind.hosts if kind.min_delay else ():
             client.space_host(host, kind.min_delay)
         result = kind.fetcher()(source, context)

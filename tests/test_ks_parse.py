@@ -79,7 +79,7 @@ class FakeHttp:
         self.routes = routes
         self.requested: list[str] = []
 
-    def get(self, url: str, *, check_robots: bool = True, validators=None) -> Response:
+    def get(self, url: str, *, check_robots: bool = True, validators=None, hosts=None) -> Response:
         self.requested.append(url)
         answer = self.routes.get(url, FetchError(url, "HTTP 404 Not Found", 404))
         if isinstance(answer, Exception):

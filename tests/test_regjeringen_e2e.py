@@ -11,7 +11,7 @@ import time
 from datetime import UTC
 
 import pytest
-from conftest import FIXTURES, Route, validate_atom
+from conftest import FIXTURES, LocalServer, Route, validate_atom
 from helpers import deadline_and_status, hearing_extra
 
 from aggregator.cli import main
@@ -345,3 +345,24 @@ def test_aggregator_run_twice(http_server, tmp_path):
     http_server.requests.clear()
     assert main(["run", "--config", config]) == 0
     assert not [p for p in http_server.paths() if p in ARTICLES.values()]
+
+
+def test_an_article_page_that_redirects_to_another_host_is_a_warning_and_nothing_from_there_is_stored(
+        http_server, tmp_path, capsys):
+    """An article link that redirects off the site (an open redirect, or a page moved to an internal service) is
+    not followed: a warning names the item, the item keeps what the listing gave, and the other host is never
+    asked."""
+    serve_site(http_server)
+    elsewhere = LocalServer()
+    try:
+        elsewhere.add("/intern", own("article-id4100001.html").replace("Høring om endringer", "HEMMELIG intern side"))
+        port = elsewhere.url.rsplit(":", 1)[1]
+        http_server.add(ARTICLES[4100001], "", status=302, Location=f"http://localhost:{port}/intern")
+        assert main(["run", "--config", write_config(tmp_path, http_server)]) == 0  # an item's warning, not a failure
+        err = capsys.readouterr().err
+        assert f"{http_server.url}{ARTICLES[4100001]}" in err and "localhost" in err
+        assert elsewhere.requests == []
+        feeds = "".join(p.read_text("utf-8") for p in (tmp_path / "feeds").rglob("*.atom"))
+        assert "HEMMELIG" not in feeds and "Høring om endringer i regelverket for norskopplæring" in feeds
+    finally:
+        elsewhere.close()

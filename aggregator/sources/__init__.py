@@ -42,6 +42,9 @@ class SourceContext:
     `backfill`: walk every page up to `max_pages`, even pages this source has seen.
     `max_pages`: how many listing pages to read at most, where the run says (a backfill); else the source's option.
     `now`: when this fetch began (a followed hearing is read again when its last reading is old enough).
+    `hosts`: the hosts the source's pages may be read from (its URL's, and its kind's site): an article or hearing
+    page, or a redirect, anywhere else is not read (http's OffsiteURL / OffsiteRedirect), so nothing from there is
+    stored.
     """
 
     http: PoliteClient
@@ -55,6 +58,7 @@ class SourceContext:
     run: int = 0
     backfill: bool = False
     max_pages: int | None = None
+    hosts: frozenset[str] = frozenset()
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("aggregator.sources"))
 
@@ -77,17 +81,20 @@ def meta_tags(tree) -> dict[str, str]:
     return found
 
 
-def get_subscribed_feed(url: str, ctx: SourceContext, result: FetchResult, what: str = "feed") -> Response | None:
+def get_subscribed_feed(url: str, ctx: SourceContext, result: FetchResult, what: str = "feed",
+                        site_only: bool = False) -> Response | None:
     """GET a feed the user subscribed to, or None when it is unchanged (304). Raises SourceError.
 
     A configured feed is fetched on the user's behalf, as a feed reader does, so robots.txt is not
     consulted. The request is conditional on this source's own last committed answer, so an unchanged
-    feed costs one 304; the new answer's validators go into the result, committed with its items.
+    feed costs one 304; the new answer's validators go into the result, committed with its items. `site_only`: a
+    site's own feed, which may redirect only within the source's hosts (a feed one subscribed to anywhere may move).
     """
     from ..http import FetchError
 
     try:
-        response = ctx.http.get(url, check_robots=False, validators=ctx.validators(url))
+        response = ctx.http.get(url, check_robots=False, validators=ctx.validators(url),
+                                hosts=(ctx.hosts or None) if site_only else None)
     except FetchError as error:
         raise SourceError(f"{what} {url}: {error.reason}") from None
     if response.not_modified:
@@ -144,7 +151,7 @@ def read_article(record: Record, ctx: SourceContext, result: FetchResult,
     from ..http import FetchError
 
     try:
-        response = ctx.http.get(record.link, check_robots=True)
+        response = ctx.http.get(record.link, check_robots=True, hosts=ctx.hosts or None)
         article = dataclasses.replace(parse(response.url, response.text), id=record.id)
     except FetchError as error:  # RobotsDisallowed included: not crawling it is no failure of the source
         reason = error.reason

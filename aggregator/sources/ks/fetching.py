@@ -20,7 +20,7 @@ def fetch(source: SourceConfig, ctx: SourceContext) -> FetchResult:
     and the article pages of the items that need them (new ones, and ones whose teaser moved)."""
     # Not a conditional GET: a 304 would hide a layout change that the last run already reported.
     try:
-        response = ctx.http.get(source.url)
+        response = ctx.http.get(source.url, hosts=ctx.hosts or None)
     except FetchError as error:
         raise SourceError(f"ks.no page {source.url}: {error.reason}") from None
     result = FetchResult()

@@ -75,7 +75,7 @@ def rss_url_for_listing(url: str) -> str:
 
 def _fetch_rss(source: SourceConfig, ctx: SourceContext) -> FetchResult:
     result = FetchResult()
-    response = get_subscribed_feed(source.url, ctx, result, "RSS feed")
+    response = get_subscribed_feed(source.url, ctx, result, "RSS feed", site_only=True)
     if response is None:
         result.not_modified = True
         return result
@@ -134,7 +134,7 @@ def _fetch_listing(source: SourceConfig, ctx: SourceContext) -> FetchResult:
 def _get_listing_page(url: str, page: int, ctx: SourceContext, result: FetchResult) -> HttpResponse | None:
     """Page 1 must be read or the source fails; a later page that fails ends the pagination."""
     try:
-        return ctx.http.get(url, check_robots=True)
+        return ctx.http.get(url, check_robots=True, hosts=ctx.hosts or None)
     except RobotsDisallowed:
         if page == 1:
             raise SourceError(
@@ -188,7 +188,7 @@ def _read_responses(article: Record, ctx: SourceContext, result: FetchResult) ->
     for page in range(1, MAX_RESPONSE_PAGES + 1):
         url = responses_url(article.link, page)
         try:
-            response = ctx.http.get(url, check_robots=True)
+            response = ctx.http.get(url, check_robots=True, hosts=ctx.hosts or None)
             found, stated = parse_responses(response.url, response.text)
         except FetchError as error:
             if error.status == 404:  # no response listing for this hearing (an old one, an input process)
