@@ -13,3 +13,6 @@ class HttpSettings:
     timeout: float = 20.0  # seconds a server may stay silent; a whole request takes at most twice that
     min_delay: float = 1.5  # seconds between two requests to one host
     retries: int = 3
+    # seconds a run may read article pages for before it commits and leaves the rest for the next run: below the
+    # shipped systemd unit's limit (30 min), so a first run with thousands of new documents ends in time
+    run_budget: float = 1500.0

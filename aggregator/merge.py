@@ -175,11 +175,12 @@ def _watched(record: Record) -> tuple:
 def needs_article(previous: Record | None, current: Record, article_state: dict | None, run: int) -> bool:
     """Whether to read a document's article page now.
 
-    Once when the document is new; again when this source's own view of it moved (another source wording it
-    differently is no reason); after a failure, on the run the back-off allows, up to MAX_ARTICLE_ATTEMPTS.
+    Once when the document is new (or its reading was left for a later run: "pending"); again when this source's
+    own view of it moved (another source wording it differently is no reason); after a failure, on the run the
+    back-off allows, up to MAX_ARTICLE_ATTEMPTS.
     """
     status = (article_state or {}).get("status")
-    if status is None or listing_moved(previous, current):
+    if status in (None, "pending") or listing_moved(previous, current):
         return True
     return status == "failed" and run >= (article_state or {}).get("next_run", 0)
 

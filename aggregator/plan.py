@@ -110,6 +110,10 @@ def _observe_articles(plan: CommitPlan, snapshot: Snapshot, result: FetchResult,
     for item_id, (url, reason) in result.article_failures.items():
         state = after_article_failure(snapshot.article_states.get(item_id), plan.run)
         plan.article_states.append((item_id, url, state, reason))
+    for item_id, url in result.article_pending.items():  # left for the next run, which reads it first thing
+        attempts = (snapshot.article_states.get(item_id) or {}).get("attempts") or 0
+        plan.article_states.append((item_id, url, {"status": "pending", "attempts": attempts, "next_run": plan.run + 1},
+                                    "left for the next run: this run's time budget ran out"))
 
 
 def _drop_stale_article_facts(plan: CommitPlan, previous: Record, record: Record, by_source: Observed) -> None:

@@ -82,8 +82,9 @@ class FetchResult:
 
     `records`: the source's own view of each document (listing, feed entry). `articles`: what article
     pages said, by item id. `article_failures`: item id -> (url, reason) for article pages that could not
-    be read (retried on later runs). `validators`: URL -> (ETag, Last-Modified) of the answers this fetch
-    vouches for; they are committed with the items, never before, so a killed run repeats the request.
+    be read (retried on later runs). `article_pending`: item id -> url of article pages left unread because the
+    run's time budget ran out (read on the next run). `validators`: URL -> (ETag, Last-Modified) of the answers
+    this fetch vouches for; they are committed with the items, never before, so a killed run repeats the request.
     """
 
     records: list[Record] = field(default_factory=list)
@@ -91,6 +92,7 @@ class FetchResult:
     not_modified: bool = False
     articles: dict[str, Record] = field(default_factory=dict)
     article_failures: dict[str, tuple[str, str]] = field(default_factory=dict)
+    article_pending: dict[str, str] = field(default_factory=dict)
     validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 

@@ -66,6 +66,7 @@ class LocalServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out at once: no 40 ms delayed-ACK wait per answer
 
             def do_GET(self):  # noqa: N802 (http.server's naming)
                 # A request through this server as an HTTP proxy names the whole URL ("GET http://host/p"):

@@ -42,6 +42,7 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "timeout": (checks.number(0, 300, above_lowest=True), 20.0),
         "min_delay": (checks.number(0, 300), 1.5),
         "retries": (checks.whole(0, 10), 3),
+        "run_budget": (checks.number(1, 86_400), 1500.0),
     },
     "notify": {
         "digest_time": (checks.clock, "07:00"),
@@ -178,7 +179,7 @@ def _build(path: Path, tables: dict[str, dict], arrays: dict[str, list[dict]]) -
         base_url=output["base_url"] if output["base_url"].endswith("/") else output["base_url"] + "/",
         max_entries=output["max_entries"],
         title=output["title"],
-        http=HttpSettings(http["user_agent"], http["timeout"], http["min_delay"], http["retries"]),
+        http=HttpSettings(http["user_agent"], http["timeout"], http["min_delay"], http["retries"], http["run_budget"]),
         sources=[SourceConfig(id=s["id"], kind=s["kind"], url=s["url"], title=s["title"], topics=s["topics"],
                               options=s["options"]) for s in arrays["sources"]],
         topics=[TopicConfig(**t) for t in arrays["topics"]],

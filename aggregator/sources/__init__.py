@@ -42,6 +42,10 @@ class SourceContext:
     `backfill`: walk every page up to `max_pages`, even pages this source has seen.
     `max_pages`: how many listing pages to read at most, where the run says (a backfill); else the source's option.
     `now`: when this fetch began (a followed hearing is read again when its last reading is old enough).
+    `resume_walk`: the last fetch of this source was killed after committing batches: a listing walks on past the
+    pages this source has seen (up to its max_pages), to reach the ones the killed run did not.
+    `out_of_time()`: the run's time budget ([http] run_budget) is spent: no more article pages this run.
+    `checkpoint(result)`: called before each article page; commits what the fetch has so far when a batch is full.
     `hosts`: the hosts the source's pages may be read from (its URL's, and its kind's site): an article or hearing
     page, or a redirect, anywhere else is not read (http's OffsiteURL / OffsiteRedirect), so nothing from there is
     stored.
@@ -58,6 +62,9 @@ class SourceContext:
     run: int = 0
     backfill: bool = False
     max_pages: int | None = None
+    resume_walk: bool = False
+    out_of_time: Callable[[], bool] = lambda: False
+    checkpoint: Callable[[FetchResult], None] = lambda result: None
     hosts: frozenset[str] = frozenset()
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("aggregator.sources"))
@@ -147,9 +154,14 @@ def each_item(entries: Iterable[T], build: Callable[[T], Record | None], warning
 def read_article(record: Record, ctx: SourceContext, result: FetchResult,
                  parse: Callable[[str, str], Record]) -> Record | None:
     """Read a document's article page into `result.articles`; a failure goes to `result.article_failures`
-    (retried on a later run) and is a warning, never the source's failure."""
+    (retried on a later run) and is a warning, never the source's failure. When the run's time budget is spent, the
+    page is left for the next run (`result.article_pending`)."""
     from ..http import FetchError
 
+    if ctx.out_of_time():
+        result.article_pending[record.id] = record.link
+        return None
+    ctx.checkpoint(result)
     try:
         response = ctx.http.get(record.link, check_robots=True, hosts=ctx.hosts or None)
         article = dataclasses.replace(parse(response.url, response.text), id=record.id)

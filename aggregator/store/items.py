@@ -166,11 +166,12 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a plan holds validators, healt
                                      "WHERE julianday(last_attempt_at) > julianday(?)", [iso(now), iso(now)]).rowcount
 
     def articles_due(self, source_id: str, run: int) -> list[Item]:
-        """The documents of a source whose article page failed and whose back-off lets it be tried in this run: a
-        source whose feed is unchanged (304) still has them retried."""
+        """The documents of a source whose article page failed and whose back-off lets it be tried in this run, or
+        whose reading an earlier run left for later: a source whose feed is unchanged (304) still has them read."""
         rows = self.db.query(
             "SELECT items.* FROM article_state a JOIN observations o ON o.item_id = a.item_id AND o.source_id = ? "
-            "JOIN items ON items.id = a.item_id WHERE a.status = 'failed' AND a.next_run <= ?", [source_id, run])
+            "JOIN items ON items.id = a.item_id WHERE a.status IN ('failed', 'pending') AND a.next_run <= ?",
+            [source_id, run])
         return [decode_item(r) for r in rows]
 
     def article_problems(self, source_id: str | None = None) -> list[dict]:

@@ -48,6 +48,17 @@ class SourcesMixin(StoreBase):
             })
         return self.source_state(source_id)
 
+    def walk_incomplete(self, source_id: str) -> bool:
+        """Whether the source's last fetch committed batches and then stopped (killed) before its end."""
+        return self.meta(f"walk_incomplete:{source_id}") == "1"
+
+    def set_walk_incomplete(self, source_id: str, incomplete: bool) -> None:
+        """Inside the caller's transaction: a batch marks the walk incomplete, the fetch's end marks it done."""
+        if incomplete:
+            self.conn.execute("INSERT OR REPLACE INTO store_meta (key, value) VALUES (?, '1')", [f"walk_incomplete:{source_id}"])
+        else:
+            self.conn.execute("DELETE FROM store_meta WHERE key = ?", [f"walk_incomplete:{source_id}"])
+
     def get_validators(self, source_id: str, url: str) -> tuple[str | None, str | None]:
         """The ETag and Last-Modified this source's committed items came with, for a conditional request."""
         row = self.conn.execute(

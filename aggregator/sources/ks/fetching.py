@@ -29,7 +29,8 @@ def fetch(source: SourceConfig, ctx: SourceContext) -> FetchResult:
         if not ctx.needs_article(record):
             continue
         parse = lambda url, html, teaser=record: _article_record(teaser, url, html, source, result.warnings)  # noqa: E731
-        if read_article(record, ctx, result, parse) is None and record.published is None and not ctx.seen(record.id):
+        failed = read_article(record, ctx, result, parse) is None and record.id in result.article_failures
+        if failed and record.published is None and not ctx.seen(record.id):
             result.warnings[-1] += "; for now without a publication date"
     return result
 

@@ -83,7 +83,8 @@ def _fetch_rss(source: SourceConfig, ctx: SourceContext) -> FetchResult:
     if _filters_hearings(source.url):
         for record in records:
             record.document_type = HEARING  # the filter says so; the feed's items do not
-    result.records = _complete(records, ctx, result, origin=response.url)
+    result.records = records  # before their pages are read: a batch committed meanwhile holds them
+    _complete(records, ctx, result, origin=response.url)
     if not records:
         # An unknown filter value (documentType=…) gives an empty feed, not an error: say so.
         result.warnings.append(f"RSS feed {source.url} has no items; check its filters (documentType, owner, topic)")
@@ -106,8 +107,8 @@ def _fetch_listing(source: SourceConfig, ctx: SourceContext) -> FetchResult:
             break
         if page == 1 and _looks_like_feed(response):
             # A URL without /rss/ that answers with XML is a feed after all.
-            result.records = _complete(parse_rss(response.url, response.content, result.warnings), ctx, result,
-                                       origin=response.url)
+            result.records = parse_rss(response.url, response.content, result.warnings)
+            _complete(result.records, ctx, result, origin=response.url)
             return result
         try:
             records, next_url = parse_listing(response.url, response.text, result.warnings)
@@ -121,8 +122,9 @@ def _fetch_listing(source: SourceConfig, ctx: SourceContext) -> FetchResult:
         # This source's own history decides, not the store's: another source holding these items says
         # nothing of whether this listing's older pages were ever read.
         all_seen = bool(records) and all(ctx.seen(r.id) for r in records)
-        result.records.extend(_complete(records, ctx, result, origin=response.url))
-        if all_seen and not ctx.backfill:
+        result.records.extend(records)  # before their pages are read: a batch committed meanwhile holds them
+        _complete(records, ctx, result, origin=response.url)
+        if all_seen and not ctx.backfill and not ctx.resume_walk:
             ctx.log.info("%s: every item on page %d was seen before; not paging further", source.id, page)
             break
         if not next_url:
