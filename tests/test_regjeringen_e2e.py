@@ -121,6 +121,19 @@ def test_fetch_stops_at_the_first_page_whose_items_are_all_known(http_server):
     assert again.warnings == []
 
 
+def test_a_listing_a_killed_run_left_half_walked_is_walked_on_past_its_seen_pages(http_server):
+    """The last fetch committed page 1's batch and was killed: page 1 is all seen, yet this fetch walks on to page 2,
+    which the killed run never reached."""
+    serve_site(http_server)
+    first = fetch(listing_source(http_server, max_pages=1), context())
+    http_server.requests.clear()
+    resumed = context(history=first.records)
+    resumed.resume_walk = True
+    again = fetch(listing_source(http_server), resumed)
+    assert f"{LISTING}?page=2" in http_server.paths()
+    assert [r.id for r in again.records][-2:] == [item_id(n) for n in (4099990, 4099985)]
+
+
 def test_a_changed_deadline_fetches_the_article_again(http_server):
     serve_site(http_server)
     first = fetch(listing_source(http_server, max_pages=1), context())
