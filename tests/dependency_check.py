@@ -88,8 +88,9 @@ def lock_pins(lock: Path) -> dict[str, str]:
     return pins(lock.read_text(encoding="utf-8").splitlines())
 
 
-def lock_problems(pyproject: Path, runtime_lock: Path, dev_lock: Path) -> list[str]:
-    """What the locks miss of pyproject.toml (for this machine's markers), and where the two locks disagree."""
+def lock_problems(pyproject: Path, runtime_lock: Path, dev_lock: Path, build_lock: Path) -> list[str]:
+    """What the locks miss of pyproject.toml (for this machine's markers), and where the dev lock disagrees with
+    the runtime lock or the build lock (the dev lock holds every pin of both)."""
     project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
     runtime, dev = lock_pins(runtime_lock), lock_pins(dev_lock)
     wanted = [(spec, runtime_lock, runtime) for spec in project.get("dependencies", [])]
@@ -102,9 +103,10 @@ def lock_problems(pyproject: Path, runtime_lock: Path, dev_lock: Path) -> list[s
         version = pinned.get(normalize(requirement.name))
         if version is None or not requirement.specifier.contains(version, prereleases=True):
             problems.append(f"pyproject.toml asks for {spec!r}; {lock.name} pins {version or 'nothing'}: run make lock")
-    for name, version in sorted(runtime.items()):
-        if dev.get(name) != version:
-            problems.append(f"{name}: {runtime_lock.name} pins {version}, {dev_lock.name} {dev.get(name) or 'nothing'}")
+    for lock in (runtime_lock, build_lock):
+        for name, version in sorted(lock_pins(lock).items()):
+            if dev.get(name) != version:
+                problems.append(f"{name}: {lock.name} pins {version}, {dev_lock.name} {dev.get(name) or 'nothing'}")
     return problems
 
 

@@ -13,7 +13,7 @@ from conftest import ROOT
 from dependency_check import freeze_problems, lock_pins, lock_problems, undeclared_imports
 
 PYPROJECT = ROOT / "pyproject.toml"
-RUNTIME_LOCK, DEV_LOCK = ROOT / "requirements" / "runtime.txt", ROOT / "requirements" / "dev.txt"
+RUNTIME_LOCK, DEV_LOCK, BUILD_LOCK = (ROOT / "requirements" / name for name in ("runtime.txt", "dev.txt", "build.txt"))
 
 
 def test_every_module_the_package_imports_comes_from_a_runtime_dependency():
@@ -45,7 +45,7 @@ def test_the_import_check_finds_lxml_declared_only_in_the_test_extra_as_it_was(t
 
 
 def test_the_locks_pin_every_declared_dependency_and_agree_with_each_other():
-    assert lock_problems(PYPROJECT, RUNTIME_LOCK, DEV_LOCK) == []
+    assert lock_problems(PYPROJECT, RUNTIME_LOCK, DEV_LOCK, BUILD_LOCK) == []
 
 
 def test_the_lock_check_names_a_dependency_added_without_locking_and_a_disagreement(tmp_path):
@@ -53,12 +53,14 @@ def test_the_lock_check_names_a_dependency_added_without_locking_and_a_disagreem
     pyproject.write_text(PYPROJECT.read_text(encoding="utf-8").replace('    "lxml>=5",\n', '    "lxml>=5",\n    "newpkg>=1",\n')
                          .replace('"pytest>=8"', '"pytest>=99"'))
     dev = tmp_path / "dev.txt"
-    dev.write_text(DEV_LOCK.read_text(encoding="utf-8").replace("\nhttpx==", "\nhttpx==0.0.1.dev0\nunused=="))
-    problems = lock_problems(pyproject, RUNTIME_LOCK, dev)
+    dev.write_text(DEV_LOCK.read_text(encoding="utf-8").replace("\nhttpx==", "\nhttpx==0.0.1.dev0\nunused==")
+                   .replace("\nsetuptools==", "\nsetuptools==1.0\nunused=="))
+    problems = lock_problems(pyproject, RUNTIME_LOCK, dev, BUILD_LOCK)
     assert problems == [
         "pyproject.toml asks for 'newpkg>=1'; runtime.txt pins nothing: run make lock",
         f"pyproject.toml asks for 'pytest>=99'; dev.txt pins {lock_pins(DEV_LOCK)['pytest']}: run make lock",
-        f"httpx: runtime.txt pins {lock_pins(RUNTIME_LOCK)['httpx']}, dev.txt 0.0.1.dev0"]
+        f"httpx: runtime.txt pins {lock_pins(RUNTIME_LOCK)['httpx']}, dev.txt 0.0.1.dev0",
+        f"setuptools: build.txt pins {lock_pins(BUILD_LOCK)['setuptools']}, dev.txt 1.0"]
 
 
 def test_the_venv_holds_exactly_the_locked_versions():
