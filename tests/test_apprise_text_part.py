@@ -9,7 +9,6 @@ import re
 
 import apprise
 import pytest
-from apprise.plugins.email import base as email_base
 from notify_servers import Mail, SMTPReceiver
 
 from aggregator.notify import sending
@@ -36,7 +35,17 @@ def check_again(monkeypatch):
 
 
 @pytest.fixture
-def apprise_ignores_the_hook(monkeypatch):
+def email_base():
+    """The module of Apprise's email plugin whose convert_between `_text_part` answers."""
+    try:
+        from apprise.plugins.email import base
+    except ImportError as error:
+        pytest.fail(f"{VERSION}: no apprise.plugins.email.base, where the text part's hook goes ({error})")
+    return base
+
+
+@pytest.fixture
+def apprise_ignores_the_hook(monkeypatch, email_base):
     """As if an Apprise release built the text part another way: while it builds an email, the module's
     convert_between is its own again, whatever `_text_part` put there."""
     own, prepare = email_base.convert_between, email_base.NotifyEmail.prepare_emails
@@ -73,16 +82,17 @@ def test_an_email_sent_through_apprise_has_our_text_as_its_plain_part_and_our_ht
 
 
 def test_the_guard_finds_the_installed_apprise_answering_the_hook():
-    assert sending.text_part_hook_problem() is None
+    problem = sending.text_part_hook_problem()
+    assert problem is None, problem
 
 
-def test_the_guard_names_the_apprise_version_when_convert_between_is_gone(monkeypatch):
+def test_the_guard_names_the_apprise_version_when_convert_between_is_gone(monkeypatch, email_base):
     monkeypatch.delattr(email_base, "convert_between")
     problem = sending.text_part_hook_problem()
     assert problem is not None and VERSION in problem and "convert_between" in problem
 
 
-def test_the_guard_names_the_apprise_version_when_its_email_plugin_moved(monkeypatch):
+def test_the_guard_names_the_apprise_version_when_its_email_plugin_moved(monkeypatch, email_base):
     monkeypatch.delattr(email_base.NotifyEmail, "prepare_emails")
     problem = sending.text_part_hook_problem()
     assert problem is not None and VERSION in problem and "cannot build an email" in problem
