@@ -7,7 +7,7 @@ CONFIG ?= config.toml
 # CPython 3.11. runtime.txt is what the aggregator needs to run; dev.txt is that plus the test, lint and lock tools,
 # pinned to the same versions, and it is what .venv gets; build.txt is dev.txt's pip and setuptools, installed first.
 LOCKS := requirements/runtime.txt requirements/dev.txt requirements/build.txt
-PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+PIP_COMPILE := PYTHONWARNINGS=ignore $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-trusted-host --no-emit-find-links
 
 .PHONY: install run test lint bench demo clean lock upgrade
