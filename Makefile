@@ -3,13 +3,25 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.toml
 
-.PHONY: install run test lint bench demo clean
+# The locks (README, "Locked versions"): exact versions with hashes, made by pip-compile (pip-tools) on Linux and
+# CPython 3.11. runtime.txt is what the aggregator needs to run; dev.txt is that plus the test, lint and lock tools,
+# pinned to the same versions, and it is what .venv gets; build.txt is dev.txt's pip and setuptools, installed first.
+LOCKS := requirements/runtime.txt requirements/dev.txt requirements/build.txt
+PIP_COMPILE := PYTHONWARNINGS=ignore $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-trusted-host --no-emit-find-links
 
-# The stamp is rebuilt whenever pyproject.toml changes, so a fresh clone and an updated one both get what they need.
-$(BIN)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+.PHONY: install run test lint bench demo clean lock upgrade
+
+# .venv is made anew whenever pyproject.toml or a lock changes, so a fresh clone and an updated one both hold
+# exactly the locked versions and nothing else. The locked pip and setuptools go first, and build what is published
+# only as source; the project goes in last, editable, without dependencies (they came from the lock).
+$(BIN)/.installed: pyproject.toml $(LOCKS)
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/build.txt
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet --require-hashes --no-build-isolation -r requirements/dev.txt
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@$(BIN)/python -m pip check >/dev/null || { $(BIN)/python -m pip check; \
+		echo "make install: pyproject.toml asks for what the locks do not hold: run make lock" >&2; }
 	touch $@
 
 install: $(BIN)/.installed
@@ -35,6 +47,22 @@ demo: install
 # make bench BENCH="--quick" (or --items 20000, --only parse,startup; see bench/run.py --help)
 bench: install
 	$(BIN)/python bench/run.py $(BENCH)
+
+# The locks again from pyproject.toml, keeping every pin that still fits: after adding or changing a dependency.
+# The runtime lock first; the dev lock is constrained by it and the build lock by the dev lock, so they agree.
+lock: install
+	@$(BIN)/python -c "import platform, sys; sys.exit(None if sys.version_info[:2] == (3, 11) and sys.platform == 'linux' \
+		else 'make lock: the locks are made on Linux with CPython 3.11, not ' + platform.platform() + ' ' + sys.version.split()[0] \
+		+ ' (make clean, then make lock PYTHON=python3.11)')"
+	$(PIP_COMPILE) $(LOCK_OPTIONS) --output-file requirements/runtime.txt pyproject.toml
+	$(PIP_COMPILE) $(LOCK_OPTIONS) --extra test --extra lock --all-build-deps --constraint requirements/runtime.txt \
+		--output-file requirements/dev.txt pyproject.toml
+	$(PIP_COMPILE) $(LOCK_OPTIONS) --constraint requirements/dev.txt --output-file requirements/build.txt requirements/build.in
+
+# Every pin to the newest version pyproject.toml allows, then .venv anew from the new locks, lint and the suite.
+upgrade: install
+	$(MAKE) lock LOCK_OPTIONS=--upgrade
+	$(MAKE) lint test
 
 clean:
 	rm -rf $(VENV) build *.egg-info

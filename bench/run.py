@@ -50,7 +50,7 @@ from measure import file_snapshot, files_rewritten, peak_mb, run_child, timed  #
 RSS_BRIDGE_MS = {"hearings": 11.0, "topic": 5.1}
 ISSUE_LEXBOR_MS = {"hearings": 0.52, "topic": 0.07}
 HEAVY_MODULES = ("httpx", "ssl", "certifi", "jinja2", "apprise", "feedgen", "lxml", "feedparser", "sqlite_utils",
-                 "selectolax", "rich", "tenacity", "protego")
+                 "selectolax", "rich", "protego")
 
 
 # ================================================================================================ recording

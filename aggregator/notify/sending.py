@@ -8,6 +8,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from jinja2 import Environment
@@ -127,7 +128,8 @@ def with_timeouts(url: str) -> str:
 def _text_part(text: str) -> Iterator[None]:
     """While one email is sent, its plain-text part is our text template's rendering, not Apprise's conversion
     of the HTML. Apprise builds the multipart/alternative message with `convert_between(HTML, TEXT, body)`;
-    that one call is answered with our text. Should Apprise change that, its own conversion is used."""
+    that one call is answered with our text. Should Apprise change that, its own conversion is used (and a
+    warning says so, once per process: `text_part_hook_problem`)."""
     import apprise  # here: loading its plugins costs ~70 ms, which only runs that send pay
     try:
         from apprise.plugins.email import base as email_base
@@ -151,6 +153,46 @@ def _text_part(text: str) -> Iterator[None]:
         email_base.convert_between = original
 
 
+_hook_checked = False
+
+
+def _check_text_part_hook_once() -> None:
+    global _hook_checked
+    if not _hook_checked:
+        _hook_checked = True
+        problem = text_part_hook_problem()
+        if problem:
+            log.warning("emails get Apprise's conversion of the HTML as their plain-text part: %s", problem)
+
+
+def text_part_hook_problem() -> str | None:
+    """None when an HTML email built by Apprise's email plugin gets `_text_part`'s text as its plain-text part;
+    otherwise what is wrong, naming the Apprise version. Builds one message in memory; sends nothing."""
+    import email.policy
+    from email.message import EmailMessage
+
+    import apprise
+    where = f"Apprise {apprise.__version__}"
+    marker = "aggregator: the text template's rendering"
+    try:
+        from apprise.plugins.email import base as email_base
+        if not callable(getattr(email_base, "convert_between", None)):
+            return f"{where}: apprise.plugins.email.base has no convert_between, the call our text part answers"
+        plugin: Any = apprise.Apprise.instantiate("mailto://aggregator@example.org")
+        with _text_part(marker):
+            built = next(iter(email_base.NotifyEmail.prepare_emails(
+                subject="check", body="<p>the HTML part</p>", notify_format=apprise.NotifyFormat.HTML,
+                from_addr=plugin.from_addr, to=plugin.targets)))
+        part = email.message_from_string(built.body, policy=email.policy.default).get_body(("plain",))
+        text = part.get_content().strip() if isinstance(part, EmailMessage) else None
+    except Exception as error:  # its email plugin moved or changed shape
+        return f"{where}: cannot build an email with its email plugin ({error.__class__.__name__}: {error})"
+    if text != marker:
+        return (f"{where} did not call apprise.plugins.email.base.convert_between(HTML, TEXT) for the plain-text "
+                f"part of an HTML email (it holds {text!r})")
+    return None
+
+
 def send(url: str, message: Rendered) -> tuple[str, str | None]:
     """One message to one Apprise URL: ("sent" | "failed" | "unknown", error). "unknown": the request went out
     and no answer came in time (or the connection broke after sending): it may have been delivered."""
@@ -158,6 +200,8 @@ def send(url: str, message: Rendered) -> tuple[str, str | None]:
     notifier = apprise.Apprise()
     if not notifier.add(with_timeouts(url)):
         return "failed", f"Apprise cannot use {redact(url)}"
+    if message.body_format == "html":
+        _check_text_part_hook_once()
     transcript = _Transcript()
     apprise_log = logging.getLogger("apprise")
     level = apprise_log.level
