@@ -18,7 +18,7 @@ from .hearings import links as answer_links
 from .hearings.rules import changes, in_feeds, keep_known_facts, without_told_answers
 from .merge import ARTICLE, Document, Observation, after_article_failure, effective_updated, merge, text_changed
 from .normalize import clean_text
-from .records import FetchResult, Item, Record
+from .records import FetchResult, Item, Record, record_to_json
 
 Observed = dict[str, tuple[Record, tuple[str, ...]]]  # source id -> (its record, the topics its config gives)
 
@@ -30,6 +30,7 @@ class Snapshot:
     the link was told as news."""
 
     observations: dict[str, Observed] = field(default_factory=dict)
+    texts: dict[tuple[str, str], str] = field(default_factory=dict)  # (item, source) -> the observation's stored JSON
     items: dict[str, tuple[Item, int]] = field(default_factory=dict)
     article_states: dict[str, dict] = field(default_factory=dict)
     answers: dict[str, list[tuple[Item, bool]]] = field(default_factory=dict)
@@ -56,7 +57,7 @@ class CommitPlan:
     now: datetime
     run: int
     topics: dict[str, str] = field(default_factory=dict)
-    observations: list[tuple[str, str, Record, tuple[str, ...]]] = field(default_factory=list)
+    observations: list[tuple[str, str, str, tuple[str, ...]]] = field(default_factory=list)  # item, source, JSON, topics
     article_states: list[tuple[str, str, dict, str | None]] = field(default_factory=list)  # item, url, state, error
     items: dict[str, ItemWrite] = field(default_factory=dict)
     events: list[tuple[str, dict, bool]] = field(default_factory=list)  # (hearing id, event, shown in the feeds)
@@ -79,13 +80,20 @@ def plan_fetch(snapshot: Snapshot, source_id: str, topics: list[str], result: Fe
     observed = {item_id: dict(by_source) for item_id, by_source in snapshot.observations.items()}
     _observe_articles(plan, snapshot, result, observed)
     source_topics = tuple(topics)
+    unchanged: set[str] = set()  # seen just as before, and no page of theirs read: nothing about them can change
     for record in result.records:
         by_source = observed.setdefault(record.id, {})
+        text = record_to_json(record)
+        if (snapshot.texts.get((record.id, source_id)) == text and by_source[source_id][1] == source_topics
+                and record.id not in result.articles and record.id not in result.article_failures):
+            unchanged.add(record.id)
+            plan.changes.setdefault(record.id, "unchanged")
+            continue
         previous = by_source.get(source_id) if record.id in result.article_failures else None
-        _observe(plan, record.id, source_id, record, source_topics, by_source)
+        _observe(plan, record.id, source_id, record, source_topics, by_source, text)
         if previous is not None:
             _drop_stale_article_facts(plan, previous[0], record, by_source)
-    for item_id in dict.fromkeys([r.id for r in result.records] + list(result.articles)):
+    for item_id in dict.fromkeys([r.id for r in result.records if r.id not in unchanged] + list(result.articles)):
         by_source = observed.get(item_id, {})
         if any(source != ARTICLE for source in by_source):
             _plan_document(plan, snapshot, item_id, by_source, this_run)
@@ -97,9 +105,9 @@ def plan_fetch(snapshot: Snapshot, source_id: str, topics: list[str], result: Fe
 
 
 def _observe(plan: CommitPlan, item_id: str, source_id: str, record: Record, topics: tuple[str, ...],
-             by_source: Observed) -> None:
+             by_source: Observed, text: str | None = None) -> None:
     plan.topics.update((topic_id, clean_text(title)) for topic_id, title in record.topic_titles.items())
-    plan.observations.append((item_id, source_id, record, topics))
+    plan.observations.append((item_id, source_id, text or record_to_json(record), topics))
     by_source[source_id] = (record, topics)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, TypedDict
 
@@ -37,9 +37,13 @@ class Record:
 _TIME_FIELDS = ("published", "updated")
 
 
+_FIELDS = tuple(f.name for f in fields(Record))
+
+
 def record_to_json(record: Record) -> str:
-    """A record as stable JSON text (sorted keys), so the same observation always gives the same text."""
-    data = asdict(record)
+    """A record as stable JSON text (sorted keys), so the same observation always gives the same text. (Its fields
+    hold plain values, lists and dicts: json writes them as they are, where dataclasses.asdict would copy each.)"""
+    data = {name: getattr(record, name) for name in _FIELDS}
     for name in _TIME_FIELDS:
         data[name] = data[name].isoformat() if data[name] else None
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
@@ -47,8 +51,7 @@ def record_to_json(record: Record) -> str:
 
 def record_from_json(text: str) -> Record:
     data = json.loads(text)
-    known = {f.name for f in fields(Record)}
-    data = {k: v for k, v in data.items() if k in known}
+    data = {k: v for k, v in data.items() if k in _FIELDS}
     for name in _TIME_FIELDS:
         data[name] = datetime.fromisoformat(data[name]) if data.get(name) else None
     return Record(**data)

@@ -251,6 +251,8 @@ def bulk_insert_items(store, count: int, source_ids: list[str], topic_ids: list[
     for n in range(min(4, count)):
         record, source_id = _record(first_number + n, rng, source_ids, topic_ids, now - spacing * n, abbrs)
         commit_record(store, record, source_id, now=now)
+        store.conn.execute("INSERT OR IGNORE INTO article_state (item_id, url, status, last_attempt_at) "
+                           "VALUES (?, ?, 'read', ?)", [record.id, record.link, now.isoformat()])
         templates.append(record.id)
     conn = store.conn
     columns = [row[1] for row in conn.execute("PRAGMA table_info(items)")]
@@ -320,4 +322,9 @@ def _flush(conn, columns: list[str], ob_columns: list[str], batch: list) -> int:
     if observed:
         conn.executemany(f"INSERT OR IGNORE INTO observations ({', '.join(ob_columns)}) "
                          f"VALUES ({', '.join('?' * len(ob_columns))})", observed)
+    # a stored document's article page was read (as a real store has it): a followed hearing is read again on its
+    # refresh interval, not as one never read
+    read_at = datetime.now(UTC).isoformat()
+    conn.executemany("INSERT OR IGNORE INTO article_state (item_id, url, status, attempts, next_run, last_attempt_at) "
+                     "VALUES (?, ?, 'read', 0, 0, ?)", [(row["id"], row["link"], read_at) for row, _ in batch])
     return len(batch)

@@ -70,7 +70,7 @@ def reread_due(kind: SourceKind, source: SourceConfig, ctx: SourceContext, resul
     every = refresh_hours(source)
     today = oslo_day(ctx.now)
     listed = [_as_item(r, ctx.now) for r in result.records if is_hearing(r)]  # a new one is not stored yet
-    for item in [*retry.values(), *ctx.followed(), *listed]:
+    for item in [*retry.values(), *ctx.followed(ctx.now - timedelta(hours=every)), *listed]:
         if ctx.out_of_time():
             return  # the run's time budget is spent: the next run reads them (a failed page stays due)
         if item["id"] in done or urlsplit(item["link"]).netloc.lower() not in hosts:

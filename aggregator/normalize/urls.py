@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 # --------------------------------------------------------------------------------------------- URLs
@@ -15,6 +16,7 @@ _TRACKING_PARAMS = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|mc_cid|mc_eid)$", re.
 _INVISIBLE_IN_URLS = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
+@lru_cache(maxsize=8192)  # a pure function of its text, asked of the same links on every page and every run
 def canonical_url(url: str, base: str | None = None) -> str:
     """Absolute http(s) URL with scheme and host lower-cased; tracking parameters, credentials, fragment,
     control and invisible characters dropped. Raises ValueError for a link that is not http(s) or cannot be

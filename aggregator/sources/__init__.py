@@ -36,7 +36,8 @@ class SourceContext:
     `validators(url)`: (ETag, Last-Modified) of this source's last committed answer from that URL.
     `article_state(item_id)`: the document's article-page attempts (None: never tried).
     `stored(item_id)`: the document as the store holds it now, merged from every source (None: not stored).
-    `followed()`: the hearings this source has observed that may still change (hearings.follow decides).
+    `followed(read_before)`: the hearings this source has observed that may still change, last read before then
+    (hearings.follow decides which are due).
     `articles_due()`: this source's documents whose article page failed and may be tried again in this run.
     `run`: the number of this fetching run (article-page retries are spaced in runs).
     `backfill`: walk every page up to `max_pages`, even pages this source has seen.
@@ -57,7 +58,7 @@ class SourceContext:
     validators: Callable[[str], tuple[str | None, str | None]] = lambda url: (None, None)
     article_state: Callable[[str], dict | None] = lambda item_id: None
     stored: Callable[[str], Item | None] = lambda item_id: None
-    followed: Callable[[], list[Item]] = lambda: []
+    followed: Callable[[datetime], list[Item]] = lambda read_before: []
     articles_due: Callable[[], list[Item]] = lambda: []
     run: int = 0
     backfill: bool = False

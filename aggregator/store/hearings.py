@@ -137,14 +137,18 @@ class HearingsMixin(StoreBase):
 
     # ----------------------------------------------------------------------------------- open and followed
 
-    def followed_hearings(self, source_id: str, since: str) -> list[Item]:
+    def followed_hearings(self, source_id: str, since: str, read_before: datetime) -> list[Item]:
         """The hearings a source has observed whose deadline is `since` (ISO date) or later, or not known while they
-        are new (since `since`): the candidates hearings.follow judges."""
+        are new (since `since`), and whose page was last read before `read_before` (or never): the candidates
+        hearings.follow judges. Found from the hearings by their deadline (indexed), not from the source's items."""
+        due = ("EXISTS (SELECT 1 FROM observations o WHERE o.item_id = items.id AND o.source_id = ?) "
+               "AND NOT EXISTS (SELECT 1 FROM article_state a WHERE a.item_id = items.id "
+               "AND julianday(a.last_attempt_at) > julianday(?))")
         rows = self.db.query(
-            "SELECT items.* FROM observations o JOIN items ON items.id = o.item_id WHERE o.source_id = ? "
-            f"AND items.document_type IN ({_HEARING_TYPES}) AND (items.deadline >= ? "
-            "OR (items.deadline IS NULL AND COALESCE(items.published, items.first_seen) >= ?))",
-            [source_id, since, since])
+            f"SELECT * FROM items WHERE document_type IN ({_HEARING_TYPES}) AND deadline >= ? AND {due} "
+            f"UNION ALL SELECT * FROM items WHERE document_type IN ({_HEARING_TYPES}) AND deadline IS NULL "
+            f"AND COALESCE(published, first_seen) >= ? AND {due}",
+            [since, source_id, iso(read_before), since, source_id, iso(read_before)])
         return [decode_item(r) for r in rows]
 
     def hearings_with_deadline_from(self, today: str) -> list[Item]:

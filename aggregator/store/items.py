@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ..records import Item, Record, record_from_json, record_to_json
+from ..records import Item, Record, record_from_json
 from .codec import decode_item, encode, iso, newest_first, sort_key
 from .hearings import HearingsMixin
 from .sources import SourcesMixin
@@ -87,6 +87,7 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a plan holds validators, healt
                     f"WHERE item_id IN ({marks(chunk)})", chunk):
                 snapshot.observations.setdefault(item_id, {})[source_id] = (record_from_json(data),
                                                                             tuple(json.loads(topics)))
+                snapshot.texts[(item_id, source_id)] = data
             for row in self.db.query(f"SELECT * FROM article_state WHERE item_id IN ({marks(chunk)})", chunk):
                 snapshot.article_states[row["item_id"]] = dict(row)
         snapshot.items = self._items_with_first_run(item_ids)
@@ -100,8 +101,8 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a plan holds validators, healt
         for topic_id, title in plan.topics.items():
             self.conn.execute("INSERT INTO topics (id, title) VALUES (?, ?) "
                               "ON CONFLICT(id) DO UPDATE SET title = excluded.title", [topic_id, title])
-        for item_id, source_id, record, topics in plan.observations:
-            self._observe(item_id, source_id, record, topics, plan)
+        for item_id, source_id, text, topics in plan.observations:
+            self._observe(item_id, source_id, text, topics, plan)
         for item_id, url, state, error in plan.article_states:
             self._set_article_state(item_id, url, state, error, plan)
         for write in plan.items.values():
@@ -119,8 +120,8 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a plan holds validators, healt
             "last_item_count")
         return self.record_success(plan.source_id, count or 0, plan.now, plan.run)
 
-    def _observe(self, item_id: str, source_id: str, record: Record, topics: tuple[str, ...], plan: CommitPlan) -> None:
-        data, source_topics = record_to_json(record), json.dumps(list(topics), ensure_ascii=False)
+    def _observe(self, item_id: str, source_id: str, data: str, topics: tuple[str, ...], plan: CommitPlan) -> None:
+        source_topics = json.dumps(list(topics), ensure_ascii=False)
         self.conn.execute(
             "INSERT INTO observations (item_id, source_id, data, source_topics, seen_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (item_id, source_id) DO UPDATE SET data = excluded.data, source_topics = excluded.source_topics, "
@@ -161,9 +162,9 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a plan holds validators, healt
     def correct_future_attempts(self, now: datetime) -> int:
         """An article page's last reading dated in the future (a clock that ran ahead) counts as now, so that the
         refresh interval goes on from the corrected time. Returns how many were corrected."""
-        with self.transaction():
-            return self.conn.execute("UPDATE article_state SET last_attempt_at = ? "
-                                     "WHERE julianday(last_attempt_at) > julianday(?)", [iso(now), iso(now)]).rowcount
+        with self.transaction():  # times are written in UTC, so their text sorts as they do: the index finds them
+            return self.conn.execute("UPDATE article_state SET last_attempt_at = ? WHERE last_attempt_at > ? "
+                                     "AND julianday(last_attempt_at) > julianday(?)", [iso(now), iso(now), iso(now)]).rowcount
 
     def articles_due(self, source_id: str, run: int) -> list[Item]:
         """The documents of a source whose article page failed and whose back-off lets it be tried in this run, or

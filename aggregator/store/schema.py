@@ -197,6 +197,9 @@ def _v6(db: sqlite_utils.Database) -> None:
     for statement in (
         "ALTER TABLE items ADD COLUMN deadline TEXT",
         "CREATE INDEX items_deadline ON items (deadline)",
+        "CREATE INDEX items_type_deadline ON items (document_type, deadline)",  # hearings without a known deadline
+        "CREATE INDEX article_state_due ON article_state (status, next_run)",  # pages to try again
+        "CREATE INDEX article_state_attempt ON article_state (last_attempt_at)",  # one dated in the future
         """CREATE TABLE item_refs (
             ref TEXT NOT NULL, role TEXT NOT NULL, item_id TEXT NOT NULL, strength INTEGER NOT NULL,
             PRIMARY KEY (role, ref, item_id))""",
