@@ -18,7 +18,7 @@ import httpx
 
 from ..http_settings import HttpSettings
 from .addresses import AddressGuard, OffsiteRedirect, host_name, offsite
-from .body import is_challenge, read_body
+from .body import CHALLENGE_BYTES, is_challenge, read_body, read_head
 from .decoding import Response, parse_retry_after
 from .errors import FetchError, HostUnreachable, Retryable
 
@@ -111,6 +111,17 @@ def _check_hop(url: str, target: httpx.URL, hosts: Collection[str] | None, guard
     guard.check(target, via=via)
 
 
+def _drain_small(raw: httpx.Response) -> None:
+    """Read a refusal's body when it says it is small (a 404 page), so that its connection serves the next request
+    instead of being closed and opened anew for each page; a larger or unknown one is never read."""
+    length = raw.headers.get("content-length", "")
+    if length.isdigit() and int(length) <= CHALLENGE_BYTES and not raw.is_closed:
+        try:
+            read_head(raw, CHALLENGE_BYTES)
+        except (httpx.TransportError, httpx.DecodingError):
+            pass  # the connection is dropped with it, as before
+
+
 def _answer(raw: httpx.Response, url: str) -> Response:
     status = raw.status_code
     if status == 429 or status >= 500:
@@ -121,6 +132,7 @@ def _answer(raw: httpx.Response, url: str) -> Response:
         raise FetchError(url, "HTTP 403: a bot check (Cloudflare challenge) that only a browser passes; "
                               "the site's RSS feeds usually stay open", 403, challenge=True)
     if status >= 400:
+        _drain_small(raw)
         raise FetchError(url, f"HTTP {status} {raw.reason_phrase}".strip(), status)
     content = read_body(raw, url)
     return Response(str(raw.url), status, content, {k.lower(): v for k, v in raw.headers.items()})
