@@ -7,6 +7,7 @@ before anyone could say no.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import ssl
 import threading
@@ -116,10 +117,8 @@ def _drain_small(raw: httpx.Response) -> None:
     instead of being closed and opened anew for each page; a larger or unknown one is never read."""
     length = raw.headers.get("content-length", "")
     if length.isdigit() and int(length) <= CHALLENGE_BYTES and not raw.is_closed:
-        try:
+        with contextlib.suppress(httpx.TransportError, httpx.DecodingError):  # then it is dropped, as before
             read_head(raw, CHALLENGE_BYTES)
-        except (httpx.TransportError, httpx.DecodingError):
-            pass  # the connection is dropped with it, as before
 
 
 def _answer(raw: httpx.Response, url: str) -> Response:
