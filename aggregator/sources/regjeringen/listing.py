@@ -31,9 +31,52 @@ def parse_listing(url: str, html: str, warnings: list[str] | None = None) -> tup
         raise SourceError(
             f"{url}: no result list (ul#searchResultsListing) on the page; the site's layout may have changed"
         )
-    records = each_item(items, lambda li: _listing_item(li, url), warnings if warnings is not None else [],
+    fields = _Fields(doc, items)
+    records = each_item(items, lambda li: _listing_item(li, url, fields), warnings if warnings is not None else [],
                         lambda li: f"listing item {_describe(li)} on {url}")
     return records, _next_page_url(doc, url)
+
+
+# Each field of an item, by the selectors that find it (the first that finds one wins for an item).
+_FIELD_SELECTORS = {
+    "anchor": ("h2.title a[href]", "h2 a[href], h3 a[href]"),
+    "department": (".info .department", ".department"),
+    "hearing": (".event-details",),
+    "type": (".info .type", ".type"),
+    "summary": (".excerpts",),
+    "date": (".info .date", ".date"),
+}
+
+
+class _Fields:
+    """Every item's fields, found with one query per selector for the whole page (not a query per item and field):
+    each element found is given to the item it lies in."""
+
+    def __init__(self, doc: LexborHTMLParser, items: list[LexborNode]):
+        self._items = {li.mem_id for li in items}
+        self._found: dict[tuple[str, int], LexborNode] = {}
+        # items with an element whose class names the web TV marker ("web-tv", "webTV", "nett-tv")
+        self.tv_classes = {item for node in doc.css('li.listItem [class*="tv" i]')
+                           if _tv_class(node) and (item := self._item_of(node)) is not None}
+        for name, selectors in _FIELD_SELECTORS.items():
+            for selector in selectors:
+                for node in doc.css(", ".join(f"li.listItem {part.strip()}" for part in selector.split(","))):
+                    item = self._item_of(node)
+                    if item is not None:
+                        self._found.setdefault((name, item), node)
+                if all((name, item) in self._found for item in self._items):
+                    break
+
+    def _item_of(self, node: LexborNode) -> int | None:
+        current = node.parent
+        while current is not None:
+            if current.mem_id in self._items:
+                return current.mem_id
+            current = current.parent
+        return None
+
+    def get(self, li: LexborNode, name: str) -> LexborNode | None:
+        return self._found.get((name, li.mem_id))
 
 
 def _describe(li: LexborNode) -> str:
@@ -41,45 +84,44 @@ def _describe(li: LexborNode) -> str:
     return repr(anchor.attributes.get("href") if anchor is not None else clean_text(li.text())[:80])
 
 
-def _listing_item(li: LexborNode, page_url: str) -> Record | None:
-    anchor = li.css_first("h2.title a[href]") or li.css_first("h2 a[href], h3 a[href]")
+def _listing_item(li: LexborNode, page_url: str, fields: _Fields) -> Record | None:
+    anchor = fields.get(li, "anchor")
     if anchor is None:
         return None
     link = canonical_url(anchor.attributes["href"] or "", page_url)
     title, marked_in_title = strip_web_tv(clean_text(anchor.text()))
     language = section_language(link)
-    department = node_text(li.css_first(".info .department") or li.css_first(".department"))
+    department = node_text(fields.get(li, "department"))
     abbrs = split_ministries(department)
     extra: dict = {}
-    put(extra, hearing_in_text(node_text(li.css_first(".event-details"))))
-    if marked_in_title or _has_web_tv_marker(li):
+    put(extra, hearing_in_text(node_text(fields.get(li, "hearing"))))
+    if marked_in_title or li.mem_id in fields.tv_classes or _has_web_tv_label(li):
         extra["web_tv"] = True
-    type_label = node_text(li.css_first(".info .type") or li.css_first(".type"))
     return Record(
         id=item_id(link),
         link=link,
         title=title,
-        summary=node_text(li.css_first(".excerpts")),
+        summary=node_text(fields.get(li, "summary")),
         language=language,
-        published=parse_date(node_text(li.css_first(".info .date") or li.css_first(".date"))),
-        document_type=document_type(type_label),
+        published=parse_date(node_text(fields.get(li, "date"))),
+        document_type=document_type(node_text(fields.get(li, "type"))),
         ministries=abbrs,
-        authors=authors(abbrs, language, unknown_ministry_names(department)),
+        authors=authors(abbrs, language, unknown_ministry_names(department)) if department else [],
         extra=extra,
     )
 
 
-def _has_web_tv_marker(li: LexborNode) -> bool:
-    """The "Web TV" / "Nett-tv" marker, wherever in the item it is (its markup is not known for sure):
-    an element whose own text is the label, or whose class names it."""
-    if "tv" not in (li.html or "").lower():  # no "Web TV", "Nett-tv" or "webtv" anywhere: the common case, fast
+def _tv_class(node: LexborNode) -> bool:
+    classes = (node.attributes.get("class") or "").lower().replace("-", "")
+    return "webtv" in classes or "netttv" in classes
+
+
+def _has_web_tv_label(li: LexborNode) -> bool:
+    """The "Web TV" / "Nett-tv" marker as an element whose own text is the label, wherever in the item it is (its
+    markup is not known for sure; a class naming it is found for the whole page, _Fields.tv_classes)."""
+    if "tv" not in li.text().lower():  # no "Web TV" or "Nett-tv" anywhere in the item: the common case, fast
         return False
-    for node in li.css("*"):
-        own_text = clean_text(node.text(deep=False)).casefold()
-        classes = (node.attributes.get("class") or "").lower().replace("-", "")
-        if own_text in WEB_TV_LABELS or "webtv" in classes or "netttv" in classes:
-            return True
-    return False
+    return any(clean_text(node.text(deep=False)).casefold() in WEB_TV_LABELS for node in li.css("*"))
 
 
 def strip_web_tv(title: str) -> tuple[str, bool]:
