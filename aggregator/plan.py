@@ -164,7 +164,7 @@ def _plan_document(plan: CommitPlan, snapshot: Snapshot, item_id: str, by_source
         if any(in_feeds(e) for e in events):
             hearing_changed = plan.now
     # A hearing's news is its changes (deadline, status, documents, answers) and its title; a reworded summary is none.
-    reworded_only = text_moved and is_hearing(_fields(document)) and stored["title"] == document.title
+    reworded_only = text_moved and is_hearing(document) and stored["title"] == document.title
     changed_at = plan.now if text_moved and not reworded_only else text_changed_at
     plan.items[item_id] = ItemWrite(item_of(document, first_seen, changed_at, hearing_changed), first_run, new=False)
     plan.changes[item_id] = "changed" if text_moved or events else "unchanged"
@@ -172,7 +172,7 @@ def _plan_document(plan: CommitPlan, snapshot: Snapshot, item_id: str, by_source
 
 def _hearing_events(stored: Item, document: Document, seen_before: bool, snapshot: Snapshot) -> list[dict]:
     """Keep a hearing's known facts (in the document) and return its changes since the stored reading."""
-    if not (is_hearing(stored) or is_hearing(_fields(document))):
+    if not (is_hearing(stored) or is_hearing(document)):
         return []
     before = hearing_of(stored)
     after = keep_known_facts(before, hearing_of({"extra": document.extra}) or Hearing())
@@ -180,10 +180,6 @@ def _hearing_events(stored: Item, document: Document, seen_before: bool, snapsho
     if not seen_before or before is None:
         return []
     return without_told_answers(changes(before, after), snapshot.told(stored["id"]))
-
-
-def _fields(document: Document) -> dict:
-    return {"document_type": document.document_type, "extra": document.extra}
 
 
 def item_of(document: Document, first_seen: datetime, text_changed_at: datetime | None,
