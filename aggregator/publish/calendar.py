@@ -95,7 +95,9 @@ def _event(item: Item, uid: str, sequence: int, description: str) -> icalendar.E
 def _add_meetings(calendar: icalendar.Calendar, item: Item, host: str, meetings: Meetings, facts: HearingFacts) -> None:
     """A timed event per meeting of the hearing that lies ahead, at its place."""
     language = reader_language(item["language"])
-    for number, meeting in enumerate(meetings_in_order(hearing_of(item) or Hearing())):
+    hearing = hearing_of(item) or Hearing()
+    what = hearing.cases[0].short_title if hearing.cases else item["title"]  # not "Høringsmøte: Høring: …"
+    for number, meeting in enumerate(meetings_in_order(hearing)):
         if _day(meeting.at) < meetings.today:
             continue
         event = _event(item, event_uid(item, host, number), meetings.moves.get((item["id"], number), 0),
@@ -103,7 +105,7 @@ def _add_meetings(calendar: icalendar.Calendar, item: Item, host: str, meetings:
         # In Oslo's time zone where icalendar writes its VTIMEZONE, else in UTC: the same instant either way.
         at = meeting.at.astimezone(OSLO if hasattr(calendar, "add_missing_timezones") else UTC)
         event.add("dtstart", at)
-        event.add("summary", f"{label('meeting', language)}: {item['title']}")
+        event.add("summary", f"{label('meeting', language)}: {what}")
         if meeting.place:
             event.add("location", meeting.place)
         calendar.add_component(event)

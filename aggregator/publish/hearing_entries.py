@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from html import escape
 
-from ..hearings import Hearing, hearing_of, is_answer, is_hearing
+from ..hearings import Hearing, Response, hearing_of, is_answer, is_hearing
 from ..hearings.links import respondent
 from ..hearings.rules import stated, update_line, update_lines
 from ..normalize import xml_safe
@@ -62,8 +62,7 @@ def hearing_content(item: Item, hearing: Hearing, facts: HearingFacts) -> str:
     if lines:
         parts.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
     if hearing.responses and hearing.responses.by:
-        names = ", ".join(r.name + (f" ({r.type})" if r.type else "") + (f", {format_date(r.date)}" if r.date else "")
-                          for r in hearing.responses.by)
+        names = ", ".join(_respondent(r) for r in hearing.responses.by)
         said = "inputs" if hearing.committee is not None else "responses"
         parts.append(f"<p>{escape(label(said, language))}: {escape(names)}</p>")
     for answer in facts.answers.get(item["id"], []):
@@ -76,6 +75,12 @@ def hearing_content(item: Item, hearing: Hearing, facts: HearingFacts) -> str:
         parts.append(f"<div>{hearing.letter}</div>")
     parts += _links_and_bodies(hearing, language)
     return xml_safe("\n".join(parts))  # a letter stored by an older version may hold characters XML refuses
+
+
+def _respondent(response: Response) -> str:
+    """"Oslo kommune (kommune)", "KS (12.01.2026)": the name, with the kind of body and the date where known."""
+    known = [v for v in (response.type, format_date(response.date) if response.date else None) if v]
+    return response.name + (f" ({', '.join(known)})" if known else "")
 
 
 def fact_lines(hearing: Hearing, language: str | None) -> list[str]:
