@@ -162,3 +162,20 @@ def test_the_kind_declares_its_hosts_spacing_and_checked_committees():
     for wrong in ("KOMFORV", ["KOM FORV"], [3], [""]):
         with pytest.raises(ValueError):
             check_committees(wrong)
+
+
+@pytest.mark.parametrize("status, deadlines, state", [
+    ("Planlagt", ["2025-10-21T23:59:00+02:00"], "open"),
+    ("Pågår", ["2025-10-14T12:00:00+02:00"], "open"),  # its last minute
+    ("Påbegynt", ["2025-10-14T00:00:00+02:00"], "open"),  # a bare day lasts the whole day
+    ("Planlagt med forbehold", [], "open"),  # no deadline known: the words say it
+    ("Aktiv", ["2025-10-13T23:59:00+02:00", "2025-10-20T12:00:00+02:00"], "open"),  # one deadline still ahead
+    ("Planlagt", ["2025-10-13T23:59:00+02:00"], "closed"),  # past every deadline
+    ("Avholdt", ["2025-10-21T23:59:00+02:00"], "closed"),  # held
+    ("Avlyst", ["2025-10-21T23:59:00+02:00"], "cancelled"),
+    ("Ukjent", ["2025-10-21T23:59:00+02:00"], None), (None, [], None),  # the deadline decides (rules.state_on)
+])
+def test_the_state_table(status, deadlines, state):
+    from aggregator.sources.stortinget.parse import hearing_state
+
+    assert hearing_state(status, [datetime.fromisoformat(d) for d in deadlines], NOW) == state
