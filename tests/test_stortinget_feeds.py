@@ -89,3 +89,19 @@ def test_a_government_document_stored_later_links_the_hearing_both_ways(http_ser
     assert ("related", hearing.item_id) in {(link.rel, link.href)
                                             for link in documents["https://www.regjeringen.no/no/id3123456/"].links}
     assert not [link for link in documents["https://www.regjeringen.no/no/id3000001/"].links if link.rel == "related"]
+
+
+def test_the_documented_example_for_a_municipality_loads(tmp_path, monkeypatch):
+    import re
+
+    from conftest import ROOT
+
+    for name in ("SMTP_PASSWORD", "TEAMS_WORKFLOW", "TEAMS_SIGNATURE"):
+        monkeypatch.setenv(name, "x")
+    text = (ROOT / "docs" / "hearings-stortinget.md").read_text("utf-8")
+    example = re.findall(r"```toml\n(.*?)```", text, re.S)[1]
+    path = tmp_path / "config.toml"
+    path.write_text(example, encoding="utf-8")
+    config = load_config(path)
+    assert {s.kind for s in config.sources} == {"regjeringen", "stortinget", "ks"}
+    assert config.subscriptions[1].feeds == ["committees/komforv", "committees/arbsos"]
