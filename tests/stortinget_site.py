@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from email.utils import format_datetime
 from html import escape
@@ -112,9 +112,16 @@ class StortingetApi:
 
     def unknown_case(self, case_id: int) -> int:
         """A case id the API does not know: it answers 500 (not 404)."""
-        self._route(f"/eksport/sak?sakid={case_id}&format=json",
-                    lambda request: Route('{"feilkode":0,"feilmelding":""}', 500, content_type="application/json"))
+        self._route(f"/eksport/sak?sakid={case_id}&format=json", lambda request: self._error())
         return case_id
+
+    def failing_input(self, hearing: ApiHearing) -> None:
+        """The hearing's input list answers 500 from now on."""
+        self._route(f"/eksport/horingsinnspill?horingid={hearing.id}&format=json", lambda request: self._error())
+
+    @staticmethod
+    def _error() -> Route:
+        return Route('{"feilkode":0,"feilmelding":""}', 500, content_type="application/json")
 
     def _inputs(self, hearing: ApiHearing) -> Route:
         return self._json({"versjon": "1.6", "horing_id": hearing.id, "komite": {"id": hearing.committee},
@@ -137,7 +144,7 @@ class StortingetApi:
 
     def _sessions(self, request) -> Route:
         if self.sessions_broken:
-            return Route('{"feilkode":0,"feilmelding":""}', 500, content_type="application/json")
+            return self._error()
         return self._json({"versjon": "1.6", "innevaerende_sesjon": {"id": self.current},
                            "sesjoner_liste": [{"id": self.current}]})
 
@@ -146,7 +153,7 @@ class StortingetApi:
             wait, self.retry_after_once = self.retry_after_once, None
             return Route("slow down", 429, {"Retry-After": wait}, content_type="text/plain")
         if self.broken:
-            return Route('{"feilkode":0,"feilmelding":""}', self.broken, content_type="application/json")
+            return replace(self._error(), status=self.broken)
         if self.body is not None:
             return Route(self.body)
         listed = [h.json() for h in self.hearings if (h.session or self.current) == session]

@@ -387,3 +387,32 @@ def test_politeness_spacing_retry_after_and_the_user_agent(world, monkeypatch):
     agents = {r.headers.get("user-agent") for r in api.server.requests if r.path.startswith("/eksport/")}
     assert agents == {"aggregator-test/1 (+https://kommune.example/kontakt)"}
     assert api.server.paths().count("/robots.txt") == 1  # ks.no's: the API, for programs, is read like a feed
+
+
+def test_input_is_read_for_followed_hearings_on_their_interval_and_a_failing_one_is_a_warning(world, capsys):
+    api, ks, props, webhook, smtp, tmp_path = world
+    config = write_config(tmp_path, webhook, smtp, refresh=20)
+    a = api.add(ukraine())
+    old = api.add(ApiHearing(10005500, "KOMFORV", [Case(105100, "Gammel sak", "Gammel sak", "Prop. 9 L (2025-2026)")],
+                             oslo(TODAY - timedelta(days=90)), status="Avholdt"))
+    assert main(["run", "--config", config]) == 0
+    inputs = [p for p in api.calls() if "horingsinnspill" in p]
+    assert inputs == [f"/eksport/horingsinnspill?horingid={a.id}&format=json"]  # not the one long past
+    assert main(["run", "--config", config]) == 0
+    assert [p for p in api.calls() if "horingsinnspill" in p] == inputs  # read less than 20 hours ago: not again
+    assert old.item_id in entries(tmp_path, "committees/komforv")  # listed every run all the same
+
+    api.failing_input(a)
+    store = Store(tmp_path / "data" / "aggregator.db")
+    try:  # as if the last reading were a day old
+        store.conn.execute("UPDATE article_state SET last_attempt_at = ?",
+                           [(datetime.now(UTC) - timedelta(hours=24)).isoformat()])
+        store.conn.commit()
+    finally:
+        store.close()
+    capsys.readouterr()
+    assert main(["run", "--config", config]) == 0
+    err = capsys.readouterr().err
+    assert (f"written input of hearing {a.id} ({API}/eksport/horingsinnspill?horingid={a.id}&format=json): HTTP 500; "
+            "kept the input read before") in err
+    assert "Innspill: 0" in entries(tmp_path, "committees/komforv")[a.item_id].content[0].value

@@ -179,3 +179,12 @@ def test_the_state_table(status, deadlines, state):
     from aggregator.sources.stortinget.parse import hearing_state
 
     assert hearing_state(status, [datetime.fromisoformat(d) for d in deadlines], NOW) == state
+
+
+def test_an_oral_hearing_stays_open_for_its_meeting_after_the_deadline_for_written_input():
+    content = (STORTINGET / "oral-with-meetings.json").read_bytes()
+    [between] = parse_hearings("o", content, datetime(2025, 10, 25, 12, 0, tzinfo=OSLO))
+    hearing = hearing_of(between)
+    assert (hearing.state, hearing.answer_url) == ("open", None)  # no form once written input is closed
+    [after] = parse_hearings("o", content, datetime(2025, 10, 28, 10, 0, tzinfo=OSLO))
+    assert hearing_of(after).state == "closed"  # its last meeting began: past every deadline and meeting

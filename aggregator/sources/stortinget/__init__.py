@@ -13,9 +13,10 @@ URL pins one session. `committees = ["KOMFORV", "ARBSOS"]` keeps the hearings of
   meeting the deadline to ask to speak, the meetings (time and place), whether it takes written input only, and
   its cases (short and full title, reference such as "Prop. 95 L (2023–2024)", page on stortinget.no). Its link is
   its page on stortinget.no (`?h=<id>`), so KS's links to it find it; the written-input form is its answer form.
-- State: open while written input is possible (Planlagt, Pågår, Påbegynt, Planlagt med forbehold, Aktiv, with a
-  deadline ahead), closed when held (Avholdt) or past every deadline, cancelled (Avlyst). Anyone may give input,
-  so a subscription's `recipients` does not filter these hearings.
+- State: open while one may still take part (Planlagt, Pågår, Påbegynt, Planlagt med forbehold, Aktiv, with a
+  deadline or a meeting ahead), closed when held (Avholdt) or past every deadline and meeting, cancelled (Avlyst);
+  it leaves hearings/open when its deadline for written input passes. Anyone may give input, so a subscription's
+  `recipients` does not filter these hearings.
 - A followed hearing (deadline ahead or less than 60 days past) is read again every `hearing_refresh_hours`: its
   written input (`horingsinnspill`: how many, who, when), and its cases' publications (`sak?sakid=`), whose
   regjeringen.no documents (the proposition, the white paper) are linked both ways with the hearing's entry when

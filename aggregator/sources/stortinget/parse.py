@@ -187,25 +187,29 @@ def hearing_record(entry: dict[str, Any], now: datetime) -> Record:
 
 def read_hearing(entry: dict[str, Any], hearing_id: str, committee: Committee | None, cases: list[Case],
                  now: datetime) -> Hearing:
-    """A hearing's facts: status and state, deadlines, meetings, cases; the written-input form while it is open."""
+    """A hearing's facts: status and state, deadlines, meetings, cases; the written-input form while written input
+    is possible."""
     deadline, speaking = api_datetime(entry.get("innspillsfrist")), _speaking_deadline(entry)
     status = clean_text(entry.get("horing_status")) or None
-    state = hearing_state(status, [d for d in (deadline, speaking) if d], now)
     meetings = [Meeting(at, clean_text(m.get("sted"))) for m in _list(entry.get("horingstidspunkt_liste"))
                 if (at := api_datetime(m.get("tidspunkt")))]
+    state = hearing_state(status, [d for d in (deadline, speaking, *(m.at for m in meetings)) if d], now)
+    input_possible = state == "open" and (deadline is None or _end_of(deadline) >= now)
     written_only = entry.get("skriftlig")
     return Hearing(
         deadline=deadline.date() if deadline else None,
         speaking_deadline=speaking.date() if speaking else None,
         status=status, state=state, committee=committee, meetings=sorted(meetings, key=lambda m: m.at),
         cases=cases, written_only=written_only if isinstance(written_only, bool) else None,
-        answer_url=INPUT_FORM.format(hearing_id) if state == "open" else None, open_to_all=True,
+        answer_url=INPUT_FORM.format(hearing_id) if input_possible else None, open_to_all=True,
     )
 
 
 def hearing_state(status: str | None, deadlines: list[datetime], now: datetime) -> str | None:
-    """"open" while written input is still possible, "closed" when held or past every deadline, "cancelled"; None
-    for words the table does not know (see OPEN_WORDS)."""
+    """"open" while taking part is still possible (written input, asking to speak, a meeting ahead), "closed" when
+    held or past every deadline and meeting (`deadlines`), "cancelled"; None for words the table does not know (see
+    OPEN_WORDS). (A hearing whose deadline for written input passed leaves hearings/open all the same:
+    hearings.rules.state_on.)"""
     word = (status or "").casefold()
     if word in CANCELLED_WORDS:
         return "cancelled"
