@@ -74,10 +74,18 @@ def label(key: str, language: str | None) -> str:
     return LABELS[key][reader_language(language)]
 
 
-def labels(language: str | None) -> dict[str, str]:
-    """Every fixed label in an item's language (what templates get as `labels`)."""
+# A parliament committee's hearing takes written input: its deadline and form are named so in messages.
+_COMMITTEE_LABELS = {"deadline": "input_deadline", "answer_form": "input_form", "responses": "inputs"}
+
+
+def labels(language: str | None, committee: bool = False) -> dict[str, str]:
+    """Every fixed label in an item's language (what templates get as `labels`); for a committee's hearing
+    (`committee`), its deadline, form and answers are those of written input."""
     lang = reader_language(language)
-    return {key: words[lang] for key, words in LABELS.items()}
+    found = {key: words[lang] for key, words in LABELS.items()}
+    if committee:
+        found.update({key: LABELS[other][lang] for key, other in _COMMITTEE_LABELS.items()})
+    return found
 
 
 def document_type_title(term: str, language: str | None = "en") -> str:

@@ -192,6 +192,8 @@ def test_committee_hearings_reach_feeds_calendar_and_subscriptions_once(world):
     b.status = "Avlyst"
     assert main(["run", "--config", config]) == 0
     moved = f"Høringsfristen er endret fra {old_deadline:%d.%m.%Y} til {a.deadline:%d.%m.%Y}"
+    mail = next(m for m in smtp.mails if m.subject.startswith(moved))
+    assert f"Send skriftlig innspill: {form}" in mail.part("plain")
     assert sorted(m.subject for m in smtp.mails) == sorted([
         a_title(c),  # new; the recipients filter does not hold back a hearing anyone may answer
         f"{moved}. Oslo kommune og KS har gitt innspill: {a_title(a)}"])  # KS named: told, with who else gave it
@@ -361,7 +363,7 @@ def test_reminders_before_the_input_deadline_come_on_their_day_in_oslo_once(worl
         assert remind_at(midnight + timedelta(minutes=30)) == [f"Påminnelse: {a_title(a)} – 7 dager igjen"]
         assert remind_at(midnight + timedelta(hours=12)) == []  # once
         mail = smtp.mails[-1]
-        assert f"Høringsfrist: {deadline:%d.%m.%Y}" in mail.part("plain")
+        assert f"Frist for skriftlige innspill: {deadline:%d.%m.%Y}" in mail.part("plain")  # written input, not a response
         assert "skriv-skriftlig-innspill/?h=10005601" in mail.part("plain")
         assert remind_at(datetime.combine(deadline - timedelta(days=1), time(8), OSLO)) == [
             f"Påminnelse: {a_title(a)} – 1 dag igjen"]
