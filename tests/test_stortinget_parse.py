@@ -188,3 +188,14 @@ def test_an_oral_hearing_stays_open_for_its_meeting_after_the_deadline_for_writt
     assert (hearing.state, hearing.answer_url) == ("open", None)  # no form once written input is closed
     [after] = parse_hearings("o", content, datetime(2025, 10, 28, 10, 0, tzinfo=OSLO))
     assert hearing_of(after).state == "closed"  # its last meeting began: past every deadline and meeting
+
+
+@pytest.mark.parametrize("configured", ["https://data.stortinget.no/eksport/horinger",
+                                        "https://data.stortinget.no/eksport/horinger/",
+                                        "https://data.stortinget.no/eksport/horinger?format=xml"])
+def test_the_apis_endpoints_beside_the_configured_one_ask_for_json(configured):
+    from aggregator.sources.stortinget.fetching import api_url
+
+    assert api_url(configured, "horinger", sesjonid="2025-2026") == \
+        "https://data.stortinget.no/eksport/horinger?sesjonid=2025-2026&format=json"
+    assert api_url(configured, "sak", sakid="104908") == "https://data.stortinget.no/eksport/sak?sakid=104908&format=json"

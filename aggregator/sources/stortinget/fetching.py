@@ -5,7 +5,7 @@ in __init__.py."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ...hearings import Document, Hearing, hearing_of, put
 from ...http import FetchError
@@ -24,9 +24,10 @@ OUTAGE = ("data.stortinget.no has answered 500 for every session for days at a t
 def api_url(source_url: str, endpoint: str, **params: str) -> str:
     """An endpoint of the API beside the configured one (`…/eksport/horinger` → `…/eksport/sak?sakid=1&format=json`),
     asking for JSON."""
-    parts = urlsplit(urljoin(source_url, endpoint))
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k not in params and k != "format"]
-    return urlunsplit(parts._replace(query=urlencode([*query, *params.items(), ("format", "json")])))
+    parts = urlsplit(source_url)
+    folder = parts.path.rstrip("/").rsplit("/", 1)[0]
+    return urlunsplit((parts.scheme, parts.netloc, f"{folder}/{endpoint}", urlencode([*params.items(), ("format", "json")]),
+                       ""))
 
 
 def _get(url: str, ctx: SourceContext) -> bytes:
