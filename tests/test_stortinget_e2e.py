@@ -383,9 +383,12 @@ def test_politeness_spacing_retry_after_and_the_user_agent(world, monkeypatch):
     times = [t for t, _ in api.times]
     paths = [p for _, p in api.times]
     assert paths[:3] == ["/eksport/sesjoner?format=json"] + [f"/eksport/horinger?sesjonid={api.current}&format=json"] * 2
+    # Seen from the server, whose threads may be scheduled late under load: each gap near the client's, and the calls
+    # as a whole no faster than 0.6 s apart (without the spacing they would come milliseconds apart).
     gaps = [later - earlier for earlier, later in pairwise(times)]
-    assert gaps[1] >= 1.0  # Retry-After: 1 honoured
-    assert all(gap >= 0.55 for gap in gaps)  # at most 100 calls a minute
+    assert gaps[1] >= 0.9, gaps  # Retry-After: 1 honoured (without it: the kind's 0.6 s)
+    assert all(gap >= 0.4 for gap in gaps), gaps  # at most 100 calls a minute
+    assert times[-1] - times[0] >= 0.6 * (len(times) - 2) + 1.0 - 0.2, gaps
     agents = {r.headers.get("user-agent") for r in api.server.requests if r.path.startswith("/eksport/")}
     assert agents == {"aggregator-test/1 (+https://kommune.example/kontakt)"}
     assert api.server.paths().count("/robots.txt") == 1  # ks.no's: the API, for programs, is read like a feed

@@ -107,8 +107,10 @@ respondents = ["KS"]
             assert counts[(titles[key], label)] == count_then, f"{titles[key]!r} was marked sent, then received again"
         reminder = f"Påminnelse: Høring: {soon.cases[0].short_title} – 3 dager igjen"
         assert counts[(reminder, hook_label)] >= 1 and counts[(reminder, mail_label)] >= 1
-        last = f"til {moving.deadline:%d.%m.%Y}: Høring: {moving.cases[0].short_title}"
-        assert any(title.endswith(last) for title, _ in counts), "the last deadline was never told"
+        # (told alone, or with KS's input when every run between them was killed before its fetch was committed)
+        last = f"til {moving.deadline:%d.%m.%Y}"
+        assert any(last in title and title.endswith(f": Høring: {moving.cases[0].short_title}") for title, _ in counts), \
+            "the last deadline was never told"
         told_input = [title for title, label in counts if "KS har gitt innspill" in title and label == hook_label]
         assert len(told_input) == 1, told_input  # KS's input: told, in one message
         assert sum(n - 1 for n in counts.values()) <= kills  # only a kill inside a send may cause a second copy
