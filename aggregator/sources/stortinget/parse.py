@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from ...hearings import Case, Committee, Document, Hearing, Meeting, Response, Responses, hearing_of, put
+from ...hearings import Case, Committee, Document, Hearing, Meeting, Response, Responses, put
 from ...normalize import OSLO, REGJERINGEN_HOSTS, STORTINGET_CASE, STORTINGET_HEARING, canonical_url, clean_text
 from ...records import Record, SourceError
 from ...words import COMMITTEE_HEARING_TITLE, COMMITTEE_HEARING_UNTITLED
@@ -157,16 +157,14 @@ def parse_hearings(url: str, content: bytes, now: datetime, committees: list[str
     wanted = {c.upper() for c in committees or []}
     records = []
     for entry in _list(read_document(url, content, ("horinger_liste",)).get("horinger_liste")):
+        committee = _committee(entry.get("komite"))
+        if wanted and (committee is None or committee.id not in wanted):
+            continue
         try:
-            record = hearing_record(entry, now)
+            records.append(hearing_record(entry, now))
         except (KeyError, TypeError, ValueError) as error:
             if warnings is not None:
                 warnings.append(f"{url}: skipped hearing {entry.get('id')!r}: {error.__class__.__name__}: {error}")
-            continue
-        hearing = hearing_of(record)
-        committee = hearing.committee.id if hearing and hearing.committee else ""
-        if not wanted or committee in wanted:
-            records.append(record)
     return records
 
 
