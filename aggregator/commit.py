@@ -9,7 +9,7 @@ from datetime import datetime
 
 from .hearings import is_answer, is_hearing
 from .hearings.links import LinkFacts
-from .plan import CommitPlan, link_lookups, plan_fetch, plan_links
+from .plan import CommitPlan, Snapshot, link_lookups, plan_fetch, plan_links, related_lookups, touch
 from .records import FetchResult, Item, Record
 from .store import Store, utc_now
 
@@ -49,10 +49,19 @@ def _commit(store: Store, source_id: str, source_topics: Iterable[str], result: 
         if any(is_hearing(w.item) or is_answer(w.item) for w in plan.items.values()):
             announce = not history and bool(store.source_state(source_id).get("first_success"))
             _link_answers(store, plan, {i: first for i, (_, first) in snapshot.items.items()}, announce, this_run)
+        _relate(store, plan, snapshot)
         before = store.write_plan(plan, success=success)
         if walk_done is not None:
             store.set_walk_incomplete(source_id, not walk_done)
     return plan, before
+
+
+def _relate(store: Store, plan: CommitPlan, snapshot: Snapshot) -> None:
+    """Write again the stored entries that now link an entry of this commit: a government document a hearing
+    relates to anew, a hearing relating to a document stored for the first time."""
+    documents, firsts = related_lookups(plan, snapshot)
+    found = (store.items_by_ids(documents) if documents else []) + (store.hearings_relating(firsts) if firsts else [])
+    touch(plan, found)
 
 
 def _link_answers(store: Store, plan: CommitPlan, first_runs: dict[str, int], announce: bool,

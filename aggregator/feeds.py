@@ -1,5 +1,6 @@
-"""Which items belong to which feed: `all`, `sources/<id>`, `topics/<id>`, `ministries/<abbr>`, and the open
-hearings (`hearings/open`). publish.py writes these selections and notify/ matches subscriptions against them;
+"""Which items belong to which feed: `all`, `sources/<id>`, `topics/<id>`, `ministries/<abbr>`,
+`committees/<id>` (a parliament committee's hearings, by the committee's id in lower case), and the open hearings
+(`hearings/open`). publish.py writes these selections and notify/ matches subscriptions against them;
 neither decides membership itself, so a feed file and a subscription to it always agree.
 
 `hearings/open` depends on the day (a hearing leaves it when its deadline passes or it closes), so it is chosen
@@ -14,6 +15,8 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from .config import Config, TopicConfig
+from .config.subscriptions import committees_read
+from .hearings import hearing_of, is_hearing
 from .hearings.rules import is_open_hearing
 from .keywords import matcher
 from .normalize import OSLO, is_http_url, ministries, ministry_name
@@ -22,8 +25,9 @@ from .redact import public_url
 from .store import Store
 from .words import feed_subtitle, feed_title
 
-FEED_FOLDERS = ("sources", "topics", "ministries")
+FEED_FOLDERS = ("sources", "topics", "ministries", "committees")
 OPEN_HEARINGS = "hearings/open"
+COMMITTEES = "committees"
 
 
 @dataclass
@@ -65,11 +69,20 @@ class FeedRules:
         self.ministries = set(ministries())
 
     def paths(self, item: Item) -> list[str]:
-        """all, the item's sources, its topics (given, or matching a topic's rules), and its ministries."""
+        """all, the item's sources, its topics (given, or matching a topic's rules), its ministries, and (a
+        committee's hearing) its committee."""
         topics = dict.fromkeys(item["topics"])
         topics.update((topic_id, None) for topic_id, matches in self.topics if matches(item))
+        committee = committee_of(item)
         return ["all", *(f"sources/{s}" for s in item["sources"]), *(f"topics/{t}" for t in topics),
-                *(f"ministries/{m}" for m in item["ministries"] if m in self.ministries)]
+                *(f"ministries/{m}" for m in item["ministries"] if m in self.ministries),
+                *([f"{COMMITTEES}/{committee}"] if committee else [])]
+
+
+def committee_of(item: Item) -> str | None:
+    """The feed name of the committee whose hearing an item is (its id in lower case), else None."""
+    hearing = hearing_of(item) if is_hearing(item) else None
+    return hearing.committee.id.lower() if hearing and hearing.committee and hearing.committee.id else None
 
 
 def _in_source(source_id: str) -> Callable[[Item], bool]:
@@ -78,6 +91,10 @@ def _in_source(source_id: str) -> Callable[[Item], bool]:
 
 def _of_ministry(abbr: str) -> Callable[[Item], bool]:
     return lambda item: abbr in item["ministries"]
+
+
+def _of_committee(committee: str) -> Callable[[Item], bool]:
+    return lambda item: committee_of(item) == committee
 
 
 def config_fingerprint(config: Config) -> str:
@@ -104,6 +121,7 @@ def feed_specs(config: Config, store: Store, *, entries: int | None = None, ever
     specs += _topic_specs(config, store, present, every_possible)
     specs += [_ministry_spec(abbr, ministry, site) for abbr, ministry in ministries().items()
               if f"ministries/{abbr}" in present or every_possible]
+    specs += _committee_specs(config, store, present, every_possible)
     specs.append(FeedSpec(OPEN_HEARINGS, feed_title("open_hearings", site), feed_subtitle("open_hearings", site),
                           _open_today))
     if entries is not None:
@@ -139,6 +157,24 @@ def _ministry_spec(abbr: str, ministry: dict, site: str) -> FeedSpec:
     names = {"name_nb": ministry["nb"], "name_en": ministry["en"], "abbr": abbr.upper()}
     return FeedSpec(f"ministries/{abbr}", feed_title("ministry", site, **names), feed_subtitle("ministry", site, **names),
                     _of_ministry(abbr), alternate=f"https://www.regjeringen.no/no/dep/{abbr}/id{ministry['ownerid']}/")
+
+
+def _committee_specs(config: Config, store: Store, present: set[str], every_possible: bool) -> list[FeedSpec]:
+    """A feed per committee whose hearings were filed (and, for matching subscriptions, per configured committee),
+    titled with the committee's name as its hearings give it."""
+    committees = {p.removeprefix(f"{COMMITTEES}/") for p in present if p.startswith(f"{COMMITTEES}/")}
+    if every_possible:
+        committees |= committees_read((s.kind, s.options) for s in config.sources) or set()
+    specs = []
+    for committee in sorted(committees):
+        path = f"{COMMITTEES}/{committee}"
+        newest = store.feed_entries(path, 1) if path in present else []
+        hearing = hearing_of(newest[0]) if newest else None
+        name = hearing.committee.name if hearing and hearing.committee and hearing.committee.name else committee.upper()
+        fields = {"name": name, "id": committee.upper()}
+        specs.append(FeedSpec(path, feed_title("committee", config.title, **fields),
+                              feed_subtitle("committee", config.title, **fields), _of_committee(committee)))
+    return specs
 
 
 def _open_today(item: Item) -> bool:

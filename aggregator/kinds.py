@@ -20,7 +20,7 @@ from typing import Any
 
 from . import checks
 
-BUILT_IN = ("feed", "regjeringen", "ks")
+BUILT_IN = ("feed", "regjeringen", "ks", "stortinget")
 REFRESH_HOURS = 20.0  # how often a followed hearing is read again, by default
 
 

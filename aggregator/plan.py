@@ -206,7 +206,8 @@ def link_lookups(plan: CommitPlan) -> tuple[list[str], list[str]]:
     this commit wrote (to find their hearings) and of the hearings it wrote (to find answers waiting for them)."""
     refs = plan.references()
     answers = [ref for item_id, found in refs.items() if is_answer(plan.items[item_id].item) for ref, _, _ in found]
-    hearings = [ref for item_id, found in refs.items() if is_hearing(plan.items[item_id].item) for ref, _, _ in found]
+    hearings = [ref for item_id, found in refs.items() if is_hearing(plan.items[item_id].item)
+                for ref, role, _ in found if role == answer_links.HEARING]
     return list(dict.fromkeys(answers)), list(dict.fromkeys(hearings))
 
 
@@ -241,7 +242,30 @@ def _link(plan: CommitPlan, answer: Item, hearing: Item, facts: answer_links.Lin
             write = _write_of(plan, hearing)
             write.item = cast(Item, {**write.item, "hearing_changed": plan.now,
                                      "updated": max(write.item["updated"], plan.now)})
-    for item in (hearing, answer):  # both entries show the link: both are written again
+    touch(plan, [hearing, answer])  # both entries show the link: both are written again
+
+
+# ------------------------------------------------------------------------------------------ related documents
+
+
+def related_lookups(plan: CommitPlan, snapshot: Snapshot) -> tuple[list[str], list[str]]:
+    """What the store is to look up so that both entries of a new link between a parliament hearing and a
+    government document show it (links.related_ids): the documents the hearings this commit wrote relate to anew
+    (their ids), and the references by which hearings relate to the documents this commit stored first."""
+    documents: list[str] = []
+    for item_id, write in plan.items.items():
+        if is_hearing(write.item):
+            stored = snapshot.items.get(item_id)
+            known = set(answer_links.related_ids(stored[0])) if stored else set()
+            documents += [i for i in answer_links.related_ids(write.item) if i not in known]
+    firsts = [f"id:{item_id}" for item_id, write in plan.items.items() if write.new and not is_hearing(write.item)]
+    return list(dict.fromkeys(documents)), firsts
+
+
+def touch(plan: CommitPlan, items: list[Item]) -> None:
+    """Write these items again (with a new version, so that feeds redo their entries): what their entries show
+    around them changed."""
+    for item in items:
         _write_of(plan, item).touch = True
         plan.changes.setdefault(item["id"], "unchanged")
 

@@ -47,7 +47,26 @@ LABELS: dict[str, dict[str, str]] = {
     "answer_form": {"nb": "Send inn høringssvar", "nn": "Send inn høyringssvar", "en": "Submit a response"},
     "ministry": {"nb": "Departement", "nn": "Departement", "en": "Ministry"},
     "hearing": {"nb": "Høringen", "nn": "Høyringa", "en": "The consultation"},
+    # a parliament committee's hearing (Stortinget)
+    "committee": {"nb": "Komité", "nn": "Komité", "en": "Committee"},
+    "input_deadline": {"nb": "Frist for skriftlige innspill", "nn": "Frist for skriftlege innspel",
+                       "en": "Deadline for written input"},
+    "speaking_deadline": {"nb": "Frist for å be om å delta i høringen", "nn": "Frist for å be om å delta i høyringa",
+                          "en": "Deadline to ask to speak at the hearing"},
+    "meeting": {"nb": "Høringsmøte", "nn": "Høyringsmøte", "en": "Hearing meeting"},
+    "written_only": {"nb": "Bare skriftlige innspill (ikke høringsmøte)", "nn": "Berre skriftlege innspel (ikkje høyringsmøte)",
+                     "en": "Written input only (no hearing meeting)"},
+    "case": {"nb": "Sak", "nn": "Sak", "en": "Case"},
+    "inputs": {"nb": "Innspill", "nn": "Innspel", "en": "Written input"},
+    "input_form": {"nb": "Send skriftlig innspill", "nn": "Send skriftleg innspel", "en": "Submit written input"},
+    "government_document": {"nb": "Fra regjeringen", "nn": "Frå regjeringa", "en": "From the Government"},
+    "parliament_hearing": {"nb": "Høring i Stortinget", "nn": "Høyring i Stortinget", "en": "Hearing in the Storting"},
 }
+
+# The title of a parliament committee's hearing, which has none of its own: its (first) case's short title, else
+# its committee's name. Stortinget writes bokmål.
+COMMITTEE_HEARING_TITLE = "Høring: {case}"
+COMMITTEE_HEARING_UNTITLED = "Høring i {committee}"
 
 
 def label(key: str, language: str | None) -> str:
@@ -55,10 +74,18 @@ def label(key: str, language: str | None) -> str:
     return LABELS[key][reader_language(language)]
 
 
-def labels(language: str | None) -> dict[str, str]:
-    """Every fixed label in an item's language (what templates get as `labels`)."""
+# A parliament committee's hearing takes written input: its deadline and form are named so in messages.
+_COMMITTEE_LABELS = {"deadline": "input_deadline", "answer_form": "input_form", "responses": "inputs"}
+
+
+def labels(language: str | None, committee: bool = False) -> dict[str, str]:
+    """Every fixed label in an item's language (what templates get as `labels`); for a committee's hearing
+    (`committee`), its deadline, form and answers are those of written input."""
     lang = reader_language(language)
-    return {key: words[lang] for key, words in LABELS.items()}
+    found = {key: words[lang] for key, words in LABELS.items()}
+    if committee:
+        found.update({key: LABELS[other][lang] for key, other in _COMMITTEE_LABELS.items()})
+    return found
 
 
 def document_type_title(term: str, language: str | None = "en") -> str:
@@ -173,6 +200,7 @@ FEED_WORDS: dict[str, tuple[str, str]] = {
     "source": ("{name}", "Items from {url}"),
     "topic": ("{name}", "Topic: {name}"),
     "ministry": ("{name_nb} ({abbr})", "{name_en}: items from regjeringen.no"),
+    "committee": ("{name} ({id})", "Stortinget: the hearings of {name}"),
     "open_hearings": ("Open hearings – soonest deadline first",
                       "Every open hearing (høring), with its deadline and the days left"),
     "calendar": ("Høringsfrister – {site}", ""),

@@ -4,7 +4,9 @@ It serves the project's own pages of both sites (tests/fixtures: a regjeringen.n
 pages, an RSS feed and article pages; a ks.no topic page and its articles) on 127.0.0.1, with a local SMTP
 server and a webhook receiver; runs `aggregator run` twice with a demo config (the first run is the
 baseline, which notifies nobody by design; then two new documents appear), prints the feeds written and
-the notifications received, and serves the feeds for a while.
+the notifications received. Then Stortinget's half of a hearing (stortinget_demo.py): a local data.stortinget.no
+with a committee's hearing, and KS's written input to it on ks.no; a third run reads both, and the demo prints
+the hearing and KS's input linked to it. Last, it serves the feeds for a while.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import feedparser
+import stortinget_demo
 from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -313,6 +316,25 @@ def show_notifications(mailbox: Mailbox, webhook: Webhook) -> None:
             print(f"    | {line}")
 
 
+def show_stortinget(site: Site, config: Path, mailbox: Mailbox, webhook: Webhook) -> int:
+    """Stortinget's half: a committee's hearing and KS's input to it, read by a third run."""
+    from datetime import date
+
+    deadline = stortinget_demo.publish_api(site, date.today())
+    stortinget_demo.publish_ks_input(site, KS_TOPIC, fixture("ks", "listing-cards.html"))
+    stortinget_demo.add_source(config, site.url)
+    print(f"\nStortinget's half of a hearing: a local data.stortinget.no with a committee's hearing (written input "
+          f"until {deadline:%d.%m.%Y}), and KS's written input to it on ks.no.")
+    sent = (len(mailbox.mails), len(webhook.messages))
+    code = run(config, "the third run: the Stortinget source's first fetch is history; KS's input is news")
+    time.sleep(0.3)
+    stortinget_demo.show(config.parent / "feeds")
+    print(f"New notifications: {len(mailbox.mails) - sent[0]} email, {len(webhook.messages) - sent[1]} webhook")
+    for mail in mailbox.mails[sent[0]:]:
+        print(f"  To {mail['To']}: {mail['Subject']}")
+    return code
+
+
 def serve_feeds(config: Path, seconds: float) -> None:
     if seconds <= 0:
         return
@@ -354,6 +376,7 @@ def main() -> int:
         time.sleep(0.3)  # let the receivers finish with what they got
         show_feeds(folder / "feeds")
         show_notifications(mailbox, webhook)
+        codes.append(show_stortinget(site, config, mailbox, webhook))
         serve_feeds(config, args.serve_seconds)
     except KeyboardInterrupt:
         print("\ndemo stopped", file=sys.stderr)

@@ -20,13 +20,19 @@ def test_the_demo_shows_feeds_and_notifications_and_leaves_nothing_running():
                           text=True, timeout=180)
     out = done.stdout
     assert done.returncode == 0, done.stdout + done.stderr
-    assert out.count("exit code 0") == 2
+    assert out.count("exit code 0") == 3
     assert "the first run: everything is history, nobody is notified" in out
     assert re.search(r"all\.atom\s+13 entries", out) and re.search(r"all\.atom\s+15 entries", out)
     assert re.search(r"topics/hearings\.atom\s+8 entries", out)
     assert "Email received by the local SMTP server: 1" in out
     assert "To staff@kommune.example: Høring om digital beredskap i kommunene" in out
     assert "Webhook messages received: 2" in out and "Nye tiltak for raskere bosetting" in out
+    # Stortinget's half: a committee's hearing, and KS's input to it linked both ways
+    assert "A Stortinget hearing, in committees/komforv.atom (Kommunal- og forvaltningskomiteen (KOMFORV))" in out
+    assert "  Høring: Midlertidige regler for fordrevne fra Ukraina" in out
+    assert "    | KS har gitt innspill: Høringsinnspill til kommunal- og forvaltningskomiteen" in out
+    assert "links back to it: Høringsinnspill til kommunal- og forvaltningskomiteen om midlertidige regler for " \
+           "fordrevne fra Ukraina → https://www.stortinget.no/no/Hva-skjer-pa-Stortinget/Horing/horing/?h=10005601" in out
     assert re.search(r"The feeds are served at http://127\.0\.0\.1:\d+/", out)
     assert "every server is stopped and the work folder removed" in out
     assert "WARNING" not in out and "Traceback" not in done.stderr

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..redact import hide
@@ -22,6 +22,7 @@ def check_subscriptions(raw: dict, arrays: dict[str, list[dict]], notify: dict, 
             raise fail(f"subscriptions[{i}].schedule", 'only digests have a schedule: add mode = "digest", or drop it')
     source_ids = {s["id"] for s in arrays["sources"]}
     topic_ids = {t["id"] for t in arrays["topics"]} | {t for s in arrays["sources"] for t in s["topics"]}
+    committees = committees_read((s["kind"], s["options"]) for s in arrays["sources"])
     for i, sub in enumerate(arrays["subscriptions"]):
         where = f"subscriptions[{i}]"
         if not sub["urls"]:
@@ -32,7 +33,7 @@ def check_subscriptions(raw: dict, arrays: dict[str, list[dict]], notify: dict, 
         if not sub["feeds"]:
             raise fail(f"{where}.feeds", 'must name at least one feed (or "all")')
         for j, feed in enumerate(sub["feeds"]):
-            if problem := feed_path_problem(feed, source_ids, topic_ids):
+            if problem := feed_path_problem(feed, source_ids, topic_ids, committees):
                 raise fail(f"{where}.feeds[{j}]", problem)
         if wrong := _events_problem(sub):
             raise fail(f"{where}.{wrong[0]}", wrong[1])
@@ -42,15 +43,29 @@ def check_subscriptions(raw: dict, arrays: dict[str, list[dict]], notify: dict, 
             raise fail(f"notify.admin_urls[{j}]", problem)
 
 
-_FEED_PATH = re.compile(r"all|hearings/open|(sources|topics|ministries)/([a-z0-9][a-z0-9_.-]*)")
+_FEED_PATH = re.compile(r"all|hearings/open|(sources|topics|ministries|committees)/([a-z0-9][a-z0-9_.-]*)")
 
 
-def feed_path_problem(feed: str, source_ids: set[str], topic_ids: set[str]) -> str | None:
-    """Why a subscription's feed is not one the output folder can hold, or None."""
+def committees_read(sources: Iterable[tuple[str, dict[str, Any]]]) -> set[str] | None:
+    """The committees (ids in lower case) that the Stortinget sources among these (kind, options) read; None when
+    one of them reads every committee."""
+    found: set[str] = set()
+    for kind, options in sources:
+        if kind == "stortinget":
+            if not options.get("committees"):
+                return None
+            found |= {c.lower() for c in options["committees"]}
+    return found
+
+
+def feed_path_problem(feed: str, source_ids: set[str], topic_ids: set[str],
+                      committees: set[str] | None = None) -> str | None:
+    """Why a subscription's feed is not one the output folder can hold, or None. `committees`: those the Stortinget
+    sources read (None: every one)."""
     match = _FEED_PATH.fullmatch(feed)
     if not match or feed.endswith(".atom"):
-        return (f'must be "all" or a feed path without .atom, as in the output folder: '
-                f'"sources/<id>", "topics/<id>", "ministries/<abbr>" or "hearings/open"; got {feed!r}')
+        return (f'must be "all" or a feed path without .atom, as in the output folder: "sources/<id>", '
+                f'"topics/<id>", "ministries/<abbr>", "committees/<id>" or "hearings/open"; got {feed!r}')
     folder, name = match.groups()
     if folder == "sources" and name not in source_ids:
         return f"no [[sources]] has id {name!r} (known: {', '.join(sorted(source_ids))})"
@@ -63,6 +78,11 @@ def feed_path_problem(feed: str, source_ids: set[str], topic_ids: set[str]) -> s
 
         if name not in ministries():
             return f"unknown ministry {name!r}; use regjeringen.no's abbreviation (aid, jd, kdd, …)"
+    if folder == "committees" and committees is not None and name not in committees:
+        if not committees:
+            return 'no [[sources]] of kind = "stortinget" reads committee hearings: add one to follow a committee'
+        return (f"no Stortinget source reads committee {name!r} (known: {', '.join(sorted(committees))}); add it to "
+                "a source's committees, in lower case here (komforv for KOMFORV)")
     return None
 
 

@@ -7,6 +7,9 @@ Both sides are known by references, looked up by index (the store keeps each ite
 - an answer by what it points at: the links on its page to a hearing (or to a case whose hearing the store holds),
   and the references it cites.
 A link beats a case, a case beats a cited reference; never a title's likeness alone.
+
+A parliament hearing also points at the government's documents its cases publish (`Hearing.related`: the
+proposition on regjeringen.no), by their identity (role "related"): each entry links the other where both are stored.
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ from .model import answer_to, hearing_of, is_answer, is_hearing
 from .rules import KS, answered_event, answers_are_input, names_match, respondent_names
 
 BY_LINK, BY_CASE, BY_REFERENCE = 0, 1, 2  # the strength of a match: lower is stronger
-HEARING, ANSWER = "hearing", "answer"  # the roles of references
+HEARING, ANSWER, RELATED = "hearing", "answer", "related"  # the roles of references
 
 
 def references(item: Item) -> list[tuple[str, str, int]]:
     """(reference, role, strength) an item is known by (a hearing) or points at (an answer); none for others."""
     if is_hearing(item):
-        return [(ref, HEARING, strength) for ref, strength in _hearing_refs(item)]
+        return ([(ref, HEARING, strength) for ref, strength in _hearing_refs(item)]
+                + [(f"id:{item_id}", RELATED, BY_LINK) for item_id in related_ids(item)])
     if is_answer(item):
         return [(ref, ANSWER, strength) for ref, strength in _answer_refs(item)]
     return []
@@ -41,6 +45,18 @@ def _hearing_refs(item: Item) -> list[tuple[str, int]]:
         cited += hearing_references(case.reference)
     refs += [(f"ref:{ref}", BY_REFERENCE) for ref in dict.fromkeys(cited) if ref]
     return list(dict.fromkeys(refs))
+
+
+def related_ids(item: Item) -> list[str]:
+    """The identities of the documents elsewhere that a hearing's cases refer to (Hearing.related)."""
+    hearing = hearing_of(item)
+    found = []
+    for document in (hearing.related or []) if hearing else []:
+        try:
+            found.append(item_id_for_url(document.url))
+        except ValueError:
+            continue
+    return list(dict.fromkeys(found))
 
 
 def _answer_refs(item: Item) -> list[tuple[str, int]]:

@@ -93,6 +93,8 @@ class Hearing:
     committee: Committee | None = None
     meetings: list[Meeting] | None = None
     cases: list[Case] | None = None
+    # documents elsewhere that its cases refer to (a case's publications: the proposition on regjeringen.no)
+    related: list[Document] | None = None
     written_only: bool | None = None
     open_to_all: bool = False
 
@@ -215,6 +217,7 @@ def from_dict(data: Mapping[str, Any]) -> Hearing:
         meetings=_list(data.get("meetings"), lambda m: Meeting(datetime.fromisoformat(m["at"]), m.get("place", ""))),
         cases=_list(data.get("cases"), lambda c: Case(str(c["id"]), c.get("title", ""), c.get("short_title", ""),
                                                       c.get("reference"), c.get("link"))),
+        related=_list(data.get("related"), lambda d: Document(d["title"], d["url"], d.get("type"))),
         written_only=data.get("written_only"),
         open_to_all=bool(data.get("open_to_all")),
     )

@@ -111,7 +111,7 @@ def respondent_names(hearing: Hearing | None) -> list[str]:
 # Facts that keep their last known value when a reading does not give them. (Not the answer form: a page read
 # without one is a closed hearing's, whose form is gone; not the letter, which only the page gives.)
 KEPT_FACTS = ("deadline", "speaking_deadline", "status", "state", "documents", "responses", "recipients",
-              "committee", "meetings", "cases")
+              "committee", "meetings", "cases", "related")
 
 
 def keep_known_facts(before: Hearing | None, after: Hearing) -> Hearing:
@@ -142,9 +142,10 @@ def changes(before: Hearing, after: Hearing) -> list[dict[str, Any]]:
         added = [{"title": d.title, "url": d.url} for d in after.documents if d.url not in known]
         if added:
             events.append({"kind": "documents", "added": added})
-    if before.meetings and after.meetings and _first_meeting(before) != _first_meeting(after):
-        old, new = _first_meeting(before), _first_meeting(after)
-        events.append({"kind": "meeting", "from": old.at.isoformat(), "to": new.at.isoformat(), "place": new.place})
+    for number, (old, new) in enumerate(zip(meetings_in_order(before), meetings_in_order(after), strict=False)):
+        if old.at != new.at:  # the n-th meeting (in time order) moved; n is its calendar event's identity
+            events.append({"kind": "meeting", "from": old.at.isoformat(), "to": new.at.isoformat(), "place": new.place,
+                           "number": number})
     if before.responses is not None and after.responses is not None:
         known_names = set(respondent_names(before))
         new_names = [n for n in dict.fromkeys(respondent_names(after)) if n not in known_names]
@@ -159,8 +160,9 @@ def answers_are_input(hearing: Hearing | None) -> bool:
     return hearing is not None and hearing.committee is not None
 
 
-def _first_meeting(hearing: Hearing) -> Meeting:
-    return min(hearing.meetings or [], key=lambda m: m.at)
+def meetings_in_order(hearing: Hearing) -> list[Meeting]:
+    """A hearing's meetings, soonest first (a meeting's place in this order is its identity across changes)."""
+    return sorted(hearing.meetings or [], key=lambda m: m.at)
 
 
 def without_told_answers(events: list[dict], told: list[str]) -> list[dict]:

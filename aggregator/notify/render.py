@@ -134,7 +134,7 @@ def item_view(item: Item) -> dict:
         "responses": hearing.responses.count if hearing.responses else None,
         "documents": hearing.documents or [],
         # fixed words in the item's language (nb, nn, en): labels.deadline, .published, .type, .from, .status, …
-        "labels": labels(item["language"]),
+        "labels": labels(item["language"], committee=hearing.committee is not None),
     }
 
 

@@ -16,10 +16,11 @@ from datetime import date, datetime
 
 from ..config import Config
 from ..feeds import FEED_FOLDERS, OPEN_HEARINGS, FeedRules, FeedSpec, config_fingerprint, feed_specs, fill, open_hearings_on
+from ..hearings.follow import FOLLOW_AFTER_DEADLINE
 from ..normalize import OSLO
 from ..store import Store, sort_key
 from .atom import render_atom
-from .calendar import render_calendar
+from .calendar import Meetings, meetings_ahead, render_calendar
 from .files import remove_leftovers, write_if_changed
 from .hearing_entries import hearing_facts
 from .index import CALENDAR, render_index, render_opml, source_health
@@ -101,10 +102,18 @@ def _render(config: Config, store: Store, specs: list[FeedSpec], affected: set[s
             fill(spec, store, 3, spec_total)  # what index.html shows of it; its file stands as it is
             files[name] = None
     files[CALENDAR] = render_calendar(hearings, hearing_facts(store, hearings), config.base_url,
-                                      store.deadline_changes([h["id"] for h in hearings]), config.title)
+                                      store.deadline_changes([h["id"] for h in hearings]), config.title,
+                                      _meetings(store, today))
     files["index.html"] = render_index(specs, config, source_health(config, store, totals), hearings, today)
     files["feeds.opml"] = render_opml(specs, config)
     return files
+
+
+def _meetings(store: Store, today: date) -> Meetings:
+    """The hearings whose meetings lie ahead (a meeting may come after the deadline for written input, so these are
+    the recently followed hearings, not only the open ones)."""
+    ahead = meetings_ahead(store.recent_hearings((today - FOLLOW_AFTER_DEADLINE).isoformat()), today)
+    return Meetings(today, ahead, store.meeting_changes([h["id"] for h in ahead]))
 
 
 def _state(config: Config, store: Store, today: date) -> str:

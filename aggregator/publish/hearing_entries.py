@@ -1,5 +1,6 @@
 """What readers get of a hearing beyond a plain entry: its facts as the entry's content (in the hearing's language),
-its state as a category, its documents, answer form and cases as links; and an answer's link to its hearing."""
+its state as a category, its documents, answer form and cases as links; an answer's link to its hearing; and the
+links between a parliament hearing and the government's documents its cases refer to, both ways."""
 
 from __future__ import annotations
 
@@ -7,33 +8,38 @@ from dataclasses import dataclass, field
 from datetime import date
 from html import escape
 
-from ..hearings import Hearing, hearing_of, is_answer, is_hearing
+from ..hearings import Hearing, Response, hearing_of, is_answer, is_hearing
 from ..hearings.links import respondent
 from ..hearings.rules import stated, update_line, update_lines
 from ..normalize import xml_safe
 from ..records import Item
 from ..store import Store
 from ..words import days_left_line, format_date, label
+from .committee_entries import add_committee_links, committee_lines, committee_parts, form_label
 
 
 @dataclass
 class HearingFacts:
     """What the store knows around the entries of one feed: per hearing its latest update and the answers linked
-    to it, per answer the hearing it answers, and (for hearings/open) the day that counts the days left."""
+    to it, per answer the hearing it answers, per entry the stored entries related to it (a parliament hearing and
+    the government's documents), and (for hearings/open) the day that counts the days left."""
 
     updates: dict[str, list[dict]] = field(default_factory=dict)
     answers: dict[str, list[dict]] = field(default_factory=dict)
     answered: dict[str, dict] = field(default_factory=dict)
     today: date | None = None  # set: each entry states its days left
+    related: dict[str, list[dict]] = field(default_factory=dict)
 
 
 def hearing_facts(store: Store, items: list[Item], today: date | None = None) -> HearingFacts:
-    """What the store knows around these entries: hearings' latest updates and linked answers, answers' hearings."""
+    """What the store knows around these entries: hearings' latest updates and linked answers, answers' hearings,
+    related entries."""
     hearing_ids = [i["id"] for i in items if is_hearing(i)]
     answer_ids = [i["id"] for i in items if is_answer(i)]
     answers = {hearing_id: [{"link": a["link"], "title": a["title"], "by": respondent(a)} for a, _ in linked]
                for hearing_id, linked in store.answers_of(hearing_ids).items()}
-    return HearingFacts(store.latest_updates(hearing_ids), answers, store.hearings_answered(answer_ids), today)
+    return HearingFacts(store.latest_updates(hearing_ids), answers, store.hearings_answered(answer_ids), today,
+                        store.related_entries([i["id"] for i in items]))
 
 
 def shows_hearing(item: Item) -> Hearing | None:
@@ -56,8 +62,9 @@ def hearing_content(item: Item, hearing: Hearing, facts: HearingFacts) -> str:
     if lines:
         parts.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
     if hearing.responses and hearing.responses.by:
-        names = ", ".join(r.name + (f" ({r.type})" if r.type else "") for r in hearing.responses.by)
-        parts.append(f"<p>{escape(label('responses', language))}: {escape(names)}</p>")
+        names = ", ".join(_respondent(r) for r in hearing.responses.by)
+        said = "inputs" if hearing.committee is not None else "responses"
+        parts.append(f"<p>{escape(label(said, language))}: {escape(names)}</p>")
     for answer in facts.answers.get(item["id"], []):
         said = update_line({"kind": "response", "respondents": [answer["by"]], "input": hearing.committee is not None},
                            language)
@@ -70,8 +77,17 @@ def hearing_content(item: Item, hearing: Hearing, facts: HearingFacts) -> str:
     return xml_safe("\n".join(parts))  # a letter stored by an older version may hold characters XML refuses
 
 
+def _respondent(response: Response) -> str:
+    """"Oslo kommune (kommune)", "KS (12.01.2026)": the name, with the kind of body and the date where known."""
+    known = [v for v in (response.type, format_date(response.date) if response.date else None) if v]
+    return response.name + (f" ({', '.join(known)})" if known else "")
+
+
 def fact_lines(hearing: Hearing, language: str | None) -> list[str]:
-    """Status, deadline, reference and responses, one line each, in the hearing's language."""
+    """Status, deadline, reference and responses, one line each, in the hearing's language (a committee's hearing:
+    committee_entries.committee_lines)."""
+    if hearing.committee is not None:
+        return committee_lines(hearing, language)
     lines = []
     if hearing.status:
         lines.append(f"{label('status', language)}: {hearing.status}")
@@ -85,12 +101,12 @@ def fact_lines(hearing: Hearing, language: str | None) -> list[str]:
 
 
 def _links_and_bodies(hearing: Hearing, language: str | None) -> list[str]:
-    parts = []
+    parts = committee_parts(hearing, language)
     if hearing.documents:
         links = "<br>".join(f'<a href="{escape(d.url)}">{escape(d.title)}</a>' for d in hearing.documents)
         parts.append(f"<p>{escape(label('documents', language))}:<br>{links}</p>")
     if hearing.answer_url:
-        parts.append(f'<p><a href="{escape(hearing.answer_url)}">{escape(label("answer_form", language))}</a></p>')
+        parts.append(f'<p><a href="{escape(hearing.answer_url)}">{escape(form_label(hearing, language))}</a></p>')
     if hearing.recipients:
         parts.append(f"<p>{escape(label('recipients', language))} ({len(hearing.recipients)}): "
                      f"{escape(', '.join(hearing.recipients))}</p>")
@@ -98,8 +114,9 @@ def _links_and_bodies(hearing: Hearing, language: str | None) -> list[str]:
 
 
 def add_hearing_links(entry, item: Item, facts: HearingFacts, base_url: str) -> None:
-    """State as a category; documents and the answer form as related links, PDFs also as enclosures; the answers
-    linked to a hearing, and the hearing an answer answers, as related links."""
+    """State as a category; documents, the answer form and (a committee's hearing) its cases as related links, PDFs
+    also as enclosures; the answers linked to a hearing, the hearing an answer answers, and the stored entries related
+    to it (a parliament hearing, the government's documents), as related links."""
     hearing = shows_hearing(item)
     if hearing is not None:
         if state := stated(hearing):
@@ -111,8 +128,11 @@ def add_hearing_links(entry, item: Item, facts: HearingFacts, base_url: str) -> 
                 entry.link(href=document.url, rel="enclosure", type=kind, title=document.title)
         if hearing.answer_url:
             entry.link(href=hearing.answer_url, rel="related", type="text/html",
-                       title=label("answer_form", item["language"]))
+                       title=form_label(hearing, item["language"]))
+        add_committee_links(entry, hearing, item["language"], base_url)
     for answer in facts.answers.get(item["id"], []):
         entry.link(href=answer["link"], rel="related", type="text/html", title=answer["title"])
     if answered := facts.answered.get(item["id"]):
         entry.link(href=answered["link"], rel="related", type="text/html", title=answered["title"])
+    for other in facts.related.get(item["id"], []):
+        entry.link(href=other["link"], rel="related", type="text/html", title=other["title"])

@@ -74,6 +74,7 @@ def render_index(specs: list[FeedSpec], config: Config, health: list[SourceHealt
         ("Sources", [s for s in specs if s.path.startswith("sources/")]),
         ("Topics", [s for s in specs if s.path.startswith("topics/")]),
         ("Ministries", [s for s in specs if s.path.startswith("ministries/")]),
+        ("Committees (Stortinget)", [s for s in specs if s.path.startswith("committees/")]),
         ("Hearings", [s for s in specs if s.path.startswith("hearings/")]),
     ]
     newest = max((e["updated"] or e["first_seen"] for s in specs for e in s.entries), default=None)

@@ -9,14 +9,13 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from ..hearings import HEARING_TYPES
-from ..hearings.links import ANSWER, HEARING
+from ..hearings.links import ANSWER, HEARING, RELATED
 from ..records import Item
 from .base import StoreBase
 from .codec import decode_item, from_iso, iso
 
 _HEARING_TYPES = ", ".join(f"'{t}'" for t in HEARING_TYPES)  # constants of the vocabulary, not user input
-
-
+# Hearings whose deadline is a date or later, or (without a deadline) that are new since then: two parameters.
 def _chunks(values: list, size: int = 500) -> Iterable[list]:
     for start in range(0, len(values), size):
         yield values[start:start + size]
@@ -47,6 +46,16 @@ class HearingsMixin(StoreBase):
             found.update(self.conn.execute(
                 "SELECT item_id, count(*) FROM hearing_events WHERE kind = 'deadline' "
                 f"AND item_id IN ({_marks(chunk)}) GROUP BY item_id", chunk).fetchall())
+        return found
+
+    def meeting_changes(self, item_ids: list[str]) -> dict[tuple[str, int], int]:
+        """Per (hearing, meeting number), how often that meeting moved (the SEQUENCE of its calendar event)."""
+        found: dict[tuple[str, int], int] = {}
+        for chunk in _chunks(item_ids):
+            for item_id, number, count in self.conn.execute(
+                    "SELECT item_id, COALESCE(json_extract(data, '$.number'), 0), count(*) FROM hearing_events "
+                    f"WHERE kind = 'meeting' AND item_id IN ({_marks(chunk)}) GROUP BY 1, 2", chunk):
+                found[(item_id, int(number))] = count
         return found
 
     def latest_updates(self, item_ids: list[str]) -> dict[str, list[dict]]:
@@ -135,6 +144,31 @@ class HearingsMixin(StoreBase):
                 found[answer_id] = {"link": link, "title": title}
         return found
 
+    def hearings_relating(self, refs: list[str]) -> list[Item]:
+        """The stored hearings that relate to any of these references ("id:<document id>", links.RELATED)."""
+        found: dict[str, Item] = {}
+        for chunk in _chunks(refs):
+            for row in self.db.query(f"SELECT DISTINCT i.* FROM item_refs r JOIN items i ON i.id = r.item_id "
+                                     f"WHERE r.role = ? AND r.ref IN ({_marks(chunk)})", [RELATED, *chunk]):
+                found[row["id"]] = decode_item(row)
+        return list(found.values())
+
+    def related_entries(self, item_ids: list[str]) -> dict[str, list[dict]]:
+        """Per item, the stored items it is related to (links.RELATED), both ways: a hearing's government documents,
+        a document's parliament hearings; each {link, title}."""
+        found: dict[str, list[dict]] = {}
+        for chunk in _chunks(item_ids):
+            marks = _marks(chunk)
+            rows = self.conn.execute(
+                "SELECT r.item_id, i.link, i.title FROM item_refs r JOIN items i ON i.id = substr(r.ref, 4) "
+                f"WHERE r.role = ? AND r.item_id IN ({marks}) "
+                "UNION ALL SELECT substr(r.ref, 4), i.link, i.title FROM item_refs r JOIN items i ON i.id = r.item_id "
+                f"WHERE r.role = ? AND r.ref IN ({marks}) ORDER BY 1, 3",
+                [RELATED, *chunk, RELATED, *(f"id:{i}" for i in chunk)])
+            for item_id, link, title in rows:
+                found.setdefault(item_id, []).append({"link": link, "title": title})
+        return found
+
     # ----------------------------------------------------------------------------------- open and followed
 
     def followed_hearings(self, source_id: str, since: str, read_before: datetime) -> list[Item]:
@@ -149,6 +183,15 @@ class HearingsMixin(StoreBase):
             f"UNION ALL SELECT * FROM items WHERE document_type IN ({_HEARING_TYPES}) AND deadline IS NULL "
             f"AND COALESCE(published, first_seen) >= ? AND {due}",
             [since, source_id, iso(read_before), since, source_id, iso(read_before)])
+        return [decode_item(r) for r in rows]
+
+    def recent_hearings(self, since: str) -> list[Item]:
+        """Hearings whose deadline is `since` (ISO date) or later, or, without a deadline, first seen (or published)
+        since then: those whose meetings may lie ahead. By the deadline index, not a scan of every item."""
+        rows = self.db.query(
+            f"SELECT * FROM items WHERE document_type IN ({_HEARING_TYPES}) AND deadline >= ? "
+            f"UNION ALL SELECT * FROM items WHERE document_type IN ({_HEARING_TYPES}) AND deadline IS NULL "
+            "AND COALESCE(published, first_seen) >= ? ORDER BY id", [since, since])
         return [decode_item(r) for r in rows]
 
     def hearings_with_deadline_from(self, today: str) -> list[Item]:

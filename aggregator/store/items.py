@@ -32,6 +32,10 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a plan holds validators, healt
         found = self._items_with_first_run([item_id])
         return found[item_id][0] if item_id in found else None
 
+    def items_by_ids(self, item_ids: list[str]) -> list[Item]:
+        """The stored ones of these items."""
+        return [item for item, _ in self._items_with_first_run(item_ids).values()]
+
     def _items_with_first_run(self, item_ids: list[str]) -> dict[str, tuple[Item, int]]:
         """Stored items and the fetching run that first stored each (which decode_item leaves out)."""
         found: dict[str, tuple[Item, int]] = {}
