@@ -32,7 +32,7 @@ def api_url(source_url: str, endpoint: str, **params: str) -> str:
 
 def _get(url: str, ctx: SourceContext) -> bytes:
     """An answer of the API. Raises FetchError. (An interface for programs, like a feed: no robots.txt.)"""
-    return ctx.http.get(url, check_robots=False).content
+    return ctx.http.get(url, check_robots=False, hosts=ctx.hosts or None).content
 
 
 def _reason(error: FetchError | SourceError, url: str) -> str:
