@@ -17,8 +17,7 @@ import urllib.request
 from collections.abc import Collection, Iterable
 from urllib.parse import urlsplit
 
-import httpx
-
+from ._load import httpx
 from .errors import FetchError
 
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterator
 
-import httpx
-
+from ._load import httpx
 from .errors import FetchError
 
 MAX_BODY_BYTES = 15 * 1024 * 1024  # a listing page is ~200 kB; anything near this is not a page we want

@@ -9,10 +9,10 @@ import time
 from collections.abc import Callable, Collection
 from urllib.parse import urlsplit
 
-import httpx
 from protego import Protego
 
 from ..http_settings import HttpSettings
+from ._load import httpx
 from .addresses import AddressGuard, OffsiteURL, normalize_hosts, offsite
 from .decoding import Response, decode_body
 from .errors import FetchError, HostUnreachable, Retryable, RobotsDisallowed

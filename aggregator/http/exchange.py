@@ -15,9 +15,8 @@ from collections.abc import Callable, Collection
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-import httpx
-
 from ..http_settings import HttpSettings
+from ._load import httpx
 from .addresses import AddressGuard, OffsiteRedirect, host_name, offsite
 from .body import CHALLENGE_BYTES, is_challenge, read_body, read_head
 from .decoding import Response, parse_retry_after

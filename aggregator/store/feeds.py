@@ -52,7 +52,7 @@ class FeedsMixin(StoreBase):
 
     def feed_entries(self, feed: str, limit: int) -> list[Item]:
         """A feed's newest items (by the index on feed and sort key), newest first."""
-        rows = self.db.query(
+        rows = self.query(
             "SELECT items.* FROM feed_items JOIN items ON items.id = feed_items.item_id WHERE feed_items.feed = ? "
             "ORDER BY feed_items.sort_key DESC, feed_items.item_id LIMIT ?", [feed, limit])
         return [decode_item(r) for r in rows]

@@ -90,7 +90,7 @@ class HearingsMixin(StoreBase):
     def _by_refs(self, refs: list[str], role: str, condition: str) -> list[tuple[str, Item, int]]:
         found = []
         for chunk in _chunks(refs):
-            for row in self.db.query(
+            for row in self.query(
                     f"SELECT r.ref AS matched_ref, i.* FROM item_refs r JOIN items i ON i.id = r.item_id "
                     f"WHERE r.role = ? AND r.ref IN ({_marks(chunk)}) {condition} ORDER BY i.first_seen, i.id",
                     [role, *chunk]):
@@ -119,7 +119,7 @@ class HearingsMixin(StoreBase):
         """Per hearing, the answers linked to it, and whether the link was told as news, in the order linked."""
         found: dict[str, list[tuple[Item, bool]]] = {}
         for chunk in _chunks(hearing_ids):
-            for row in self.db.query(
+            for row in self.query(
                     "SELECT a.hearing_id AS hearing_id, a.told AS told, i.* FROM answer_links a "
                     f"JOIN items i ON i.id = a.answer_id WHERE a.hearing_id IN ({_marks(chunk)}) "
                     "ORDER BY a.linked_at, i.id", chunk):
@@ -130,7 +130,7 @@ class HearingsMixin(StoreBase):
 
     def answered_hearing(self, answer_id: str) -> Item | None:
         """The hearing an answer answers, if it is linked to one."""
-        found = self.db.query("SELECT items.* FROM answer_links a JOIN items ON items.id = a.hearing_id "
+        found = self.query("SELECT items.* FROM answer_links a JOIN items ON items.id = a.hearing_id "
                               "WHERE a.answer_id = ?", [answer_id])
         return next((decode_item(r) for r in found), None)
 
@@ -148,7 +148,7 @@ class HearingsMixin(StoreBase):
         """The stored hearings that relate to any of these references ("id:<document id>", links.RELATED)."""
         found: dict[str, Item] = {}
         for chunk in _chunks(refs):
-            for row in self.db.query(f"SELECT DISTINCT i.* FROM item_refs r JOIN items i ON i.id = r.item_id "
+            for row in self.query(f"SELECT DISTINCT i.* FROM item_refs r JOIN items i ON i.id = r.item_id "
                                      f"WHERE r.role = ? AND r.ref IN ({_marks(chunk)})", [RELATED, *chunk]):
                 found[row["id"]] = decode_item(row)
         return list(found.values())
@@ -178,7 +178,7 @@ class HearingsMixin(StoreBase):
         due = ("EXISTS (SELECT 1 FROM observations o WHERE o.item_id = items.id AND o.source_id = ?) "
                "AND NOT EXISTS (SELECT 1 FROM article_state a WHERE a.item_id = items.id "
                "AND julianday(a.last_attempt_at) > julianday(?))")
-        rows = self.db.query(
+        rows = self.query(
             f"SELECT * FROM items WHERE document_type IN ({_HEARING_TYPES}) AND deadline >= ? AND {due} "
             f"UNION ALL SELECT * FROM items WHERE document_type IN ({_HEARING_TYPES}) AND deadline IS NULL "
             f"AND COALESCE(published, first_seen) >= ? AND {due}",
@@ -188,7 +188,7 @@ class HearingsMixin(StoreBase):
     def recent_hearings(self, since: str) -> list[Item]:
         """Hearings whose deadline is `since` (ISO date) or later, or, without a deadline, first seen (or published)
         since then: those whose meetings may lie ahead. By the deadline index, not a scan of every item."""
-        rows = self.db.query(
+        rows = self.query(
             f"SELECT * FROM items WHERE document_type IN ({_HEARING_TYPES}) AND deadline >= ? "
             f"UNION ALL SELECT * FROM items WHERE document_type IN ({_HEARING_TYPES}) AND deadline IS NULL "
             "AND COALESCE(published, first_seen) >= ? ORDER BY id", [since, since])
@@ -196,6 +196,6 @@ class HearingsMixin(StoreBase):
 
     def hearings_with_deadline_from(self, today: str) -> list[Item]:
         """Hearings whose deadline (ISO date) is today or later (hearings.rules.is_open decides on their state)."""
-        rows = self.db.query(f"SELECT * FROM items WHERE deadline >= ? AND document_type IN ({_HEARING_TYPES}) "
+        rows = self.query(f"SELECT * FROM items WHERE deadline >= ? AND document_type IN ({_HEARING_TYPES}) "
                              "ORDER BY deadline, id", [today])
         return [decode_item(r) for r in rows]

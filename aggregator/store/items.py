@@ -40,13 +40,13 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a plan holds validators, healt
         """Stored items and the fetching run that first stored each (which decode_item leaves out)."""
         found: dict[str, tuple[Item, int]] = {}
         for chunk in chunks(item_ids):
-            for row in self.db.query(f"SELECT * FROM items WHERE id IN ({marks(chunk)})", chunk):
+            for row in self.query(f"SELECT * FROM items WHERE id IN ({marks(chunk)})", chunk):
                 found[row["id"]] = (decode_item(row), row["first_run"])
         return found
 
     def items(self, where: str = "1", params: list | tuple = ()) -> list[Item]:
         """Decoded items matching an SQL condition, newest first (published, else first seen)."""
-        rows = self.db.query(
+        rows = self.query(
             f"SELECT * FROM items WHERE {where} ORDER BY COALESCE(published, first_seen) DESC, id", list(params)
         )
         return sorted((decode_item(r) for r in rows), key=newest_first)
@@ -55,7 +55,7 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a plan holds validators, healt
         """Items written after a content version, in batches (so that a full rebuild never holds them all)."""
         last = version
         while True:
-            rows = list(self.db.query(
+            rows = list(self.query(
                 "SELECT * FROM items WHERE version > ? ORDER BY version LIMIT ?", [last, batch]))
             if not rows:
                 return
@@ -63,12 +63,12 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a plan holds validators, healt
             yield [decode_item(r) for r in rows]
 
     def topic_titles(self) -> dict[str, str]:
-        return {r["id"]: r["title"] for r in self.db.query("SELECT id, title FROM topics")}
+        return {r["id"]: r["title"] for r in self.query("SELECT id, title FROM topics")}
 
     def count_items(self, source_id: str | None = None) -> int:
         if source_id is None:
-            return self.db.execute("SELECT count(*) FROM items").fetchone()[0]
-        return self.db.execute("SELECT count(*) FROM observations WHERE source_id = ?", [source_id]).fetchone()[0]
+            return self.conn.execute("SELECT count(*) FROM items").fetchone()[0]
+        return self.conn.execute("SELECT count(*) FROM observations WHERE source_id = ?", [source_id]).fetchone()[0]
 
     def observed(self, source_id: str, item_id: str) -> Record | None:
         """What this source said of this document last time it was committed, or None if it never did."""
@@ -92,7 +92,7 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a plan holds validators, healt
                 snapshot.observations.setdefault(item_id, {})[source_id] = (record_from_json(data),
                                                                             tuple(json.loads(topics)))
                 snapshot.texts[(item_id, source_id)] = data
-            for row in self.db.query(f"SELECT * FROM article_state WHERE item_id IN ({marks(chunk)})", chunk):
+            for row in self.query(f"SELECT * FROM article_state WHERE item_id IN ({marks(chunk)})", chunk):
                 snapshot.article_states[row["item_id"]] = dict(row)
         snapshot.items = self._items_with_first_run(item_ids)
         snapshot.answers = self.answers_of(list(snapshot.items))
@@ -153,7 +153,7 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a plan holds validators, healt
     # ----------------------------------------------------------------------------------- article pages
 
     def article_state(self, item_id: str) -> dict | None:
-        row = next(self.db.query("SELECT * FROM article_state WHERE item_id = ?", [item_id]), None)
+        row = next(self.query("SELECT * FROM article_state WHERE item_id = ?", [item_id]), None)
         return dict(row) if row else None
 
     def _set_article_state(self, item_id: str, url: str, state: dict, error: str | None, plan: CommitPlan) -> None:
@@ -173,7 +173,7 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a plan holds validators, healt
     def articles_due(self, source_id: str, run: int) -> list[Item]:
         """The documents of a source whose article page failed and whose back-off lets it be tried in this run, or
         whose reading an earlier run left for later: a source whose feed is unchanged (304) still has them read."""
-        rows = self.db.query(
+        rows = self.query(
             "SELECT items.* FROM article_state a JOIN observations o ON o.item_id = a.item_id AND o.source_id = ? "
             "JOIN items ON items.id = a.item_id WHERE a.status IN ('failed', 'pending') AND a.next_run <= ?",
             [source_id, run])
@@ -186,4 +186,4 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a plan holds validators, healt
         if source_id:
             sql += " AND a.item_id IN (SELECT item_id FROM observations WHERE source_id = ?)"
             params.append(source_id)
-        return [dict(r) for r in self.db.query(sql + " ORDER BY a.item_id", params)]
+        return [dict(r) for r in self.query(sql + " ORDER BY a.item_id", params)]

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from ..records import Record, record_to_json
 from .codec import decode_item, from_iso, iso, sort_key
+
+if TYPE_CHECKING:  # loaded by the migrations' caller, only when a store is behind
+    import sqlite_utils
 
 
 def _v1(db: sqlite_utils.Database) -> None:

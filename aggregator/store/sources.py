@@ -10,7 +10,7 @@ from .codec import iso, utc_now
 
 class SourcesMixin(StoreBase):
     def source_state(self, source_id: str) -> dict:
-        row = next(self.db.query("SELECT * FROM source_state WHERE source_id = ?", [source_id]), None)
+        row = next(self.query("SELECT * FROM source_state WHERE source_id = ?", [source_id]), None)
         return row or {"source_id": source_id, "consecutive_failures": 0}
 
     def _upsert_source_state(self, values: dict) -> None:
