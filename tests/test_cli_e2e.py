@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import FIXTURES, ROOT, validate_atom
+from helpers import FIXTURES, ROOT, validate_atom
 
 from aggregator.cli import main
 

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
-from notify_servers import ChangingFeed, free_port
+from helpers import ChangingFeed, free_port
 
 from aggregator.cli import main
 from aggregator.config import load_config

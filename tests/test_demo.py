@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 SCRIPT = ROOT / "demo" / "run_demo.py"
 

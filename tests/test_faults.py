@@ -16,8 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, validate_atom
-from notify_servers import WebhookReceiver
+from helpers import ROOT, WebhookReceiver, validate_atom
 from selectolax.lexbor import LexborHTMLParser
 
 from aggregator.cli import main
@@ -315,7 +314,7 @@ def test_a_store_with_damaged_pages_is_exit_4(http_server, tmp_path):
 
 
 def test_ctrl_c_stops_cleanly_with_130_and_the_next_run_goes_on(http_server, tmp_path):
-    from conftest import Route
+    from helpers import Route
 
     def slow(request):
         time.sleep(0.5)

@@ -11,8 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 import pytest
-from conftest import validate_atom
-from notify_servers import WebhookReceiver
+from helpers import WebhookReceiver, validate_atom
 
 from aggregator.cli import main
 from aggregator.kinds import get_kind

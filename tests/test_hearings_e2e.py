@@ -13,9 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import icalendar
 import pytest
-from conftest import validate_atom
 from hearing_site import KS, KS_LISTING, REGJERINGEN, Answer, Hearing, HearingSite
-from notify_servers import SMTPReceiver, WebhookReceiver
+from helpers import SMTPReceiver, WebhookReceiver, validate_atom
 
 from aggregator.cli import main
 from aggregator.config import load_config

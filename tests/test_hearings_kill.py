@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from hearing_site import KS, KS_LISTING, REGJERINGEN, Answer, Hearing, HearingSite
-from notify_servers import SMTPReceiver, WebhookReceiver
+from helpers import SMTPReceiver, WebhookReceiver
 from warm_runner import KillMoments, WarmRunner
 
 from aggregator.config import redact

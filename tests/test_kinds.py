@@ -7,7 +7,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import validate_atom
+from helpers import validate_atom
 
 from aggregator.cli import main
 from aggregator.config import ConfigError, load_config

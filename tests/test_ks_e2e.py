@@ -4,8 +4,7 @@ on 127.0.0.1, checked in sources/<id>.atom and topics/hearings.atom entry by ent
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES, validate_atom
-from helpers import answer_extra
+from helpers import FIXTURES, answer_extra, validate_atom
 
 from aggregator.cli import main
 from aggregator.store import Store

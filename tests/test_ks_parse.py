@@ -9,8 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import FIXTURES, shared_file
-from helpers import answer_extra
+from helpers import FIXTURES, answer_extra, shared_file
 
 from aggregator.config import SourceConfig
 from aggregator.hearings import answer_to

@@ -10,8 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import hearing_extra
-from notify_servers import ChangingFeed, SMTPReceiver, WebhookReceiver
+from helpers import ChangingFeed, SMTPReceiver, WebhookReceiver, hearing_extra
 
 from aggregator import notify
 from aggregator.cli import main

@@ -11,7 +11,7 @@ import subprocess
 import time
 
 import pytest
-from notify_servers import ChangingFeed, SMTPReceiver, WebhookReceiver
+from helpers import ChangingFeed, SMTPReceiver, WebhookReceiver
 from warm_runner import KillMoments, WarmRunner
 
 from aggregator.config import redact

@@ -6,8 +6,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 import pytest
-from conftest import validate_atom
-from helpers import hearing_extra
+from helpers import hearing_extra, validate_atom
 
 from aggregator.commit import commit_record
 from aggregator.config import load_config

@@ -11,8 +11,7 @@ import time
 from datetime import UTC
 
 import pytest
-from conftest import FIXTURES, Route, validate_atom
-from helpers import deadline_and_status, hearing_extra
+from helpers import FIXTURES, Route, deadline_and_status, hearing_extra, validate_atom
 
 from aggregator.cli import main
 from aggregator.config import SourceConfig

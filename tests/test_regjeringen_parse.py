@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, shared_file
-from helpers import deadline_and_status, hearing_extra
+from helpers import FIXTURES, deadline_and_status, hearing_extra, shared_file
 
 from aggregator.hearings import hearing_of
 from aggregator.hearings.model import to_dict

@@ -7,8 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import validate_atom
-from notify_servers import SMTPReceiver
+from helpers import SMTPReceiver, validate_atom
 
 from aggregator.cli import main
 from aggregator.config import ConfigError, load_config

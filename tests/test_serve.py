@@ -11,7 +11,7 @@ import time
 
 import httpx
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 from aggregator.serve import make_server
 

@@ -15,8 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, Route, validate_atom
-from notify_servers import WebhookReceiver
+from helpers import FIXTURES, ROOT, Route, WebhookReceiver, validate_atom
 from warm_runner import WarmRunner
 
 from aggregator.cli import main
