@@ -1,8 +1,12 @@
 """The tools the tests share (conftest.py holds only the pytest fixtures built on them):
 
 - paths, recorded pages and the Atom check: ROOT, FIXTURES, SHARED, `shared_file`, `validate_atom`;
+- config files: `write_config` (sections from dicts: each test states what matters to it, the rest is defaults),
+  `write_config_text` (a config as the text a test is about);
+- the store: `open_store`, `ledger` (the delivery ledger's rows), `hold_the_store` (another process holding its lock);
 - local servers on 127.0.0.1: `LocalServer` (pages and feeds by path), `WebhookReceiver`, `SMTPReceiver`,
   `ChangingFeed` (an RSS feed whose items a test changes between runs);
+- the project's own regjeringen.no pages (tests/fixtures/regjeringen) served at their paths: `serve_own_regjeringen`;
 - hearing facts as the model keeps them: `hearing_extra`, `answer_extra`, `deadline_and_status`.
 """
 
@@ -13,14 +17,18 @@ import email.policy
 import json
 import logging
 import socket
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import escape
 
@@ -29,7 +37,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from aggregator.config import Config, load_config
 from aggregator.hearings import AnswerTo, Hearing, hearing_of, put, put_answer
+from aggregator.store import Store
 
 # ============================================================================ paths, recorded pages, the Atom check
 
@@ -61,6 +71,89 @@ def validate_atom(path: Path) -> feedparser.FeedParserDict:
         doc = etree.fromstring(data)
         assert schema.validate(doc), f"{path}: {schema.error_log}"
     return parsed
+
+
+# ============================================================================ config files
+
+# [http] as the tests want it: no politeness delay, no retries, a short timeout (a local server answers at once).
+FAST_HTTP = {"min_delay": 0, "retries": 0, "timeout": 5}
+
+
+def write_config(folder: Path, *, sources: Sequence[Mapping] = (), topics: Sequence[Mapping] = (),
+                 subscriptions: Sequence[Mapping] = (), http: Mapping | None = None, output: Mapping | None = None,
+                 storage: Mapping | None = None, notify: Mapping | None = None, extra: str = "") -> str:
+    """Write folder/config.toml and return its path (as `main` takes it).
+
+    Each source, topic and subscription is a dict of its keys, in order; a dict among them (a ks source's
+    `selectors`) is its sub-table. [http] is FAST_HTTP with `http`'s keys over it; [output], [storage] and [notify]
+    are written when given. `extra` is TOML text put at the end, as it is."""
+    sections = [_table("[http]", {**FAST_HTTP, **(http or {})})]
+    for name, keys in (("output", output), ("storage", storage), ("notify", notify)):
+        if keys is not None:
+            sections.append(_table(f"[{name}]", keys))
+    for name, tables in (("sources", sources), ("topics", topics), ("subscriptions", subscriptions)):
+        sections += [_table(f"[[{name}]]", keys, name) for keys in tables]
+    return write_config_text(folder, "\n".join(sections) + "\n" + extra)
+
+
+def write_config_text(folder: Path, text: str) -> str:
+    """Write `text` as folder/config.toml, for tests about the config's text itself; returns its path."""
+    path = Path(folder) / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def _table(header: str, keys: Mapping, name: str = "") -> str:
+    lines = [header] + [f"{key} = {_toml(value)}" for key, value in keys.items() if not isinstance(value, Mapping)]
+    lines += [_table(f"[{name}.{key}]", value) for key, value in keys.items() if isinstance(value, Mapping)]
+    return "\n".join(lines)
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # JSON's string escapes are TOML's basic string escapes
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    raise TypeError(f"no TOML for {value!r}")
+
+
+# ============================================================================ the store and its ledger
+
+
+def open_store(config: str | Path | Config) -> closing[Store]:
+    """The store a config (its file, or as loaded) names, closed when the `with` block ends."""
+    loaded = config if isinstance(config, Config) else load_config(config)
+    return closing(Store(loaded.database))
+
+
+def ledger(config: str | Path | Config, *kinds: str) -> list[dict]:
+    """Every delivery of the notification ledger (of messages of these kinds: item, batch, digest, admin, update,
+    reminder; all by default), the oldest message first: its subscription_id, kind, key and title (of its first
+    item, where it has one), and the delivery's url_label, status, attempts, last_error and next_attempt_run."""
+    where = f"WHERE m.kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
+    with open_store(config) as store:
+        return list(store.db.query(
+            "SELECT m.subscription_id, m.kind, m.key, i.title, d.url_label, d.status, d.attempts, d.last_error, "
+            "d.next_attempt_run FROM deliveries d JOIN messages m ON m.id = d.message_id "
+            f"LEFT JOIN items i ON i.id = json_extract(m.item_ids, '$[0]') {where} ORDER BY m.id, d.rowid", kinds))
+
+
+@contextmanager
+def hold_the_store(database: Path) -> Iterator[subprocess.Popen]:
+    """Another process holding the store's lock (as a running `aggregator run` does) while the block runs."""
+    holder = ("import sys,time; from aggregator.store import Store; s=Store(sys.argv[1])\n"
+              "with s.exclusive():\n print('locked', flush=True); time.sleep(30)")
+    child = subprocess.Popen([sys.executable, "-c", holder, str(database)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "locked"
+        yield child
+    finally:
+        child.kill()
+        child.wait()
 
 
 # ============================================================================ local servers
@@ -340,6 +433,53 @@ class ChangingFeed:
         return (f"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Testdepartementet</title>
 <link>https://departement.example.org/no/</link><description>Nyheter</description><language>nb-NO</language>
 {entries}</channel></rss>""").encode()
+
+
+# ============================================================================ the project's own regjeringen.no pages
+
+REGJERINGEN = "https://www.regjeringen.no"
+REGJERINGEN_LISTING = "/no/dokument/hoyringar/id1763/"  # hoyringar-page1.html, and ?page=2: hoyringar-page2.html
+REGJERINGEN_RSS = "/no/rss/Rss/2581966/?owner=165"  # rss-owner165.xml
+# Every document of the listing and the feed: number -> the path of its article page (article-id<number>.html)
+REGJERINGEN_ARTICLES = {
+    4100001: "/no/dokumenter/horing-norskopplaring-for-voksne-innvandrere/id4100001/",
+    4100002: "/no/dokumenter/hoyring-familieinnvandring/id4100002/",
+    4100003: "/no/dokumenter/horing-vold-og-trusler-mot-offentlig-ansatte/id4100003/",  # never served: 404
+    4099990: "/no/dokumenter/horing-tilskudd-frivillige-organisasjoner/id4099990/",
+    4099985: "/no/dokumenter/horing-interkommunalt-samarbeid/id4099985/",
+    4100010: "/no/aktuelt/flere-flyktninger-i-arbeid/id4100010/",
+    4100011: "/no/aktuelt/nye-tall-for-bosetting/id4100011/",
+}
+MISSING_ARTICLE = 4100003
+
+
+def own_page(name: str) -> str:
+    """One of the project's own regjeringen.no pages (tests/fixtures/regjeringen)."""
+    return (FIXTURES / "regjeringen" / name).read_text("utf-8")
+
+
+def regjeringen_id(number: int) -> str:
+    """The item id of regjeringen.no's document `number`."""
+    return f"{REGJERINGEN}/no/id{number}/"
+
+
+def serve_own_regjeringen(server: LocalServer, slow_articles: float = 0.0) -> None:
+    """The project's own regjeringen.no pages at their paths: robots.txt, the hearings listing (two pages), a
+    ministry's RSS feed (with an ETag and a Last-Modified) and every article page but MISSING_ARTICLE's, each
+    answering after `slow_articles` seconds."""
+    server.add("/robots.txt", own_page("robots.txt"), content_type="text/plain; charset=utf-8")
+    server.add(REGJERINGEN_LISTING, own_page("hoyringar-page1.html"))
+    server.add(f"{REGJERINGEN_LISTING}?page=2", own_page("hoyringar-page2.html"))
+    server.add(REGJERINGEN_RSS, own_page("rss-owner165.xml").replace("{base}", server.url),
+               content_type="application/rss+xml; charset=utf-8", ETag='"rss-1"', Last_Modified="Mon, 30 Mar 2026 12:00:00 GMT")
+    for number, path in REGJERINGEN_ARTICLES.items():
+        if number == MISSING_ARTICLE:
+            continue
+        page = own_page(f"article-id{number}.html")
+        if slow_articles:
+            server.add(path, lambda request, page=page: (time.sleep(slow_articles), Route(page))[1])
+        else:
+            server.add(path, page)
 
 
 # ============================================================================ hearing facts as the model keeps them

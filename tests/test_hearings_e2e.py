@@ -14,75 +14,43 @@ from datetime import UTC, date, datetime, time, timedelta
 import icalendar
 import pytest
 from hearing_site import KS, KS_LISTING, REGJERINGEN, Answer, Hearing, HearingSite
-from helpers import SMTPReceiver, WebhookReceiver, validate_atom
+from helpers import open_store, validate_atom, write_config
 
 from aggregator.cli import main
 from aggregator.config import load_config
 from aggregator.normalize import OSLO
 from aggregator.notify import notify_step
-from aggregator.store import Store
 
 TODAY = datetime.now(OSLO).date()
 
 
 @pytest.fixture
-def world(http_server, monkeypatch, tmp_path):
+def world(http_server, webhook, smtp, monkeypatch, tmp_path):
     monkeypatch.setenv("HTTP_PROXY", http_server.url)  # www.regjeringen.no and www.ks.no are this server
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")  # the receivers are reached directly
     monkeypatch.delenv("no_proxy", raising=False)
-    site = HearingSite(http_server)
-    webhook, smtp = WebhookReceiver(), SMTPReceiver()
-    yield site, webhook, smtp, tmp_path
-    webhook.close()
-    smtp.close()
+    return HearingSite(http_server), webhook, smtp, tmp_path
 
 
-def write_config(tmp_path, webhook, smtp, refresh: float = 0, more: str = "") -> str:
-    path = tmp_path / "config.toml"
-    path.write_text(f"""
-[output]
-base_url = "https://feeds.example.org/"
-[http]
-min_delay = 0
-retries = 0
-timeout = 5
-[[sources]]
-id = "hearings"
-kind = "regjeringen"
-url = "{REGJERINGEN}/no/rss/Rss/2581966/?documentType=dokumenter/høringer"
-hearing_refresh_hours = {refresh}
-[[sources]]
-id = "ks-svar"
-kind = "ks"
-url = "{KS}{KS_LISTING}"
-[[topics]]
-id = "hearings"
-title = "Høringer"
-document_types = ["consultation"]
-
-[[subscriptions]]
-id = "hearings-mail"
-urls = ["{smtp.url()}"]
-feeds = ["topics/hearings"]
-events = ["new", "updated", "reminder"]
-remind_days = [14, 3]
-respondents = ["KS"]
-
-[[subscriptions]]
-id = "bergen"
-urls = ["{webhook.url("bergen")}"]
-feeds = ["hearings/open"]
-events = ["updated"]
-recipients = ["Bergen kommune"]
-respondents = ["Bergen kommune"]
-
-[[subscriptions]]
-id = "new-only"
-urls = ["{webhook.url("new")}"]
-feeds = ["topics/hearings"]
-{more}
-""", encoding="utf-8")
-    return str(path)
+def hearing_config(tmp_path, webhook, smtp, refresh: float = 0, document_types=("consultation",),
+                   bergen_hears_updates: bool = True, more=()) -> str:
+    """The hearings feed and KS's answers; a topic of hearings; three subscriptions (and `more`): one by mail for
+    every event, naming KS among the respondents; "bergen" for updates of open hearings sent to Bergen kommune (or,
+    not `bergen_hears_updates`, for their new ones); "new-only" for new hearings."""
+    bergen = {"events": ["updated"], "respondents": ["Bergen kommune"]} if bergen_hears_updates else {"events": ["new"]}
+    return write_config(
+        tmp_path, output={"base_url": "https://feeds.example.org/"},
+        sources=[{"id": "hearings", "kind": "regjeringen", "url": f"{REGJERINGEN}/no/rss/Rss/2581966/?documentType=dokumenter/høringer",
+                  "hearing_refresh_hours": refresh},
+                 {"id": "ks-svar", "kind": "ks", "url": f"{KS}{KS_LISTING}"}],
+        topics=[{"id": "hearings", "title": "Høringer", "document_types": list(document_types)}],
+        subscriptions=[
+            {"id": "hearings-mail", "urls": [smtp.url()], "feeds": ["topics/hearings"], "events": ["new", "updated", "reminder"],
+             "remind_days": [14, 3], "respondents": ["KS"]},
+            {"id": "bergen", "urls": [webhook.url("bergen")], "feeds": ["hearings/open"], "recipients": ["Bergen kommune"], **bergen},
+            {"id": "new-only", "urls": [webhook.url("new")], "feeds": ["topics/hearings"]},
+            *more,
+        ])
 
 
 def baseline(site: HearingSite) -> tuple[Hearing, Hearing]:
@@ -108,7 +76,7 @@ def calendar(tmp_path) -> dict[str, icalendar.Event]:
 
 def test_hearing_updates_reach_each_subscription_as_it_asks_once(world):
     site, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp)
+    config = hearing_config(tmp_path, webhook, smtp)
     a, b = baseline(site)
     assert main(["run", "--config", config]) == 0
     assert smtp.mails == [] and webhook.messages == []  # the baseline is history: nobody hears of it
@@ -191,12 +159,11 @@ def test_hearing_updates_reach_each_subscription_as_it_asks_once(world):
 
 def test_reminders_come_on_their_day_in_oslo_once_and_follow_a_moved_deadline(world):
     site, webhook, smtp, tmp_path = world
-    config_path = write_config(tmp_path, webhook, smtp)
+    config_path = hearing_config(tmp_path, webhook, smtp)
     a, b = baseline(site)
     assert main(["run", "--config", config_path]) == 0
     config = load_config(config_path)
-    store = Store(config.database)
-    try:
+    with open_store(config) as store:
         def remind_at(moment: datetime) -> list[str]:
             before = len(smtp.mails)
             notify_step(config, store, now=moment.astimezone(UTC))
@@ -226,13 +193,11 @@ def test_reminders_come_on_their_day_in_oslo_once_and_follow_a_moved_deadline(wo
         assert remind_at(oslo(a.deadline - timedelta(days=3))) == [f"Påminnelse: {a.title} – 3 dager igjen"]
         mail = smtp.mails[-1]
         assert f"Høringsfrist: {a.deadline:%d.%m.%Y}" in mail.part("plain")
-    finally:
-        store.close()
 
 
 def test_only_rss_reachable_hearings_still_arrive_and_are_completed_when_html_returns(world, capsys):
     site, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp, refresh=20)
+    config = hearing_config(tmp_path, webhook, smtp, refresh=20)
     a, _ = baseline(site)
     site.blocked = True  # Cloudflare answers every HTML page with a challenge; RSS stays open
     assert main(["run", "--config", config]) == 0
@@ -251,7 +216,7 @@ def test_only_rss_reachable_hearings_still_arrive_and_are_completed_when_html_re
 
 def test_an_rss_filter_that_stays_empty_is_a_warning_not_an_error(world, capsys):
     site, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp)  # no hearings published: the feed is empty
+    config = hearing_config(tmp_path, webhook, smtp)  # no hearings published: the feed is empty
     site.answer(Answer("svar-1", "Høringssvar 1", "KS mener noe."))
     site.answer(Answer("svar-2", "Høringssvar 2", "KS mener noe annet."))
     assert main(["run", "--config", config]) == 0
@@ -262,7 +227,7 @@ def test_an_rss_filter_that_stays_empty_is_a_warning_not_an_error(world, capsys)
 
 def test_a_ks_answer_without_a_link_is_linked_by_its_reference(world):
     site, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp)
+    config = hearing_config(tmp_path, webhook, smtp)
     baseline(site)
     nou = site.add(Hearing(4200400, "horing-nou-2026-3", "Høring – NOU 2026: 3 Fremtidens kommuner",
                            TODAY + timedelta(days=30), ministry="kdd"))
@@ -282,17 +247,8 @@ def test_a_listing_behind_a_challenge_names_the_rss_feed_that_gives_the_same(wor
     listing = "/no/dokument/hoyringar/id1763/"
     site.server.add(listing, lambda request: site._html(""))
     site.blocked = True
-    path = tmp_path / "config.toml"
-    path.write_text(f"""
-[http]
-min_delay = 0
-retries = 0
-[[sources]]
-id = "hoyringar"
-kind = "regjeringen"
-url = "{REGJERINGEN}{listing}"
-""", encoding="utf-8")
-    assert main(["run", "--config", str(path)]) == 1
+    config = write_config(tmp_path, sources=[{"id": "hoyringar", "kind": "regjeringen", "url": f"{REGJERINGEN}{listing}"}])
+    assert main(["run", "--config", config]) == 1
     err = capsys.readouterr().err
     assert "HTTP 403: a bot check (Cloudflare challenge)" in err
     assert f"{REGJERINGEN}/no/rss/Rss/2581966/?documentType=dokumenter/h%C3%B8ringer" in err
@@ -300,7 +256,7 @@ url = "{REGJERINGEN}{listing}"
 
 def test_a_ks_answer_seen_before_its_hearing_is_linked_when_the_hearing_comes(world):
     site, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp)
+    config = hearing_config(tmp_path, webhook, smtp)
     baseline(site)
     later = Hearing(4200500, "horing-tolkeloven", "Høring – endringer i tolkeloven", TODAY + timedelta(days=25))
     site.answer(Answer("svar-tolkeloven", "Høringssvar om tolkeloven", "KS ber om mer tid.", hearing=later))
@@ -317,7 +273,7 @@ def test_a_hearing_that_changes_while_the_feed_does_not_is_read_again(world):
     """The hearings feed answers 304 (nothing new in it), but a hearing's page moved its deadline and closed another:
     the followed hearings are read again all the same, and subscribers hear of it."""
     site, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp)
+    config = hearing_config(tmp_path, webhook, smtp)
     a, b = baseline(site)
     assert main(["run", "--config", config]) == 0
     old_deadline, a.deadline = a.deadline, a.deadline + timedelta(days=7)
@@ -336,14 +292,8 @@ def test_a_hearing_read_late_reaches_the_subscription_that_names_its_recipients(
     """A new hearing arrives by RSS while its page is blocked: a subscription with `recipients` cannot judge it
     yet, so it waits, and gets it on the run that reads the page."""
     site, webhook, smtp, tmp_path = world
-    more = f"""
-[[subscriptions]]
-id = "bergen-new"
-urls = ["{webhook.url("bergen-new")}"]
-feeds = ["topics/hearings"]
-recipients = ["Bergen kommune"]
-"""
-    config = write_config(tmp_path, webhook, smtp, more=more)
+    bergen_new = {"id": "bergen-new", "urls": [webhook.url("bergen-new")], "feeds": ["topics/hearings"], "recipients": ["Bergen kommune"]}
+    config = hearing_config(tmp_path, webhook, smtp, more=[bergen_new])
     baseline(site)
     assert main(["run", "--config", config]) == 0
     site.blocked = True
@@ -361,15 +311,12 @@ recipients = ["Bergen kommune"]
 def test_updated_added_to_a_subscription_later_brings_no_backlog(world):
     site, webhook, smtp, tmp_path = world
     a, _ = baseline(site)
-    config = write_config(tmp_path, webhook, smtp)
-    text = (tmp_path / "config.toml").read_text("utf-8")
-    (tmp_path / "config.toml").write_text(text.replace('events = ["updated"]', 'events = ["new"]')
-                                          .replace('respondents = ["Bergen kommune"]', ""), encoding="utf-8")
+    config = hearing_config(tmp_path, webhook, smtp, bergen_hears_updates=False)
     assert main(["run", "--config", config]) == 0
     for days in (3, 6):  # changes nobody listens for
         a.deadline = TODAY + timedelta(days=20 + days)
         assert main(["run", "--config", config]) == 0
-    (tmp_path / "config.toml").write_text(text, encoding="utf-8")  # "bergen" now wants updates
+    hearing_config(tmp_path, webhook, smtp)  # "bergen" now wants updates
     assert main(["run", "--config", config]) == 0
     assert webhook.titles("bergen") == []  # not the two changes before
     old, a.deadline = a.deadline, TODAY + timedelta(days=40)
@@ -382,13 +329,8 @@ def test_a_new_hearing_in_a_feed_that_needs_no_missing_fact_does_not_wait(world)
     """A subscription following hearings/open and topics/hearings gets a new hearing whose page is blocked (no
     deadline yet) at once: topics/hearings holds it already."""
     site, webhook, smtp, tmp_path = world
-    more = f"""
-[[subscriptions]]
-id = "both"
-urls = ["{webhook.url("both")}"]
-feeds = ["hearings/open", "topics/hearings"]
-"""
-    config = write_config(tmp_path, webhook, smtp, more=more)
+    both = {"id": "both", "urls": [webhook.url("both")], "feeds": ["hearings/open", "topics/hearings"]}
+    config = hearing_config(tmp_path, webhook, smtp, more=[both])
     baseline(site)
     assert main(["run", "--config", config]) == 0
     site.blocked = True
@@ -404,11 +346,7 @@ def test_a_ks_answer_given_as_new_is_not_told_again_as_an_update(world):
     """A subscription that gets KS's answers as new items (topics/hearings holds them) and names KS in
     `respondents` gets the answer once, not also as "KS har svart"."""
     site, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp)
-    text = (tmp_path / "config.toml").read_text("utf-8")
-    (tmp_path / "config.toml").write_text(text.replace('document_types = ["consultation"]',
-                                                       'document_types = ["consultation", "consultation-response"]'),
-                                          encoding="utf-8")
+    config = hearing_config(tmp_path, webhook, smtp, document_types=["consultation", "consultation-response"])
     a, _ = baseline(site)
     assert main(["run", "--config", config]) == 0
     answer = site.answer(Answer("svar-introduksjonsloven", "Høringssvar om endringer i introduksjonsloven",
