@@ -3,6 +3,8 @@ warm runner of `aggregator` processes (warm_runner.py), each closed at the test'
 
 from __future__ import annotations
 
+from contextlib import closing
+
 import pytest
 from helpers import LocalServer, SMTPReceiver, WebhookReceiver
 from warm_runner import WarmRunner
@@ -11,30 +13,26 @@ from warm_runner import WarmRunner
 @pytest.fixture
 def http_server():
     """An HTTP server of pages and feeds by path (LocalServer)."""
-    server = LocalServer()
-    yield server
-    server.close()
+    with closing(LocalServer()) as server:
+        yield server
 
 
 @pytest.fixture
 def webhook():
     """A webhook receiver for Apprise's json:// URLs."""
-    receiver = WebhookReceiver()
-    yield receiver
-    receiver.close()
+    with closing(WebhookReceiver()) as receiver:
+        yield receiver
 
 
 @pytest.fixture
 def smtp():
     """An SMTP server for Apprise's mailto:// URLs, with a login."""
-    receiver = SMTPReceiver()
-    yield receiver
-    receiver.close()
+    with closing(SMTPReceiver()) as receiver:
+        yield receiver
 
 
 @pytest.fixture
 def runner(tmp_path):
     """Runs `aggregator` commands as processes of their own, forked warm (see warm_runner.py)."""
-    warm = WarmRunner(tmp_path)
-    yield warm
-    warm.close()
+    with closing(WarmRunner(tmp_path)) as warm:
+        yield warm

@@ -2,7 +2,7 @@
 
 - paths, recorded pages and the Atom check: ROOT, FIXTURES, SHARED, `shared_file`, `validate_atom`;
 - config files: `write_config` (sections from dicts: each test states what matters to it, the rest is defaults),
-  `write_config_text` (a config as the text a test is about);
+  `write_config_text` (a config as the text a test is about); `kind_of_ones_own` (a source kind's module);
 - the store: `open_store`, `ledger` (the delivery ledger's rows), `hold_the_store` (another process holding its lock);
 - local servers on 127.0.0.1: `LocalServer` (pages and feeds by path), `WebhookReceiver`, `SMTPReceiver`,
   `ChangingFeed` (an RSS feed whose items a test changes between runs);
@@ -19,6 +19,7 @@ import logging
 import socket
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -119,6 +120,20 @@ def _toml(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     raise TypeError(f"no TOML for {value!r}")
+
+
+@contextmanager
+def kind_of_ones_own(folder: Path, monkeypatch: pytest.MonkeyPatch, name: str, source: str) -> Iterator[None]:
+    """A source kind of one's own: the module `name` (its `source` text) in folder/kinds, outside the project,
+    importable while the block runs and forgotten after it."""
+    kinds = folder / "kinds"
+    kinds.mkdir()
+    (kinds / f"{name}.py").write_text(textwrap.dedent(source), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(kinds))
+    try:
+        yield
+    finally:
+        sys.modules.pop(name, None)
 
 
 # ============================================================================ the store and its ledger

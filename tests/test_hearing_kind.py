@@ -5,13 +5,12 @@ its entries in hearings/open.atom, its deadline in hearings/deadlines.ics, and r
 from __future__ import annotations
 
 import json
-import sys
 import textwrap
 from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 import pytest
-from helpers import open_store, validate_atom, write_config
+from helpers import kind_of_ones_own, open_store, validate_atom, write_config
 
 from aggregator.cli import main
 from aggregator.kinds import get_kind
@@ -61,12 +60,8 @@ TODAY = date.today()
 
 @pytest.fixture
 def town_kind(tmp_path, monkeypatch):
-    folder = tmp_path / "kinds"
-    folder.mkdir()
-    (folder / "town_hearings.py").write_text(textwrap.dedent(KIND_MODULE), encoding="utf-8")
-    monkeypatch.syspath_prepend(str(folder))
-    yield
-    sys.modules.pop("town_hearings", None)
+    with kind_of_ones_own(tmp_path, monkeypatch, "town_hearings", KIND_MODULE):
+        yield
 
 
 def serve_hearing(server, number: int, title: str, deadline: date, status: str = "Åpen for innspill") -> dict:

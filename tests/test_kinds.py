@@ -3,11 +3,8 @@ validated, listed and run end to end like the built-in ones."""
 
 from __future__ import annotations
 
-import sys
-import textwrap
-
 import pytest
-from helpers import validate_atom, write_config
+from helpers import kind_of_ones_own, validate_atom, write_config
 
 from aggregator.cli import main
 from aggregator.config import ConfigError, load_config
@@ -43,12 +40,8 @@ KIND = SourceKind(
 
 @pytest.fixture
 def own_kind(tmp_path, monkeypatch):
-    folder = tmp_path / "kinds"
-    folder.mkdir()
-    (folder / "stortinget_demo.py").write_text(textwrap.dedent(KIND_MODULE), encoding="utf-8")
-    monkeypatch.syspath_prepend(str(folder))
-    yield
-    sys.modules.pop("stortinget_demo", None)
+    with kind_of_ones_own(tmp_path, monkeypatch, "stortinget_demo", KIND_MODULE):
+        yield
 
 
 def own_kind_config(tmp_path, url: str = "https://example.org/x", kind: str = "stortinget_demo", **options) -> str:
