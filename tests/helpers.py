@@ -1,6 +1,6 @@
 """The tools the tests share (conftest.py holds only the pytest fixtures built on them):
 
-- paths, recorded pages and the Atom check: ROOT, FIXTURES, SHARED, `shared_file`, `validate_atom`;
+- paths, recorded pages and the Atom check: ROOT, FIXTURES, SHARED, `shared_file`, `validate_atom`, `feed_entries`;
 - config files: `write_config` (sections from dicts: each test states what matters to it, the rest is defaults),
   `write_config_text` (a config as the text a test is about); `kind_of_ones_own` (a source kind's module);
 - the store: `open_store`, `ledger` (the delivery ledger's rows), `hold_the_store` (another process holding its lock);
@@ -72,6 +72,12 @@ def validate_atom(path: Path) -> feedparser.FeedParserDict:
         doc = etree.fromstring(data)
         assert schema.validate(doc), f"{path}: {schema.error_log}"
     return parsed
+
+
+def feed_entries(folder: Path, feed: str = "all") -> dict[str, Any]:
+    """The entries of folder/feeds/<feed>.atom (the default output folder of a config in `folder`) by id, the file
+    validated first (validate_atom)."""
+    return {e.id: e for e in validate_atom(Path(folder) / "feeds" / f"{feed}.atom").entries}
 
 
 # ============================================================================ config files

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import icalendar
 import pytest
 from hearing_site import KS, KS_LISTING, REGJERINGEN, Answer, Hearing, HearingSite
-from helpers import open_store, validate_atom, write_config
+from helpers import feed_entries, open_store, validate_atom, write_config
 
 from aggregator.cli import main
 from aggregator.config import load_config
@@ -65,10 +65,6 @@ def baseline(site: HearingSite) -> tuple[Hearing, Hearing]:
     return a, b
 
 
-def entries(tmp_path, feed: str) -> dict:
-    return {e.id: e for e in validate_atom(tmp_path / "feeds" / f"{feed}.atom").entries}
-
-
 def calendar(tmp_path) -> dict[str, icalendar.Event]:
     parsed = icalendar.Calendar.from_ical((tmp_path / "feeds" / "hearings" / "deadlines.ics").read_bytes())
     return {str(e["url"]): e for e in parsed.walk("VEVENT")}
@@ -87,7 +83,7 @@ def test_hearing_updates_reach_each_subscription_as_it_asks_once(world):
     assert f"DTSTART;VALUE=DATE:{a.deadline:%Y%m%d}" in ics  # an all-day event on the deadline
     assert first_events[a.url].decoded("dtstart") == a.deadline
     assert str(first_events[b.url]["description"]).startswith("Departement: Finansdepartementet\nStatus: På høyring")
-    opened = entries(tmp_path, "hearings/open")
+    opened = feed_entries(tmp_path, "hearings/open")
     assert list(opened) == [b.item_id, a.item_id]
 
     # Run 2: A's deadline moves, it gets a new document and answers (Bergen, and KS: on regjeringen.no and on
@@ -118,7 +114,7 @@ def test_hearing_updates_reach_each_subscription_as_it_asks_once(world):
     assert a.url in mail.part("plain") and "svar.regjeringen.no/nb/registrer_horingsuttalelse/H4200100/" in mail.part("plain")
 
     # The feeds: A advanced, its content first says what changed and that KS answered, with the link
-    hearing_entries = entries(tmp_path, "topics/hearings")
+    hearing_entries = feed_entries(tmp_path, "topics/hearings")
     entry_a = hearing_entries[a.item_id]
     content = entry_a.content[0].value
     assert content.startswith(f"<p><strong>{moved}. Nye dokumenter: Tilleggsnotat. Bergen kommune og KS har svart")
@@ -132,11 +128,11 @@ def test_hearing_updates_reach_each_subscription_as_it_asks_once(world):
     entry_b = hearing_entries[b.item_id]
     assert entry_b.content[0].value.startswith("<p><strong>Høyringa er avslutta</strong></p>")
     assert {(t.term, t.label) for t in entry_b.tags if t.scheme.endswith("/hearing-status/")} == {("closed", "Avslutta")}
-    ks_entry = entries(tmp_path, "sources/ks-svar")["http://www.ks.no/horingssvar/svar-introduksjonsloven/"]
+    ks_entry = feed_entries(tmp_path, "sources/ks-svar")["http://www.ks.no/horingssvar/svar-introduksjonsloven/"]
     assert ("related", a.url) in {(link.rel, link.href) for link in ks_entry.links}
 
     # hearings/open: soonest first with the days left; B closed is gone. The calendar: same UID for A, new date.
-    opened = entries(tmp_path, "hearings/open")
+    opened = feed_entries(tmp_path, "hearings/open")
     assert list(opened) == [c.item_id, a.item_id]
     assert "<strong>5 dager igjen</strong>" in opened[c.item_id].content[0].value
     events = calendar(tmp_path)
@@ -203,15 +199,15 @@ def test_only_rss_reachable_hearings_still_arrive_and_are_completed_when_html_re
     assert main(["run", "--config", config]) == 0
     err = capsys.readouterr().err
     assert "Cloudflare challenge" in err and "the item keeps what the listing gave" in err
-    hearing = entries(tmp_path, "topics/hearings")[a.item_id]  # a hearing by the feed's filter alone
+    hearing = feed_entries(tmp_path, "topics/hearings")[a.item_id]  # a hearing by the feed's filter alone
     assert hearing.title == a.title and "consultation" in {t.term for t in hearing.tags}
     assert not (tmp_path / "feeds" / "hearings" / "open.atom").read_text("utf-8").count("<entry>")  # no deadline yet
 
     site.blocked = False
     assert main(["run", "--config", config]) == 0  # the failed page is tried again on the next run
-    hearing = entries(tmp_path, "topics/hearings")[a.item_id]
+    hearing = feed_entries(tmp_path, "topics/hearings")[a.item_id]
     assert f"Høringsfrist: {a.deadline:%d.%m.%Y}" in hearing.content[0].value and "Status: På høring" in hearing.content[0].value
-    assert a.item_id in entries(tmp_path, "hearings/open")
+    assert a.item_id in feed_entries(tmp_path, "hearings/open")
 
 
 def test_an_rss_filter_that_stays_empty_is_a_warning_not_an_error(world, capsys):
@@ -222,7 +218,7 @@ def test_an_rss_filter_that_stays_empty_is_a_warning_not_an_error(world, capsys)
     assert main(["run", "--config", config]) == 0
     err = capsys.readouterr().err
     assert "has no items; check its filters (documentType, owner, topic)" in err
-    assert json.loads(json.dumps(entries(tmp_path, "hearings/open"))) == {}
+    assert json.loads(json.dumps(feed_entries(tmp_path, "hearings/open"))) == {}
 
 
 def test_a_ks_answer_without_a_link_is_linked_by_its_reference(world):
@@ -237,7 +233,7 @@ def test_a_ks_answer_without_a_link_is_linked_by_its_reference(world):
     assert main(["run", "--config", config]) == 0
     assert [m.subject for m in smtp.mails] == [f"KS har svart: {nou.title}"]
     assert "http://www.ks.no/horingssvar/nou-2026-3-fremtidens-kommuner/" in smtp.mails[0].part("plain")
-    entry = entries(tmp_path, "topics/hearings")[nou.item_id]
+    entry = feed_entries(tmp_path, "topics/hearings")[nou.item_id]
     assert entry.content[0].value.startswith("<p><strong>KS har svart</strong></p>")
     assert webhook.messages == []  # Bergen names no KS; new-only hears of new items only
 
@@ -263,7 +259,7 @@ def test_a_ks_answer_seen_before_its_hearing_is_linked_when_the_hearing_comes(wo
     assert main(["run", "--config", config]) == 0  # the answer links a hearing the store does not hold yet
     site.add(later)
     assert main(["run", "--config", config]) == 0
-    content = entries(tmp_path, "topics/hearings")[later.item_id].content[0].value
+    content = feed_entries(tmp_path, "topics/hearings")[later.item_id].content[0].value
     assert 'KS har svart: <a href="http://www.ks.no/horingssvar/svar-tolkeloven/">' in content
     assert not content.startswith("<p><strong>KS har svart")  # linked, but no update: the hearing itself is new
     assert [m.subject for m in smtp.mails] == [later.title]  # the new hearing, once
@@ -353,5 +349,5 @@ def test_a_ks_answer_given_as_new_is_not_told_again_as_an_update(world):
                                 "KS støtter forslaget.", hearing=a))
     assert main(["run", "--config", config]) == 0
     assert [m.subject for m in smtp.mails] == [answer.title]  # hearings-mail: the answer, once
-    content = entries(tmp_path, "topics/hearings")[a.item_id].content[0].value
+    content = feed_entries(tmp_path, "topics/hearings")[a.item_id].content[0].value
     assert content.startswith("<p><strong>KS har svart</strong></p>")  # the feed still says it

@@ -12,7 +12,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from helpers import (
@@ -21,6 +20,7 @@ from helpers import (
     REGJERINGEN_LISTING,
     REGJERINGEN_RSS,
     ROOT,
+    feed_entries,
     open_store,
     own_page,
     regjeringen_id,
@@ -60,10 +60,6 @@ PAGE_ONE_RSS = [
 ]
 
 
-def entries(tmp_path: Path, feed: str = "all") -> dict:
-    return {e.id: e for e in validate_atom(tmp_path / "feeds" / f"{feed}.atom").entries}
-
-
 def article_requests(server) -> list[str]:
     return [p for p in server.paths() if p in ARTICLES.values()]
 
@@ -89,7 +85,7 @@ def test_a_run_killed_between_the_answer_and_the_commit_loses_nothing(http_serve
     assert main(["run", "--config", config]) == 0
     feed_request = next(r for r in http_server.requests if r.path == OWNER_RSS)
     assert "if-none-match" not in feed_request.headers  # nothing was committed, so nothing is assumed known
-    assert sorted(entries(tmp_path)) == sorted(regjeringen_id(n) for n in (4100011, 4100010, 4099990))
+    assert sorted(feed_entries(tmp_path)) == sorted(regjeringen_id(n) for n in (4100011, 4100010, 4099990))
 
 
 def test_kills_at_random_moments_lose_no_item(http_server, tmp_path, runner):
@@ -106,7 +102,7 @@ def test_kills_at_random_moments_lose_no_item(http_server, tmp_path, runner):
         child.wait(timeout=10)
     assert main(["run", "--config", config]) == 0
     expected = {regjeringen_id(n) for n in (4100011, 4100010, 4099990, 4100001, 4100002, 4100003, 4099985)}
-    assert set(entries(tmp_path)) == expected
+    assert set(feed_entries(tmp_path)) == expected
     feeds = tmp_path / "feeds"
     assert not list(feeds.rglob("*.tmp"))  # what a kill during publishing left is cleared
     for atom in feeds.rglob("*.atom"):
@@ -151,7 +147,7 @@ def test_one_url_in_two_sources_gives_both_their_items(http_server, tmp_path):
     for _ in range(2):
         assert main(["run", "--config", config]) == 0
         for feed in ("sources/rss-a", "sources/rss-b", "topics/arbeid", "topics/bosetting"):
-            assert len(entries(tmp_path, feed)) == 3, feed
+            assert len(feed_entries(tmp_path, feed)) == 3, feed
     conditional = [r.headers.get("if-none-match") for r in http_server.requests if r.path == OWNER_RSS]
     assert conditional == [None, None, '"rss-1"', '"rss-1"']  # each source asks with its own validators
 
@@ -167,7 +163,7 @@ def test_a_listing_read_after_an_rss_of_its_first_page_still_walks_its_pages(htt
     ])
     assert main(["run", "--config", config]) == 0
     assert f"{LISTING}?page=2" in http_server.paths()
-    assert {regjeringen_id(4099990), regjeringen_id(4099985)} <= set(entries(tmp_path, "sources/hoyringar"))
+    assert {regjeringen_id(4099990), regjeringen_id(4099985)} <= set(feed_entries(tmp_path, "sources/hoyringar"))
 
     http_server.requests.clear()
     assert main(["run", "--config", config]) == 0  # now this listing has seen page 1 itself: it stops there
@@ -186,7 +182,7 @@ def test_backfill_walks_older_pages_once_and_announces_nothing(http_server, webh
     assert main(["backfill", "--source", "hoyringar", "--pages", "2", "--config", config]) == 0
     assert http_server.paths().count(LISTING) == 1 and http_server.paths().count(f"{LISTING}?page=2") == 1
     assert "hoyringar: 5 items on up to 2 pages, 2 new" in capsys.readouterr().out
-    assert {regjeringen_id(4099990), regjeringen_id(4099985)} <= set(entries(tmp_path))
+    assert {regjeringen_id(4099990), regjeringen_id(4099985)} <= set(feed_entries(tmp_path))
     assert main(["run", "--config", config]) == 0
     assert webhook.messages == []  # old documents found by a backfill are history, not news
     assert main(["backfill", "--source", "nope", "--pages", "2", "--config", config]) == 2
@@ -205,7 +201,7 @@ def test_sources_that_word_a_document_differently_settle_and_a_second_run_change
     assert main(["run", "--config", config]) == 0
     atom = (tmp_path / "feeds" / "all.atom").read_bytes()
     # No article page for 4100003: the listing's and the feed's wordings compete, and one rule decides.
-    settled = entries(tmp_path)[regjeringen_id(4100003)].summary
+    settled = feed_entries(tmp_path)[regjeringen_id(4100003)].summary
     assert settled.startswith(("Justis- og beredskapsdepartementet foreslår", "RSS-utgaven"))
     for _ in range(2):
         http_server.requests.clear()
@@ -232,7 +228,7 @@ def test_a_regjeringen_document_is_one_entry_whichever_kind_reads_it(http_server
     config = write_config(tmp_path, sources=[{"id": "as-feed", "kind": "feed", "url": base + OWNER_RSS},
                                      {"id": "as-regjeringen", "kind": "regjeringen", "url": base + OWNER_RSS}])
     assert main(["run", "--config", config]) == 0
-    everything = entries(tmp_path)
+    everything = feed_entries(tmp_path)
     assert sorted(everything) == sorted(regjeringen_id(n) for n in (4100011, 4100010, 4099990))
     assert {t.term for t in everything[regjeringen_id(4100011)].tags} >= {"aid", "kdd"}  # completed by its article page
 
@@ -277,7 +273,7 @@ def test_one_bad_item_is_a_warning_and_the_source_keeps_the_others(http_server, 
     err = capsys.readouterr().err
     assert f"{loop}: too many redirects" in err
     assert "99999" in err and "skipped" in err
-    assert set(entries(tmp_path)) == {regjeringen_id(4100001), regjeringen_id(4100003)}
+    assert set(feed_entries(tmp_path)) == {regjeringen_id(4100001), regjeringen_id(4100003)}
 
 
 # ============================================================================ no invented dates
@@ -292,7 +288,7 @@ def test_an_item_without_a_known_date_has_no_published_date(http_server, tmp_pat
     http_server.add("/rss", UNDATED_RSS.replace("{base}", http_server.url), content_type="application/rss+xml")
     config = write_config(tmp_path, sources=[{"id": "fylke", "kind": "feed", "url": http_server.url + "/rss"}])
     assert main(["run", "--config", config]) == 0
-    entry = next(iter(entries(tmp_path).values()))
+    entry = next(iter(feed_entries(tmp_path).values()))
     assert "published" not in entry  # not the fetch time presented as a publication date
     assert entry.updated  # Atom requires one: when it was first seen
     assert entry.author == "Fylkesnytt"  # the feed's own title, not a site it does not come from
