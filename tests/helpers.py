@@ -7,6 +7,7 @@
 - local servers on 127.0.0.1: `LocalServer` (pages and feeds by path), `WebhookReceiver`, `SMTPReceiver`,
   `ChangingFeed` (an RSS feed whose items a test changes between runs);
 - the project's own regjeringen.no pages (tests/fixtures/regjeringen) served at their paths: `serve_own_regjeringen`;
+- the documents the store makes of a fetch: `completed`;
 - hearing facts as the model keeps them: `hearing_extra`, `answer_extra`, `deadline_and_status`.
 """
 
@@ -40,6 +41,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from aggregator.config import Config, load_config
 from aggregator.hearings import AnswerTo, Hearing, hearing_of, put, put_answer
+from aggregator.merge import ARTICLE, Document, Observation, merge
+from aggregator.records import FetchResult
 from aggregator.store import Store
 
 # ============================================================================ paths, recorded pages, the Atom check
@@ -501,6 +504,15 @@ def serve_own_regjeringen(server: LocalServer, slow_articles: float = 0.0) -> No
             server.add(path, lambda request, page=page: (time.sleep(slow_articles), Route(page))[1])
         else:
             server.add(path, page)
+
+
+# ============================================================================ what the store makes of a fetch
+
+
+def completed(result: FetchResult, source_id: str) -> list[Document]:
+    """The documents the store makes of a source's fetch: each record merged with its article page, if read."""
+    return [merge([Observation(source_id, r)] + ([Observation(ARTICLE, result.articles[r.id])] if r.id in result.articles else []))
+            for r in result.records]
 
 
 # ============================================================================ hearing facts as the model keeps them

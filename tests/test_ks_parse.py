@@ -10,12 +10,12 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from helpers import FIXTURES, answer_extra, shared_file
+from helpers import FIXTURES, answer_extra, completed, shared_file
 
 from aggregator.config import SourceConfig
 from aggregator.hearings import answer_to
 from aggregator.http import FetchError, Response, RobotsDisallowed
-from aggregator.merge import ARTICLE, Document, Observation, merge
+from aggregator.merge import Document
 from aggregator.normalize import hearing_reference
 from aggregator.records import SourceError
 from aggregator.sources import SourceContext
@@ -98,14 +98,6 @@ def site_with(listing: str, **overrides: str | Exception) -> FakeHttp:
     return FakeHttp(routes)
 
 
-def completed(result) -> list[Document]:
-    """The documents the store makes of a fetch: each teaser merged with its article page, if read."""
-    return [
-        merge([Observation("ks-integrering", r)] + ([Observation(ARTICLE, result.articles[r.id])] if r.id in result.articles else []))
-        for r in result.records
-    ]
-
-
 def reference(record) -> str | None:
     """The reference an answer cites, if any."""
     return next(iter(answer_to(record).references), None)
@@ -134,9 +126,9 @@ def history(records, **article_state) -> SourceContext:
 def test_own_markups_give_the_same_items(listing):
     http = site_with(fixture(listing))
     result = fetch(source(), SourceContext(http=http))
-    assert as_rows(completed(result)) == EXPECTED
+    assert as_rows(completed(result, "ks-integrering")) == EXPECTED
     assert result.warnings == []
-    for record in completed(result):
+    for record in completed(result, "ks-integrering"):
         assert record.id == record.link
         assert record.authors == ["KS"] and record.language == "nb"
 
@@ -264,8 +256,8 @@ def test_one_broken_article_is_a_warning_and_the_item_keeps_the_teaser(failure):
     broken = EXPECTED[5][1]
     http = site_with(fixture("listing-cards.html"), **{broken: failure})
     result = fetch(source(), SourceContext(http=http))
-    assert as_rows(completed(result))[:5] == EXPECTED[:5]
-    kept = completed(result)[5]
+    assert as_rows(completed(result, "ks-integrering"))[:5] == EXPECTED[:5]
+    kept = completed(result, "ks-integrering")[5]
     assert (kept.title, kept.summary, kept.published) == (EXPECTED[5][0], EXPECTED[5][5], None)
     assert len(result.warnings) == 1
     assert broken in result.warnings[0] and failure.reason in result.warnings[0]

@@ -17,6 +17,7 @@ from helpers import (
     REGJERINGEN_LISTING,
     REGJERINGEN_RSS,
     Route,
+    completed,
     deadline_and_status,
     feed_entries,
     hearing_extra,
@@ -29,7 +30,6 @@ from helpers import (
 from aggregator.cli import main
 from aggregator.config import SourceConfig
 from aggregator.http import HttpSettings, PoliteClient
-from aggregator.merge import ARTICLE, Document, Observation, merge
 from aggregator.records import Record, SourceError
 from aggregator.sources import SourceContext
 from aggregator.sources.regjeringen.fetching import fetch
@@ -50,21 +50,13 @@ def context(history: list[Record] | None = None, timeout: float = 5.0) -> Source
                          article_state=lambda item_id: {"status": "read"} if item_id in observed else None)
 
 
-def completed(result) -> list[Document]:
-    """The documents the store makes of a fetch: each record merged with its article page, if read."""
-    return [
-        merge([Observation("hoyringar", r)] + ([Observation(ARTICLE, result.articles[r.id])] if r.id in result.articles else []))
-        for r in result.records
-    ]
-
-
 # ============================================================================ fetch
 
 
 def test_fetch_listing_follows_pages_and_completes_new_items(http_server):
     serve_own_regjeringen(http_server)
     result = fetch(listing_source(http_server), context())
-    by_id = {r.id: r for r in completed(result)}
+    by_id = {r.id: r for r in completed(result, "hoyringar")}
     assert list(by_id) == [regjeringen_id(n) for n in (4100001, 4100002, 4100003, 4099990, 4099985)]
     first = by_id[regjeringen_id(4100001)]
     assert first.summary.endswith("Forslaget gjelder også prøvene i norsk og samfunnskunnskap, som skal kunne tas flere ganger.")
@@ -137,7 +129,7 @@ def test_a_subscribed_feed_is_fetched_without_robots_txt(http_server):
     result = fetch(source, context())
     assert http_server.paths()[0] == feed_path
     assert [r.id for r in result.records] == [regjeringen_id(n) for n in (4100011, 4100010, 4099990)]
-    news = completed(result)[0]
+    news = completed(result, "hoyringar")[0]
     assert news.ministries == ["aid", "kdd"]  # the feed names none; the article page does
     assert news.published.isoformat() == "2026-03-30T14:00:00+02:00"
 
@@ -185,7 +177,7 @@ def test_unknown_ministry_names_are_warned_about(http_server):
     result = fetch(listing_source(http_server, path), context())
     assert len(result.records) == 3
     assert any("'Ministry of Ocean Affairs'" in w and "ministries.toml" in w for w in result.warnings)
-    licences = completed(result)[1]
+    licences = completed(result, "hoyringar")[1]
     assert licences.summary.endswith("and on the views of the municipalities concerned.")
     assert licences.extra == {"web_tv": True}
 
