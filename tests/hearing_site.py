@@ -12,7 +12,7 @@ from email.utils import format_datetime
 from html import escape
 from urllib.parse import quote
 
-from helpers import FIXTURES, Route
+from helpers import FIXTURES, Route, regjeringen_id
 
 REGJERINGEN = "http://www.regjeringen.no"
 KS = "http://www.ks.no"
@@ -47,7 +47,7 @@ class Hearing:
 
     @property
     def item_id(self) -> str:
-        return f"https://www.regjeringen.no/no/id{self.number}/"
+        return regjeringen_id(self.number)
 
     def words(self) -> dict[str, str]:
         if self.language == "nn":

@@ -83,7 +83,7 @@ def feed_entries(folder: Path, feed: str = "all") -> dict[str, Any]:
     return {e.id: e for e in validate_atom(Path(folder) / "feeds" / f"{feed}.atom").entries}
 
 
-# ============================================================================ config files
+# ============================================================================ config files, and a kind of one's own
 
 # [http] as the tests want it: no politeness delay, no retries, a short timeout (a local server answers at once).
 FAST_HTTP = {"min_delay": 0, "retries": 0, "timeout": 5}
@@ -91,19 +91,19 @@ FAST_HTTP = {"min_delay": 0, "retries": 0, "timeout": 5}
 
 def write_config(folder: Path, *, sources: Sequence[Mapping] = (), topics: Sequence[Mapping] = (),
                  subscriptions: Sequence[Mapping] = (), http: Mapping | None = None, output: Mapping | None = None,
-                 storage: Mapping | None = None, notify: Mapping | None = None, extra: str = "") -> str:
+                 storage: Mapping | None = None, notify: Mapping | None = None) -> str:
     """Write folder/config.toml and return its path (as `main` takes it).
 
     Each source, topic and subscription is a dict of its keys, in order; a dict among them (a ks source's
     `selectors`) is its sub-table. [http] is FAST_HTTP with `http`'s keys over it; [output], [storage] and [notify]
-    are written when given. `extra` is TOML text put at the end, as it is."""
+    are written when given."""
     sections = [_table("[http]", {**FAST_HTTP, **(http or {})})]
     for name, keys in (("output", output), ("storage", storage), ("notify", notify)):
         if keys is not None:
             sections.append(_table(f"[{name}]", keys))
     for name, tables in (("sources", sources), ("topics", topics), ("subscriptions", subscriptions)):
         sections += [_table(f"[[{name}]]", keys, name) for keys in tables]
-    return write_config_text(folder, "\n".join(sections) + "\n" + extra)
+    return write_config_text(folder, "\n".join(sections) + "\n")
 
 
 def write_config_text(folder: Path, text: str) -> str:

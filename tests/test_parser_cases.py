@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -91,7 +91,7 @@ def page_of(case: Path) -> Path:
     return page
 
 
-def named(actual: dict[str, Any], expected: dict[str, Any], unchecked: list[str] = ()) -> dict[str, Any]:
+def named(actual: dict[str, Any], expected: dict[str, Any], unchecked: Sequence[str] = ()) -> dict[str, Any]:
     """`actual` as far as `expected` names its fields (a missing one shows as "<missing>"), without the facts a case
     leaves unchecked ("hearing.letter")."""
     shown = {key: actual.get(key, "<missing>") for key in expected}
