@@ -17,24 +17,23 @@ from helpers import ROOT
 SCRIPT = ROOT / "demo" / "run_demo.py"
 
 
-def processes_in(group: int) -> list[str]:
-    """Every process in this process group, as "pid (name) state" from /proc: one still running, or one that ended
-    without its parent waiting for it (a zombie: not stopped cleanly either). Without /proc: signal 0 (it sends
-    nothing) tells whether the group has any process."""
+def still_running(group: int) -> list[str]:
+    """The processes of this process group that still run, as "pid (name) state" from /proc (one that ended and waits
+    to be reaped, a zombie, runs no more). Without /proc: whether the group has any process (signal 0 sends none)."""
     if not Path("/proc/self/stat").exists():
         try:
             os.killpg(group, 0)
         except ProcessLookupError:
             return []
         return [f"a process in group {group}"]
-    found = []
+    running = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError):  # it ended meanwhile
             head, tail = stat.read_text().rsplit(")", 1)
             state, _, pgrp = tail.split()[:3]
-            if int(pgrp) == group:
-                found.append(f"{head}) {state}")
-    return found
+            if int(pgrp) == group and state != "Z":
+                running.append(f"{head}) {state}")
+    return running
 
 
 @pytest.mark.skipif(not (ROOT / ".venv" / "bin" / "aggregator").exists(), reason="needs `make install` (.venv)")
@@ -47,7 +46,7 @@ def test_the_demo_shows_feeds_and_notifications_and_leaves_nothing_running(tmp_p
                                 stderr=stderr, start_new_session=True)
         try:
             demo.wait(timeout=180)
-            left_behind = processes_in(demo.pid)
+            left_running = still_running(demo.pid)
         finally:
             with contextlib.suppress(ProcessLookupError):  # on a failure or a timeout: leave nothing behind either
                 os.killpg(demo.pid, signal.SIGKILL)
@@ -64,4 +63,4 @@ def test_the_demo_shows_feeds_and_notifications_and_leaves_nothing_running(tmp_p
     assert re.search(r"The feeds are served at http://127\.0\.0\.1:\d+/", out)
     assert "every server is stopped and the work folder removed" in out
     assert "WARNING" not in out and "Traceback" not in err
-    assert left_behind == [], "the demo left processes of its own behind"
+    assert left_running == [], "processes the demo started still run"
