@@ -1,4 +1,4 @@
-"""A small regjeringen.no and ks.no for hearing tests, served by conftest's LocalServer (as the HTTP proxy, so that
+"""A small regjeringen.no and ks.no for hearing tests, served by helpers' LocalServer (as the HTTP proxy, so that
 the URLs are the sites' own): the hearings RSS feed, hearing pages in the recorded markup (bokmål and nynorsk)
 with their response listings, and KS's answers. Tests change the hearings between runs; every page is rendered
 from their current state when it is requested."""
@@ -12,7 +12,7 @@ from email.utils import format_datetime
 from html import escape
 from urllib.parse import quote
 
-from conftest import FIXTURES, Route
+from helpers import FIXTURES, Route, regjeringen_id
 
 REGJERINGEN = "http://www.regjeringen.no"
 KS = "http://www.ks.no"
@@ -47,7 +47,7 @@ class Hearing:
 
     @property
     def item_id(self) -> str:
-        return f"https://www.regjeringen.no/no/id{self.number}/"
+        return regjeringen_id(self.number)
 
     def words(self) -> dict[str, str]:
         if self.language == "nn":

@@ -11,7 +11,7 @@ import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 
-from conftest import ROOT
+from helpers import ROOT
 
 MB = 1024 * 1024
 

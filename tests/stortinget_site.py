@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime
 from email.utils import format_datetime
 from html import escape
 
-from conftest import Route
 from hearing_site import ks_listing
+from helpers import Route
 
 from aggregator.normalize import OSLO
 from aggregator.sources.stortinget.parse import session_on

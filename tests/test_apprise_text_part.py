@@ -9,7 +9,7 @@ import re
 
 import apprise
 import pytest
-from notify_servers import Mail, SMTPReceiver
+from helpers import Mail, SMTPReceiver
 
 from aggregator.notify import sending
 from aggregator.notify.render import Rendered

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from conftest import validate_atom
+from helpers import validate_atom
 
 from aggregator.cli import main
 from aggregator.sources import MAX_SUMMARY, MAX_TITLE

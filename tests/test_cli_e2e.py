@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import FIXTURES, ROOT, validate_atom
+from helpers import FIXTURES, ROOT, hold_the_store, validate_atom, write_config
 
 from aggregator.cli import main
 
@@ -20,43 +20,17 @@ def site(http_server):
     return http_server
 
 
-def write_config(tmp_path, url, extra=""):
-    path = tmp_path / "config.toml"
-    path.write_text(f"""
-[output]
-base_url = "https://feeds.example.org/"
-[http]
-min_delay = 0
-retries = 0
-timeout = 5
-user_agent = "aggregator-e2e/0.1 (+mailto:ops@example.org)"
-[[sources]]
-id = "dep-news"
-kind = "feed"
-url = "{url}/rss"
-topics = ["arbeidsliv"]
-[[sources]]
-id = "fylke"
-kind = "feed"
-url = "{url}/atom"
-[[topics]]
-id = "hearings"
-title = "Hearings – Høringer"
-document_types = ["consultation", "consultation-response"]
-[[topics]]
-id = "vestland"
-keywords = ["vestland"]
-{extra}""", encoding="utf-8")
-    return path
-
-
-def hold_the_store(database) -> subprocess.Popen:
-    """Another process holding the store's lock (as a running `aggregator run` does), until killed."""
-    holder = ("import sys,time; from aggregator.store import Store; s=Store(sys.argv[1])\n"
-              "with s.exclusive():\n print('locked', flush=True); time.sleep(30)")
-    child = subprocess.Popen([sys.executable, "-c", holder, str(database)], stdout=subprocess.PIPE, text=True)
-    assert child.stdout.readline().strip() == "locked"
-    return child
+def write_feeds_config(tmp_path, url) -> str:
+    """A ministry's RSS feed and a county's Atom feed; a topic by document type and one by keyword."""
+    return write_config(
+        tmp_path,
+        output={"base_url": "https://feeds.example.org/"},
+        http={"user_agent": "aggregator-e2e/0.1 (+mailto:ops@example.org)"},
+        sources=[{"id": "dep-news", "kind": "feed", "url": f"{url}/rss", "topics": ["arbeidsliv"]},
+                 {"id": "fylke", "kind": "feed", "url": f"{url}/atom"}],
+        topics=[{"id": "hearings", "title": "Hearings – Høringer", "document_types": ["consultation", "consultation-response"]},
+                {"id": "vestland", "keywords": ["vestland"]}],
+    )
 
 
 def console_script() -> list[str]:
@@ -69,8 +43,8 @@ def snapshot(folder):
 
 
 def test_run_fetches_stores_and_writes_every_feed_then_a_second_run_changes_nothing(site, tmp_path, capsys):
-    config = write_config(tmp_path, site.url)
-    assert main(["run", "--config", str(config)]) == 0
+    config = write_feeds_config(tmp_path, site.url)
+    assert main(["run", "--config", config]) == 0
     feeds = tmp_path / "feeds"
 
     everything = validate_atom(feeds / "all.atom")
@@ -98,7 +72,7 @@ def test_run_fetches_stores_and_writes_every_feed_then_a_second_run_changes_noth
 
     before = snapshot(feeds)
     site.requests.clear()
-    assert main(["run", "--config", str(config)]) == 0
+    assert main(["run", "--config", config]) == 0
     rss, atom = (next(r for r in site.requests if r.path == p) for p in ("/rss", "/atom"))
     assert rss.headers["if-none-match"] == '"rss-1"'
     assert atom.headers["if-modified-since"] == "Wed, 08 Jul 2026 10:00:00 GMT"
@@ -106,25 +80,25 @@ def test_run_fetches_stores_and_writes_every_feed_then_a_second_run_changes_noth
 
 
 def test_a_changed_feed_updates_the_item_once(site, tmp_path):
-    config = write_config(tmp_path, site.url)
-    assert main(["run", "--config", str(config)]) == 0
+    config = write_feeds_config(tmp_path, site.url)
+    assert main(["run", "--config", config]) == 0
     site.add("/rss", RSS.replace(b"Ny ordning for l\xc3\xa6rlinger", b"Ny ordning for fleire l\xc3\xa6rlinger"),
              content_type="application/rss+xml", ETag='"rss-2"')
-    assert main(["run", "--config", str(config)]) == 0
+    assert main(["run", "--config", config]) == 0
     titles = [e.title for e in validate_atom(tmp_path / "feeds/all.atom").entries]
     assert "Ny ordning for fleire lærlinger i kommunene" in titles and len(titles) == 3
 
 
 def test_one_broken_source_exits_1_and_the_others_are_still_stored_and_written(site, tmp_path, capsys):
-    config = write_config(tmp_path, site.url)
+    config = write_feeds_config(tmp_path, site.url)
     site.add("/atom", "oops", status=500)
-    assert main(["run", "--config", str(config)]) == 1
+    assert main(["run", "--config", config]) == 1
     err = capsys.readouterr().err
     assert "fylke" in err and "HTTP 500" in err
     assert len(validate_atom(tmp_path / "feeds/all.atom").entries) == 2
     assert len(validate_atom(tmp_path / "feeds/sources/fylke.atom").entries) == 0  # defined, empty, still valid
 
-    assert main(["status", "--config", str(config)]) == 0
+    assert main(["status", "--config", config]) == 0
     out = capsys.readouterr().out
     assert "fylke (feed): FAILING; 0 items" in out
     assert "HTTP 500 (1 failed runs in a row)" in out
@@ -134,36 +108,32 @@ def test_one_broken_source_exits_1_and_the_others_are_still_stored_and_written(s
 
 def test_not_a_feed_is_a_clear_source_error(site, tmp_path, capsys):
     site.add("/atom", "<html><body>Maintenance</body></html>", content_type="text/html")
-    assert main(["run", "--config", str(write_config(tmp_path, site.url))]) == 1
+    assert main(["run", "--config", write_feeds_config(tmp_path, site.url)]) == 1
     assert "not an RSS or Atom feed" in capsys.readouterr().err
 
 
 def test_fetch_only_stores_and_build_only_writes(site, tmp_path):
-    config = write_config(tmp_path, site.url)
-    assert main(["fetch", "--config", str(config)]) == 0
+    config = write_feeds_config(tmp_path, site.url)
+    assert main(["fetch", "--config", config]) == 0
     assert not (tmp_path / "feeds").exists()
     site.requests.clear()
-    assert main(["build", "--config", str(config)]) == 0
+    assert main(["build", "--config", config]) == 0
     assert site.requests == []
     assert len(validate_atom(tmp_path / "feeds/all.atom").entries) == 3
 
 
 def test_a_second_run_while_one_holds_the_store_exits_with_a_clear_message(site, tmp_path, capsys):
-    config = write_config(tmp_path, site.url)
-    assert main(["fetch", "--config", str(config)]) == 0
-    child = hold_the_store(tmp_path / "data/aggregator.db")
-    try:
-        assert main(["run", "--config", str(config)]) == 3
+    config = write_feeds_config(tmp_path, site.url)
+    assert main(["fetch", "--config", config]) == 0
+    with hold_the_store(tmp_path / "data/aggregator.db"):
+        assert main(["run", "--config", config]) == 3
         assert "another aggregator command is using" in capsys.readouterr().err
-    finally:
-        child.kill()
-        child.wait()
 
 
 def test_the_console_script_runs_with_the_config_from_the_environment(site, tmp_path):
-    config = write_config(tmp_path, site.url)
+    config = write_feeds_config(tmp_path, site.url)
     command = console_script()
-    env = {**os.environ, "AGGREGATOR_CONFIG": str(config)}
+    env = {**os.environ, "AGGREGATOR_CONFIG": config}
     done = subprocess.run([*command, "run", "-v"], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "dep-news: 2 items, 2 new" in done.stderr
@@ -171,30 +141,26 @@ def test_the_console_script_runs_with_the_config_from_the_environment(site, tmp_
 
 
 def test_status_and_a_dry_run_read_while_a_run_holds_the_store(site, tmp_path, capsys):
-    config = write_config(tmp_path, site.url)
-    assert main(["fetch", "--config", str(config)]) == 0
-    child = hold_the_store(tmp_path / "data/aggregator.db")
-    try:
+    config = write_feeds_config(tmp_path, site.url)
+    assert main(["fetch", "--config", config]) == 0
+    with hold_the_store(tmp_path / "data/aggregator.db"):
         capsys.readouterr()
-        assert main(["status", "--config", str(config)]) == 0
+        assert main(["status", "--config", config]) == 0
         assert "dep-news (feed): ok; 2 items" in capsys.readouterr().out
-        assert main(["notify", "--dry-run", "--config", str(config)]) == 0
-        assert main(["run", "--config", str(config)]) == 3  # a writer still waits for nobody
-    finally:
-        child.kill()
-        child.wait()
+        assert main(["notify", "--dry-run", "--config", config]) == 0
+        assert main(["run", "--config", config]) == 3  # a writer still waits for nobody
 
 
 def test_default_output_is_warnings_and_one_summary_line(site, tmp_path):
-    config = write_config(tmp_path, site.url)
+    config = write_feeds_config(tmp_path, site.url)
     command = console_script()
-    done = subprocess.run([*command, "run", "--config", str(config)], capture_output=True, text=True, timeout=60)
+    done = subprocess.run([*command, "run", "--config", config], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""  # nothing went wrong, so nothing to say there (INFO is for -v)
     assert done.stdout.splitlines() == [
         "aggregator run: 2 sources (2 ok), 3 new items, 0 changed; feeds: 10 written, 0 unchanged; "
         "notifications: 0 sent, 0 failed"]
-    quiet = subprocess.run([*command, "run", "-q", "--config", str(config)], capture_output=True, text=True, timeout=60)
+    quiet = subprocess.run([*command, "run", "-q", "--config", config], capture_output=True, text=True, timeout=60)
     assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
-    verbose = subprocess.run([*command, "run", "-v", "--config", str(config)], capture_output=True, text=True, timeout=60)
+    verbose = subprocess.run([*command, "run", "-v", "--config", config], capture_output=True, text=True, timeout=60)
     assert "INFO: dep-news: not modified" in verbose.stderr and "DEBUG" not in verbose.stderr

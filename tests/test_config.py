@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from helpers import write_config_text
 
 from aggregator.cli import main
 from aggregator.config import ConfigError, config_path, load_config, redact
@@ -15,14 +16,8 @@ url = "https://example.org/rss"
 """
 
 
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def test_a_config_with_only_sources_gets_every_default(tmp_path):
-    config = load_config(write(tmp_path, MINIMAL))
+    config = load_config(write_config_text(tmp_path, MINIMAL))
     assert config.database == tmp_path / "data/aggregator.db"
     assert config.output_dir == tmp_path / "feeds"
     assert config.base_url == "https://feeds.example.org/"
@@ -35,7 +30,7 @@ def test_a_config_with_only_sources_gets_every_default(tmp_path):
 
 
 def test_every_documented_key_is_read(tmp_path):
-    config = load_config(write(tmp_path, """
+    config = load_config(write_config_text(tmp_path, """
 [storage]
 database = "state/x.db"
 [output]
@@ -108,7 +103,7 @@ keywords = ["høring"]
     ],
 )
 def test_mistakes_name_the_file_the_key_and_the_reason(tmp_path, text, key, reason):
-    path = write(tmp_path, text)
+    path = write_config_text(tmp_path, text)
     with pytest.raises(ConfigError) as error:
         load_config(path)
     message = str(error.value)
@@ -119,10 +114,10 @@ def test_mistakes_name_the_file_the_key_and_the_reason(tmp_path, text, key, reas
 def test_environment_variables_fill_strings_and_a_missing_one_is_an_error(tmp_path, monkeypatch):
     text = MINIMAL.replace("https://example.org/rss", "https://example.org/${FEED_PATH}")
     monkeypatch.setenv("FEED_PATH", "news.xml")
-    assert load_config(write(tmp_path, text)).sources[0].url == "https://example.org/news.xml"
+    assert load_config(write_config_text(tmp_path, text)).sources[0].url == "https://example.org/news.xml"
     monkeypatch.delenv("FEED_PATH")
     with pytest.raises(ConfigError, match=r"sources\[0\]\.url: environment variable FEED_PATH is not set"):
-        load_config(write(tmp_path, text))
+        load_config(write_config_text(tmp_path, text))
 
 
 def test_the_config_path_comes_from_the_option_then_the_environment_then_the_folder(monkeypatch):
@@ -134,7 +129,7 @@ def test_the_config_path_comes_from_the_option_then_the_environment_then_the_fol
 
 
 def test_the_cli_exits_2_with_the_reason_for_bad_config(tmp_path, capsys):
-    path = write(tmp_path, MINIMAL + "\n[http]\nmin_delay = \"slow\"\n")
+    path = write_config_text(tmp_path, MINIMAL + "\n[http]\nmin_delay = \"slow\"\n")
     assert main(["run", "--config", str(path)]) == 2
     err = capsys.readouterr().err
     assert f"{path}: http.min_delay: must be a number" in err
@@ -154,7 +149,7 @@ def test_redact_hides_passwords_in_urls():
 
 
 def test_a_store_that_cannot_be_opened_is_a_clear_error(tmp_path, capsys):
-    path = write(tmp_path, MINIMAL + '\n[storage]\ndatabase = "store.db"\n')
+    path = write_config_text(tmp_path, MINIMAL + '\n[storage]\ndatabase = "store.db"\n')
     (tmp_path / "store.db").write_bytes(b"this is not an SQLite database, it is a text file" * 20)
     assert main(["status", "--config", str(path)]) == 4  # the store cannot be used
     err = capsys.readouterr().err

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from dependency_check import freeze_problems, lock_pins, lock_problems, undeclared_imports
+from helpers import ROOT
 
 PYPROJECT = ROOT / "pyproject.toml"
 RUNTIME_LOCK, DEV_LOCK, BUILD_LOCK = (ROOT / "requirements" / name for name in ("runtime.txt", "dev.txt", "build.txt"))

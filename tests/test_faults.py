@@ -16,32 +16,18 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, validate_atom
-from notify_servers import WebhookReceiver
+from helpers import ROOT, Route, open_store, validate_atom, write_config
 from selectolax.lexbor import LexborHTMLParser
 
 from aggregator.cli import main
 from aggregator.http import FetchError, HttpSettings, PoliteClient
-from aggregator.store import Store
 
 
-def write_config(tmp_path: Path, url: str, extra: str = "", output: str = "feeds") -> str:
-    path = tmp_path / "config.toml"
-    path.write_text(f"""
-[output]
-directory = "{output}"
-base_url = "https://feeds.example.org/"
-[http]
-min_delay = 0
-retries = 1
-timeout = 2
-[[sources]]
-id = "hostile"
-kind = "feed"
-url = "{url}"
-{extra}
-""", encoding="utf-8")
-    return str(path)
+def hostile_config(tmp_path: Path, url: str, output: str = "feeds", subscriptions=()) -> str:
+    """One feed source; one retry and a 2 s timeout, so that the slow and hostile answers are bounded."""
+    return write_config(tmp_path, output={"directory": output, "base_url": "https://feeds.example.org/"},
+                        http={"retries": 1, "timeout": 2}, sources=[{"id": "hostile", "kind": "feed", "url": url}],
+                        subscriptions=subscriptions)
 
 
 def item(title: str, link: str, extra: str = "") -> str:
@@ -76,7 +62,7 @@ def links_in_index(path: Path) -> list[str]:
 
 def test_poisoned_items_are_warnings_and_never_stop_a_run(http_server, tmp_path, capsys):
     http_server.add("/rss", hostile_feed(), content_type="application/rss+xml")
-    config = write_config(tmp_path, http_server.url + "/rss")
+    config = hostile_config(tmp_path, http_server.url + "/rss")
     for _ in range(2):  # the second run too: nothing poisoned was kept to fail it
         assert main(["run", "--config", config]) == 0
         feed = validate_atom(tmp_path / "feeds" / "all.atom")
@@ -92,15 +78,12 @@ def test_poisoned_items_are_warnings_and_never_stop_a_run(http_server, tmp_path,
 
 def test_an_item_stored_by_an_older_version_with_a_hostile_link_is_left_out_of_every_file(http_server, tmp_path):
     http_server.add("/rss", hostile_feed("nb"), content_type="application/rss+xml")
-    config = write_config(tmp_path, http_server.url + "/rss")
+    config = hostile_config(tmp_path, http_server.url + "/rss")
     assert main(["run", "--config", config]) == 0
-    store = Store(tmp_path / "data" / "aggregator.db")
-    try:  # as an older version could have stored it
+    with open_store(config) as store:  # as an older version could have stored it
         store.conn.execute("UPDATE items SET link = 'javascript:alert(1)' WHERE link = 'http://h.example/vanlig'")
         store.conn.execute("DELETE FROM store_meta WHERE key IN ('filed_config', 'published_state')")  # as on upgrade
         store.conn.commit()
-    finally:
-        store.close()
     assert main(["build", "--config", config]) == 0
     feed = validate_atom(tmp_path / "feeds" / "all.atom")
     assert "javascript:alert(1)" not in {e.link for e in feed.entries} and len(feed.entries) == 4
@@ -109,7 +92,7 @@ def test_an_item_stored_by_an_older_version_with_a_hostile_link_is_left_out_of_e
 
 def test_an_empty_answer_and_a_redirect_to_a_file_are_clear_source_errors(http_server, tmp_path, capsys):
     http_server.add("/rss", b"", content_type="application/rss+xml")
-    config = write_config(tmp_path, http_server.url + "/rss")
+    config = hostile_config(tmp_path, http_server.url + "/rss")
     assert main(["run", "--config", config]) == 1
     assert "not an RSS or Atom feed (an empty answer)" in capsys.readouterr().err
     http_server.add("/rss", b"", status=302, Location="file:///etc/passwd")
@@ -199,22 +182,19 @@ def test_a_host_that_cannot_be_reached_is_said_so_once_and_not_retried(tmp_path)
 # ============================================================================ the output folder
 
 
-def test_an_output_folder_that_cannot_be_written_is_exit_5_and_notifications_still_go(http_server, tmp_path, capsys):
+def test_an_output_folder_that_cannot_be_written_is_exit_5_and_notifications_still_go(http_server, webhook, tmp_path,
+                                                                                       capsys):
     http_server.add("/rss", hostile_feed("nb"), content_type="application/rss+xml")
     (tmp_path / "blocked").write_text("a file where the output folder should be")
-    webhook = WebhookReceiver()
-    try:
-        config = write_config(tmp_path, http_server.url + "/rss", output="blocked/feeds",
-                              extra=f'[[subscriptions]]\nid = "team"\nurls = ["{webhook.url()}"]\n')
-        assert main(["run", "--config", config]) == 5
-        err = capsys.readouterr().err
-        assert "cannot write the feeds to" in err and "[output] directory" in err and "Traceback" not in err
-        http_server.add("/rss", hostile_feed("nb").replace("</channel>", item("Ny sak", "http://h.example/ny") + "</channel>"),
-                        content_type="application/rss+xml")
-        assert main(["run", "--config", config]) == 5
-        assert webhook.titles() == ["Ny sak"]  # the store is fine, so notifications still go out
-    finally:
-        webhook.close()
+    config = hostile_config(tmp_path, http_server.url + "/rss", output="blocked/feeds",
+                            subscriptions=[{"id": "team", "urls": [webhook.url()]}])
+    assert main(["run", "--config", config]) == 5
+    err = capsys.readouterr().err
+    assert "cannot write the feeds to" in err and "[output] directory" in err and "Traceback" not in err
+    http_server.add("/rss", hostile_feed("nb").replace("</channel>", item("Ny sak", "http://h.example/ny") + "</channel>"),
+                    content_type="application/rss+xml")
+    assert main(["run", "--config", config]) == 5
+    assert webhook.titles() == ["Ny sak"]  # the store is fine, so notifications still go out
 
 
 def _mount_tmpfs(path: Path, size: str) -> bool:
@@ -234,7 +214,7 @@ def test_a_full_disk_is_exit_5_and_leaves_the_feeds_that_were_there_intact(http_
                             f"<description>{'tekst ' * 300}</description>") for n in range(60))
         http_server.add("/rss", f'<rss version="2.0"><channel><title>x</title>{many}</channel></rss>',
                         content_type="application/rss+xml")
-        config = write_config(tmp_path, http_server.url + "/rss", output=str(full / "feeds"))
+        config = hostile_config(tmp_path, http_server.url + "/rss", output=str(full / "feeds"))
         assert main(["run", "--config", config]) == 5
         assert "cannot write the feeds" in capsys.readouterr().err
         assert not list(full.rglob("*.tmp"))  # nothing half-written left behind
@@ -250,7 +230,7 @@ def test_a_read_only_output_folder_is_exit_5_and_the_feeds_there_stay(http_serve
         pytest.skip("cannot mount a tmpfs here (needs root and mount rights): the read-only case is not run")
     try:
         http_server.add("/rss", hostile_feed("nb"), content_type="application/rss+xml")
-        config = write_config(tmp_path, http_server.url + "/rss", output=str(folder / "feeds"))
+        config = hostile_config(tmp_path, http_server.url + "/rss", output=str(folder / "feeds"))
         assert main(["run", "--config", config]) == 0
         before = (folder / "feeds" / "all.atom").read_bytes()
         assert subprocess.run(["mount", "-o", "remount,ro", str(folder)], capture_output=True).returncode == 0
@@ -266,7 +246,7 @@ def test_a_read_only_output_folder_is_exit_5_and_the_feeds_there_stay(http_serve
 
 def test_temporary_files_left_by_a_killed_publish_are_cleared(http_server, tmp_path):
     http_server.add("/rss", hostile_feed("nb"), content_type="application/rss+xml")
-    config = write_config(tmp_path, http_server.url + "/rss")
+    config = hostile_config(tmp_path, http_server.url + "/rss")
     assert main(["run", "--config", config]) == 0
     leftover = tmp_path / "feeds" / "sources" / ".hostile.atom.x1y2z3.tmp"
     leftover.write_bytes(b"<feed>half")
@@ -279,7 +259,7 @@ def test_temporary_files_left_by_a_killed_publish_are_cleared(http_server, tmp_p
 
 def _run_with_store(tmp_path: Path, http_server, prepare) -> tuple[int, str]:
     http_server.add("/rss", hostile_feed("nb"), content_type="application/rss+xml")
-    config = write_config(tmp_path, http_server.url + "/rss")
+    config = hostile_config(tmp_path, http_server.url + "/rss")
     assert main(["run", "--config", config]) == 0
     prepare(tmp_path / "data" / "aggregator.db")
     done = subprocess.run([sys.executable, "-m", "aggregator.cli", "run", "--config", config],
@@ -315,14 +295,12 @@ def test_a_store_with_damaged_pages_is_exit_4(http_server, tmp_path):
 
 
 def test_ctrl_c_stops_cleanly_with_130_and_the_next_run_goes_on(http_server, tmp_path):
-    from conftest import Route
-
     def slow(request):
         time.sleep(0.5)
         return Route(hostile_feed("nb"), content_type="application/rss+xml")
 
     http_server.add("/rss", slow)
-    config = write_config(tmp_path, http_server.url + "/rss")
+    config = hostile_config(tmp_path, http_server.url + "/rss")
     child = subprocess.Popen([sys.executable, "-m", "aggregator.cli", "run", "--config", config], cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 20

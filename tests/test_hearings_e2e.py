@@ -13,77 +13,44 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import icalendar
 import pytest
-from conftest import validate_atom
 from hearing_site import KS, KS_LISTING, REGJERINGEN, Answer, Hearing, HearingSite
-from notify_servers import SMTPReceiver, WebhookReceiver
+from helpers import feed_entries, open_store, validate_atom, write_config
 
 from aggregator.cli import main
 from aggregator.config import load_config
 from aggregator.normalize import OSLO
 from aggregator.notify import notify_step
-from aggregator.store import Store
 
 TODAY = datetime.now(OSLO).date()
 
 
 @pytest.fixture
-def world(http_server, monkeypatch, tmp_path):
+def world(http_server, webhook, smtp, monkeypatch, tmp_path):
     monkeypatch.setenv("HTTP_PROXY", http_server.url)  # www.regjeringen.no and www.ks.no are this server
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")  # the receivers are reached directly
     monkeypatch.delenv("no_proxy", raising=False)
-    site = HearingSite(http_server)
-    webhook, smtp = WebhookReceiver(), SMTPReceiver()
-    yield site, webhook, smtp, tmp_path
-    webhook.close()
-    smtp.close()
+    return HearingSite(http_server), webhook, smtp, tmp_path
 
 
-def write_config(tmp_path, webhook, smtp, refresh: float = 0, more: str = "") -> str:
-    path = tmp_path / "config.toml"
-    path.write_text(f"""
-[output]
-base_url = "https://feeds.example.org/"
-[http]
-min_delay = 0
-retries = 0
-timeout = 5
-[[sources]]
-id = "hearings"
-kind = "regjeringen"
-url = "{REGJERINGEN}/no/rss/Rss/2581966/?documentType=dokumenter/høringer"
-hearing_refresh_hours = {refresh}
-[[sources]]
-id = "ks-svar"
-kind = "ks"
-url = "{KS}{KS_LISTING}"
-[[topics]]
-id = "hearings"
-title = "Høringer"
-document_types = ["consultation"]
-
-[[subscriptions]]
-id = "hearings-mail"
-urls = ["{smtp.url()}"]
-feeds = ["topics/hearings"]
-events = ["new", "updated", "reminder"]
-remind_days = [14, 3]
-respondents = ["KS"]
-
-[[subscriptions]]
-id = "bergen"
-urls = ["{webhook.url("bergen")}"]
-feeds = ["hearings/open"]
-events = ["updated"]
-recipients = ["Bergen kommune"]
-respondents = ["Bergen kommune"]
-
-[[subscriptions]]
-id = "new-only"
-urls = ["{webhook.url("new")}"]
-feeds = ["topics/hearings"]
-{more}
-""", encoding="utf-8")
-    return str(path)
+def hearing_config(tmp_path, webhook, smtp, refresh: float = 0, document_types=("consultation",),
+                   bergen_hears_updates: bool = True, more=()) -> str:
+    """The hearings feed and KS's answers; a topic of hearings; three subscriptions (and `more`): one by mail for
+    every event, naming KS among the respondents; "bergen" for updates of open hearings sent to Bergen kommune (or,
+    not `bergen_hears_updates`, for their new ones); "new-only" for new hearings."""
+    bergen = {"events": ["updated"], "respondents": ["Bergen kommune"]} if bergen_hears_updates else {"events": ["new"]}
+    return write_config(
+        tmp_path, output={"base_url": "https://feeds.example.org/"},
+        sources=[{"id": "hearings", "kind": "regjeringen", "url": f"{REGJERINGEN}/no/rss/Rss/2581966/?documentType=dokumenter/høringer",
+                  "hearing_refresh_hours": refresh},
+                 {"id": "ks-svar", "kind": "ks", "url": f"{KS}{KS_LISTING}"}],
+        topics=[{"id": "hearings", "title": "Høringer", "document_types": list(document_types)}],
+        subscriptions=[
+            {"id": "hearings-mail", "urls": [smtp.url()], "feeds": ["topics/hearings"], "events": ["new", "updated", "reminder"],
+             "remind_days": [14, 3], "respondents": ["KS"]},
+            {"id": "bergen", "urls": [webhook.url("bergen")], "feeds": ["hearings/open"], "recipients": ["Bergen kommune"], **bergen},
+            {"id": "new-only", "urls": [webhook.url("new")], "feeds": ["topics/hearings"]},
+            *more,
+        ])
 
 
 def baseline(site: HearingSite) -> tuple[Hearing, Hearing]:
@@ -98,10 +65,6 @@ def baseline(site: HearingSite) -> tuple[Hearing, Hearing]:
     return a, b
 
 
-def entries(tmp_path, feed: str) -> dict:
-    return {e.id: e for e in validate_atom(tmp_path / "feeds" / f"{feed}.atom").entries}
-
-
 def calendar(tmp_path) -> dict[str, icalendar.Event]:
     parsed = icalendar.Calendar.from_ical((tmp_path / "feeds" / "hearings" / "deadlines.ics").read_bytes())
     return {str(e["url"]): e for e in parsed.walk("VEVENT")}
@@ -109,7 +72,7 @@ def calendar(tmp_path) -> dict[str, icalendar.Event]:
 
 def test_hearing_updates_reach_each_subscription_as_it_asks_once(world):
     site, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp)
+    config = hearing_config(tmp_path, webhook, smtp)
     a, b = baseline(site)
     assert main(["run", "--config", config]) == 0
     assert smtp.mails == [] and webhook.messages == []  # the baseline is history: nobody hears of it
@@ -120,7 +83,7 @@ def test_hearing_updates_reach_each_subscription_as_it_asks_once(world):
     assert f"DTSTART;VALUE=DATE:{a.deadline:%Y%m%d}" in ics  # an all-day event on the deadline
     assert first_events[a.url].decoded("dtstart") == a.deadline
     assert str(first_events[b.url]["description"]).startswith("Departement: Finansdepartementet\nStatus: På høyring")
-    opened = entries(tmp_path, "hearings/open")
+    opened = feed_entries(tmp_path, "hearings/open")
     assert list(opened) == [b.item_id, a.item_id]
 
     # Run 2: A's deadline moves, it gets a new document and answers (Bergen, and KS: on regjeringen.no and on
@@ -151,7 +114,7 @@ def test_hearing_updates_reach_each_subscription_as_it_asks_once(world):
     assert a.url in mail.part("plain") and "svar.regjeringen.no/nb/registrer_horingsuttalelse/H4200100/" in mail.part("plain")
 
     # The feeds: A advanced, its content first says what changed and that KS answered, with the link
-    hearing_entries = entries(tmp_path, "topics/hearings")
+    hearing_entries = feed_entries(tmp_path, "topics/hearings")
     entry_a = hearing_entries[a.item_id]
     content = entry_a.content[0].value
     assert content.startswith(f"<p><strong>{moved}. Nye dokumenter: Tilleggsnotat. Bergen kommune og KS har svart")
@@ -165,11 +128,11 @@ def test_hearing_updates_reach_each_subscription_as_it_asks_once(world):
     entry_b = hearing_entries[b.item_id]
     assert entry_b.content[0].value.startswith("<p><strong>Høyringa er avslutta</strong></p>")
     assert {(t.term, t.label) for t in entry_b.tags if t.scheme.endswith("/hearing-status/")} == {("closed", "Avslutta")}
-    ks_entry = entries(tmp_path, "sources/ks-svar")["http://www.ks.no/horingssvar/svar-introduksjonsloven/"]
+    ks_entry = feed_entries(tmp_path, "sources/ks-svar")["http://www.ks.no/horingssvar/svar-introduksjonsloven/"]
     assert ("related", a.url) in {(link.rel, link.href) for link in ks_entry.links}
 
     # hearings/open: soonest first with the days left; B closed is gone. The calendar: same UID for A, new date.
-    opened = entries(tmp_path, "hearings/open")
+    opened = feed_entries(tmp_path, "hearings/open")
     assert list(opened) == [c.item_id, a.item_id]
     assert "<strong>5 dager igjen</strong>" in opened[c.item_id].content[0].value
     events = calendar(tmp_path)
@@ -192,12 +155,11 @@ def test_hearing_updates_reach_each_subscription_as_it_asks_once(world):
 
 def test_reminders_come_on_their_day_in_oslo_once_and_follow_a_moved_deadline(world):
     site, webhook, smtp, tmp_path = world
-    config_path = write_config(tmp_path, webhook, smtp)
+    config_path = hearing_config(tmp_path, webhook, smtp)
     a, b = baseline(site)
     assert main(["run", "--config", config_path]) == 0
     config = load_config(config_path)
-    store = Store(config.database)
-    try:
+    with open_store(config) as store:
         def remind_at(moment: datetime) -> list[str]:
             before = len(smtp.mails)
             notify_step(config, store, now=moment.astimezone(UTC))
@@ -227,43 +189,41 @@ def test_reminders_come_on_their_day_in_oslo_once_and_follow_a_moved_deadline(wo
         assert remind_at(oslo(a.deadline - timedelta(days=3))) == [f"Påminnelse: {a.title} – 3 dager igjen"]
         mail = smtp.mails[-1]
         assert f"Høringsfrist: {a.deadline:%d.%m.%Y}" in mail.part("plain")
-    finally:
-        store.close()
 
 
 def test_only_rss_reachable_hearings_still_arrive_and_are_completed_when_html_returns(world, capsys):
     site, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp, refresh=20)
+    config = hearing_config(tmp_path, webhook, smtp, refresh=20)
     a, _ = baseline(site)
     site.blocked = True  # Cloudflare answers every HTML page with a challenge; RSS stays open
     assert main(["run", "--config", config]) == 0
     err = capsys.readouterr().err
     assert "Cloudflare challenge" in err and "the item keeps what the listing gave" in err
-    hearing = entries(tmp_path, "topics/hearings")[a.item_id]  # a hearing by the feed's filter alone
+    hearing = feed_entries(tmp_path, "topics/hearings")[a.item_id]  # a hearing by the feed's filter alone
     assert hearing.title == a.title and "consultation" in {t.term for t in hearing.tags}
     assert not (tmp_path / "feeds" / "hearings" / "open.atom").read_text("utf-8").count("<entry>")  # no deadline yet
 
     site.blocked = False
     assert main(["run", "--config", config]) == 0  # the failed page is tried again on the next run
-    hearing = entries(tmp_path, "topics/hearings")[a.item_id]
+    hearing = feed_entries(tmp_path, "topics/hearings")[a.item_id]
     assert f"Høringsfrist: {a.deadline:%d.%m.%Y}" in hearing.content[0].value and "Status: På høring" in hearing.content[0].value
-    assert a.item_id in entries(tmp_path, "hearings/open")
+    assert a.item_id in feed_entries(tmp_path, "hearings/open")
 
 
 def test_an_rss_filter_that_stays_empty_is_a_warning_not_an_error(world, capsys):
     site, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp)  # no hearings published: the feed is empty
+    config = hearing_config(tmp_path, webhook, smtp)  # no hearings published: the feed is empty
     site.answer(Answer("svar-1", "Høringssvar 1", "KS mener noe."))
     site.answer(Answer("svar-2", "Høringssvar 2", "KS mener noe annet."))
     assert main(["run", "--config", config]) == 0
     err = capsys.readouterr().err
     assert "has no items; check its filters (documentType, owner, topic)" in err
-    assert json.loads(json.dumps(entries(tmp_path, "hearings/open"))) == {}
+    assert json.loads(json.dumps(feed_entries(tmp_path, "hearings/open"))) == {}
 
 
 def test_a_ks_answer_without_a_link_is_linked_by_its_reference(world):
     site, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp)
+    config = hearing_config(tmp_path, webhook, smtp)
     baseline(site)
     nou = site.add(Hearing(4200400, "horing-nou-2026-3", "Høring – NOU 2026: 3 Fremtidens kommuner",
                            TODAY + timedelta(days=30), ministry="kdd"))
@@ -273,7 +233,7 @@ def test_a_ks_answer_without_a_link_is_linked_by_its_reference(world):
     assert main(["run", "--config", config]) == 0
     assert [m.subject for m in smtp.mails] == [f"KS har svart: {nou.title}"]
     assert "http://www.ks.no/horingssvar/nou-2026-3-fremtidens-kommuner/" in smtp.mails[0].part("plain")
-    entry = entries(tmp_path, "topics/hearings")[nou.item_id]
+    entry = feed_entries(tmp_path, "topics/hearings")[nou.item_id]
     assert entry.content[0].value.startswith("<p><strong>KS har svart</strong></p>")
     assert webhook.messages == []  # Bergen names no KS; new-only hears of new items only
 
@@ -283,17 +243,8 @@ def test_a_listing_behind_a_challenge_names_the_rss_feed_that_gives_the_same(wor
     listing = "/no/dokument/hoyringar/id1763/"
     site.server.add(listing, lambda request: site._html(""))
     site.blocked = True
-    path = tmp_path / "config.toml"
-    path.write_text(f"""
-[http]
-min_delay = 0
-retries = 0
-[[sources]]
-id = "hoyringar"
-kind = "regjeringen"
-url = "{REGJERINGEN}{listing}"
-""", encoding="utf-8")
-    assert main(["run", "--config", str(path)]) == 1
+    config = write_config(tmp_path, sources=[{"id": "hoyringar", "kind": "regjeringen", "url": f"{REGJERINGEN}{listing}"}])
+    assert main(["run", "--config", config]) == 1
     err = capsys.readouterr().err
     assert "HTTP 403: a bot check (Cloudflare challenge)" in err
     assert f"{REGJERINGEN}/no/rss/Rss/2581966/?documentType=dokumenter/h%C3%B8ringer" in err
@@ -301,14 +252,14 @@ url = "{REGJERINGEN}{listing}"
 
 def test_a_ks_answer_seen_before_its_hearing_is_linked_when_the_hearing_comes(world):
     site, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp)
+    config = hearing_config(tmp_path, webhook, smtp)
     baseline(site)
     later = Hearing(4200500, "horing-tolkeloven", "Høring – endringer i tolkeloven", TODAY + timedelta(days=25))
     site.answer(Answer("svar-tolkeloven", "Høringssvar om tolkeloven", "KS ber om mer tid.", hearing=later))
     assert main(["run", "--config", config]) == 0  # the answer links a hearing the store does not hold yet
     site.add(later)
     assert main(["run", "--config", config]) == 0
-    content = entries(tmp_path, "topics/hearings")[later.item_id].content[0].value
+    content = feed_entries(tmp_path, "topics/hearings")[later.item_id].content[0].value
     assert 'KS har svart: <a href="http://www.ks.no/horingssvar/svar-tolkeloven/">' in content
     assert not content.startswith("<p><strong>KS har svart")  # linked, but no update: the hearing itself is new
     assert [m.subject for m in smtp.mails] == [later.title]  # the new hearing, once
@@ -318,7 +269,7 @@ def test_a_hearing_that_changes_while_the_feed_does_not_is_read_again(world):
     """The hearings feed answers 304 (nothing new in it), but a hearing's page moved its deadline and closed another:
     the followed hearings are read again all the same, and subscribers hear of it."""
     site, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp)
+    config = hearing_config(tmp_path, webhook, smtp)
     a, b = baseline(site)
     assert main(["run", "--config", config]) == 0
     old_deadline, a.deadline = a.deadline, a.deadline + timedelta(days=7)
@@ -337,14 +288,8 @@ def test_a_hearing_read_late_reaches_the_subscription_that_names_its_recipients(
     """A new hearing arrives by RSS while its page is blocked: a subscription with `recipients` cannot judge it
     yet, so it waits, and gets it on the run that reads the page."""
     site, webhook, smtp, tmp_path = world
-    more = f"""
-[[subscriptions]]
-id = "bergen-new"
-urls = ["{webhook.url("bergen-new")}"]
-feeds = ["topics/hearings"]
-recipients = ["Bergen kommune"]
-"""
-    config = write_config(tmp_path, webhook, smtp, more=more)
+    bergen_new = {"id": "bergen-new", "urls": [webhook.url("bergen-new")], "feeds": ["topics/hearings"], "recipients": ["Bergen kommune"]}
+    config = hearing_config(tmp_path, webhook, smtp, more=[bergen_new])
     baseline(site)
     assert main(["run", "--config", config]) == 0
     site.blocked = True
@@ -362,15 +307,12 @@ recipients = ["Bergen kommune"]
 def test_updated_added_to_a_subscription_later_brings_no_backlog(world):
     site, webhook, smtp, tmp_path = world
     a, _ = baseline(site)
-    config = write_config(tmp_path, webhook, smtp)
-    text = (tmp_path / "config.toml").read_text("utf-8")
-    (tmp_path / "config.toml").write_text(text.replace('events = ["updated"]', 'events = ["new"]')
-                                          .replace('respondents = ["Bergen kommune"]', ""), encoding="utf-8")
+    config = hearing_config(tmp_path, webhook, smtp, bergen_hears_updates=False)
     assert main(["run", "--config", config]) == 0
     for days in (3, 6):  # changes nobody listens for
         a.deadline = TODAY + timedelta(days=20 + days)
         assert main(["run", "--config", config]) == 0
-    (tmp_path / "config.toml").write_text(text, encoding="utf-8")  # "bergen" now wants updates
+    hearing_config(tmp_path, webhook, smtp)  # "bergen" now wants updates
     assert main(["run", "--config", config]) == 0
     assert webhook.titles("bergen") == []  # not the two changes before
     old, a.deadline = a.deadline, TODAY + timedelta(days=40)
@@ -383,13 +325,8 @@ def test_a_new_hearing_in_a_feed_that_needs_no_missing_fact_does_not_wait(world)
     """A subscription following hearings/open and topics/hearings gets a new hearing whose page is blocked (no
     deadline yet) at once: topics/hearings holds it already."""
     site, webhook, smtp, tmp_path = world
-    more = f"""
-[[subscriptions]]
-id = "both"
-urls = ["{webhook.url("both")}"]
-feeds = ["hearings/open", "topics/hearings"]
-"""
-    config = write_config(tmp_path, webhook, smtp, more=more)
+    both = {"id": "both", "urls": [webhook.url("both")], "feeds": ["hearings/open", "topics/hearings"]}
+    config = hearing_config(tmp_path, webhook, smtp, more=[both])
     baseline(site)
     assert main(["run", "--config", config]) == 0
     site.blocked = True
@@ -405,16 +342,12 @@ def test_a_ks_answer_given_as_new_is_not_told_again_as_an_update(world):
     """A subscription that gets KS's answers as new items (topics/hearings holds them) and names KS in
     `respondents` gets the answer once, not also as "KS har svart"."""
     site, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp)
-    text = (tmp_path / "config.toml").read_text("utf-8")
-    (tmp_path / "config.toml").write_text(text.replace('document_types = ["consultation"]',
-                                                       'document_types = ["consultation", "consultation-response"]'),
-                                          encoding="utf-8")
+    config = hearing_config(tmp_path, webhook, smtp, document_types=["consultation", "consultation-response"])
     a, _ = baseline(site)
     assert main(["run", "--config", config]) == 0
     answer = site.answer(Answer("svar-introduksjonsloven", "Høringssvar om endringer i introduksjonsloven",
                                 "KS støtter forslaget.", hearing=a))
     assert main(["run", "--config", config]) == 0
     assert [m.subject for m in smtp.mails] == [answer.title]  # hearings-mail: the answer, once
-    content = entries(tmp_path, "topics/hearings")[a.item_id].content[0].value
+    content = feed_entries(tmp_path, "topics/hearings")[a.item_id].content[0].value
     assert content.startswith("<p><strong>KS har svart</strong></p>")  # the feed still says it

@@ -5,7 +5,7 @@ on 127.0.0.1; "www.regjeringen.no" is one of them as the HTTP proxy, so that its
 from __future__ import annotations
 
 import pytest
-from conftest import LocalServer
+from helpers import LocalServer
 
 from aggregator.cli import main
 from aggregator.http import FetchError, HttpSettings, OffsiteRedirect, OffsiteURL, PoliteClient, PrivateAddress, configured_hosts

@@ -3,7 +3,7 @@
 import time
 
 import pytest
-from conftest import Route
+from helpers import Route
 
 from aggregator.http import FetchError, HttpSettings, PoliteClient, RobotsDisallowed, decode_body, parse_retry_after
 

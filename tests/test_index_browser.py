@@ -9,7 +9,7 @@ import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from helpers import hearing_extra
+from helpers import hearing_extra, write_config_text
 from selectolax.lexbor import LexborHTMLParser
 
 from aggregator.commit import commit_record
@@ -44,8 +44,7 @@ document_types = ["consultation", "consultation-response"]
 
 @pytest.fixture
 def site(tmp_path):
-    (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
-    config = load_config(tmp_path / "config.toml")
+    config = load_config(write_config_text(tmp_path, CONFIG))
     store = Store(config.database)
     today = datetime.now(OSLO).date()
     hearings = [

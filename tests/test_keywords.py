@@ -7,7 +7,7 @@ import re
 import time
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 from aggregator.config import ConfigError, load_config
 from aggregator.keywords import keyword_problem, matches_keyword

@@ -3,11 +3,8 @@ validated, listed and run end to end like the built-in ones."""
 
 from __future__ import annotations
 
-import sys
-import textwrap
-
 import pytest
-from conftest import validate_atom
+from helpers import kind_of_ones_own, validate_atom, write_config
 
 from aggregator.cli import main
 from aggregator.config import ConfigError, load_config
@@ -43,52 +40,35 @@ KIND = SourceKind(
 
 @pytest.fixture
 def own_kind(tmp_path, monkeypatch):
-    folder = tmp_path / "kinds"
-    folder.mkdir()
-    (folder / "stortinget_demo.py").write_text(textwrap.dedent(KIND_MODULE), encoding="utf-8")
-    monkeypatch.syspath_prepend(str(folder))
-    yield
-    sys.modules.pop("stortinget_demo", None)
+    with kind_of_ones_own(tmp_path, monkeypatch, "stortinget_demo", KIND_MODULE):
+        yield
 
 
-def config_text(url: str, extra: str = "") -> str:
-    return f"""
-[http]
-min_delay = 0
-retries = 0
-[[sources]]
-id = "saker"
-kind = "stortinget_demo"
-url = "{url}"
-{extra}
-"""
+def own_kind_config(tmp_path, url: str = "https://example.org/x", kind: str = "stortinget_demo", **options) -> str:
+    """One source of the kind of one's own (or of `kind`), with these options."""
+    return write_config(tmp_path, sources=[{"id": "saker", "kind": kind, "url": url, **options}])
 
 
 def test_a_kind_of_ones_own_runs_end_to_end(own_kind, http_server, tmp_path, capsys):
     http_server.add("/saker.json", '{"saker": [{"url": "https://stortinget.example/sak/1", "title": "Sak om skole"}],'
                                    ' "vedtak": [{"url": "https://stortinget.example/vedtak/9", "title": "Vedtak om vei"}]}',
                     content_type="application/json")
-    path = tmp_path / "config.toml"
-    path.write_text(config_text(http_server.url + "/saker.json", 'section = "vedtak"'), encoding="utf-8")
+    path = own_kind_config(tmp_path, http_server.url + "/saker.json", section="vedtak")
     assert load_config(path).sources[0].options == {"section": "vedtak"}
-    assert main(["run", "--config", str(path)]) == 0
+    assert main(["run", "--config", path]) == 0
     [entry] = validate_atom(tmp_path / "feeds" / "sources" / "saker.atom").entries
     assert (entry.title, entry.author) == ("Vedtak om vei", "Stortinget")  # credited to the kind's publisher
     capsys.readouterr()
-    assert main(["kinds", "--config", str(path)]) == 0
+    assert main(["kinds", "--config", path]) == 0
     listed = capsys.readouterr().out
     assert "stortinget_demo\n" in listed and "option section (string, default 'saker')" in listed
     assert "regjeringen\n" in listed and "option max_pages" in listed
 
 
 def test_a_kinds_options_are_checked_and_other_kinds_options_refused(own_kind, tmp_path):
-    path = tmp_path / "config.toml"
-    path.write_text(config_text("https://example.org/x", 'section = ""'), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"sources\[0\]\.section: must not be empty"):
-        load_config(path)
-    path.write_text(config_text("https://example.org/x", "max_pages = 2"), encoding="utf-8")
+        load_config(own_kind_config(tmp_path, section=""))
     with pytest.raises(ConfigError, match=r"sources\[0\]\.max_pages: only regjeringen sources have max_pages"):
-        load_config(path)
-    path.write_text(config_text("https://example.org/x").replace("stortinget_demo", "no_such_kind"), encoding="utf-8")
+        load_config(own_kind_config(tmp_path, max_pages=2))
     with pytest.raises(ConfigError, match=r"sources\[0\]\.kind: must be one of feed, regjeringen, ks"):
-        load_config(path)
+        load_config(own_kind_config(tmp_path, kind="no_such_kind"))

@@ -4,11 +4,9 @@ on 127.0.0.1, checked in sources/<id>.atom and topics/hearings.atom entry by ent
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES, validate_atom
-from helpers import answer_extra
+from helpers import FIXTURES, answer_extra, open_store, validate_atom, write_config
 
 from aggregator.cli import main
-from aggregator.store import Store
 
 KS = FIXTURES / "ks"
 LISTING = "/fagomrader/innvandring-og-integrering/integrering/"
@@ -61,30 +59,13 @@ def site(http_server):
     return http_server
 
 
-def write_config(tmp_path, url: str, selectors: str = "") -> str:
-    path = tmp_path / "config.toml"
-    path.write_text(f"""
-[storage]
-database = "data/aggregator.db"
-[output]
-directory = "out"
-base_url = "https://feeds.example.org/"
-[http]
-min_delay = 0
-retries = 0
-timeout = 5
-[[topics]]
-id = "hearings"
-title = "Høringer"
-document_types = ["consultation", "consultation-response"]
-[[sources]]
-id = "ks-integrering"
-kind = "ks"
-title = "KS – Integrering"
-url = "{url}{LISTING}"
-topics = ["integrering"]
-{selectors}""", encoding="utf-8")
-    return str(path)
+def ks_config(tmp_path, url: str, selectors: dict | None = None) -> str:
+    """The KS topic page as a source (its selectors pinned, where given); a topic of hearings and answers."""
+    source = {"id": "ks-integrering", "kind": "ks", "title": "KS – Integrering", "url": f"{url}{LISTING}", "topics": ["integrering"]}
+    return write_config(tmp_path, storage={"database": "data/aggregator.db"},
+                        output={"directory": "out", "base_url": "https://feeds.example.org/"},
+                        topics=[{"id": "hearings", "title": "Høringer", "document_types": ["consultation", "consultation-response"]}],
+                        sources=[{**source, "selectors": selectors} if selectors else source])
 
 
 def check_entry(entry, url: str, path: str) -> None:
@@ -97,7 +78,7 @@ def check_entry(entry, url: str, path: str) -> None:
 
 
 def test_run_writes_the_ks_items_to_the_source_and_hearings_feeds(site, tmp_path, capsys):
-    config = write_config(tmp_path, site.url)
+    config = ks_config(tmp_path, site.url)
     assert main(["run", "--config", config]) == 0
     out = tmp_path / "out"
 
@@ -115,12 +96,9 @@ def test_run_writes_the_ks_items_to_the_source_and_hearings_feeds(site, tmp_path
         check_entry(entry, site.url, entry.link.removeprefix(site.url))
 
     # The hearing each answer refers to is kept for a later link to the government's hearing.
-    store = Store(tmp_path / "data" / "aggregator.db")
-    try:
+    with open_store(config) as store:
         assert store.get_item(site.url + HEARING_NOU)["extra"] == answer_extra("NOU 2024: 7", label="Høring")
         assert store.get_item(site.url + HEARING_INTERPRETERS)["extra"] == answer_extra("Meld. St. 9 (2024–2025)", label="Høring")
-    finally:
-        store.close()
 
     # robots.txt is honoured: the forbidden article page was never requested; the 404 is a warning.
     assert SURVEY not in site.paths() and site.paths()[:2] == ["/robots.txt", LISTING]
@@ -130,7 +108,7 @@ def test_run_writes_the_ks_items_to_the_source_and_hearings_feeds(site, tmp_path
 
 
 def test_a_second_run_reads_only_the_listing_and_what_still_lacks_a_date(site, tmp_path):
-    config = write_config(tmp_path, site.url)
+    config = ks_config(tmp_path, site.url)
     assert main(["run", "--config", config]) == 0
     before = {p: p.read_bytes() for p in (tmp_path / "out").rglob("*.atom")}
     site.requests.clear()
@@ -151,7 +129,7 @@ NEW_ARTICLE = """<html lang="nb"><body><div class="x-page"><div class="x-title">
 
 
 def test_a_layout_change_fails_the_source_until_selectors_are_pinned(site, tmp_path, capsys):
-    config = write_config(tmp_path, site.url)
+    config = ks_config(tmp_path, site.url)
     assert main(["run", "--config", config]) == 0
     capsys.readouterr()
 
@@ -164,14 +142,8 @@ def test_a_layout_change_fails_the_source_until_selectors_are_pinned(site, tmp_p
 
     site.add("/horingssvar/ny-kommunelov/", NEW_ARTICLE.format(title="Høringssvar om NOU 2025: 2 Ny kommunelov", text="KS mener utvalget har funnet en god balanse."))
     site.add("/aktuelt/flere-laerlinger/", NEW_ARTICLE.format(title="Flere lærlinger i kommunene", text="Antallet lærlinger økte i fjor."))
-    pinned = write_config(tmp_path, site.url, """[sources.selectors]
-item = ".x-list .x-row"
-title = ".x-title"
-link = "a.x-go"
-label = ".x-kicker"
-summary = ".x-text"
-date = ".x-date"
-""")
+    pinned = ks_config(tmp_path, site.url, selectors={
+        "item": ".x-list .x-row", "title": ".x-title", "link": "a.x-go", "label": ".x-kicker", "summary": ".x-text", "date": ".x-date"})
     assert main(["run", "--config", pinned]) == 0
     feed = validate_atom(tmp_path / "out" / "sources" / "ks-integrering.atom")
     new = {e.link: e for e in feed.entries if e.link.endswith(("/ny-kommunelov/", "/flere-laerlinger/"))}

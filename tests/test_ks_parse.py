@@ -1,7 +1,8 @@
 """The ks.no source: teasers found by structure (not class names), article dates, pinned selectors.
 
-The markups under fixtures/ks/ are this project's own, written in the shapes real CMS pages take;
-the reconstructed pages in ../shared are used where present (they skip cleanly otherwise).
+The markups under fixtures/ks/ are this project's own, written in the shapes real CMS pages take (what a listing
+alone parses to is in its parser case beside it: fixtures/ks/*.expected.json, run by test_parser_cases.py); the
+reconstructed pages in ../shared are used where present (they skip cleanly otherwise).
 """
 
 from __future__ import annotations
@@ -9,13 +10,12 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import FIXTURES, shared_file
-from helpers import answer_extra
+from helpers import FIXTURES, answer_extra, completed, shared_file
 
 from aggregator.config import SourceConfig
 from aggregator.hearings import answer_to
 from aggregator.http import FetchError, Response, RobotsDisallowed
-from aggregator.merge import ARTICLE, Document, Observation, merge
+from aggregator.merge import Document
 from aggregator.normalize import hearing_reference
 from aggregator.records import SourceError
 from aggregator.sources import SourceContext
@@ -98,14 +98,6 @@ def site_with(listing: str, **overrides: str | Exception) -> FakeHttp:
     return FakeHttp(routes)
 
 
-def completed(result) -> list[Document]:
-    """The documents the store makes of a fetch: each teaser merged with its article page, if read."""
-    return [
-        merge([Observation("ks-integrering", r)] + ([Observation(ARTICLE, result.articles[r.id])] if r.id in result.articles else []))
-        for r in result.records
-    ]
-
-
 def reference(record) -> str | None:
     """The reference an answer cites, if any."""
     return next(iter(answer_to(record).references), None)
@@ -134,21 +126,11 @@ def history(records, **article_state) -> SourceContext:
 def test_own_markups_give_the_same_items(listing):
     http = site_with(fixture(listing))
     result = fetch(source(), SourceContext(http=http))
-    assert as_rows(completed(result)) == EXPECTED
+    assert as_rows(completed(result, "ks-integrering")) == EXPECTED
     assert result.warnings == []
-    for record in completed(result):
+    for record in completed(result, "ks-integrering"):
         assert record.id == record.link
         assert record.authors == ["KS"] and record.language == "nb"
-
-
-@pytest.mark.parametrize("listing", ["listing-cards.html", "listing-articles.html"])
-def test_listing_alone_has_teaser_text_and_no_navigation(listing):
-    records = parse_listing(LISTING, fixture(listing))
-    # Breadcrumbs, menus, footer, "Les flere"/"Vis flere", the "Mest lest" aside and the lone
-    # contact card are not teasers: the six items are exactly the article list, in page order.
-    assert [r.link for r in records] == [row[1] for row in EXPECTED]
-    assert records[4].summary == "Veiledningen gir kommunene råd om hvordan de kan planlegge bosettingen…"
-    assert all(r.published is None for r in records)  # the listing shows no dates
 
 
 def test_label_inside_the_heading_is_not_part_of_the_title():
@@ -274,8 +256,8 @@ def test_one_broken_article_is_a_warning_and_the_item_keeps_the_teaser(failure):
     broken = EXPECTED[5][1]
     http = site_with(fixture("listing-cards.html"), **{broken: failure})
     result = fetch(source(), SourceContext(http=http))
-    assert as_rows(completed(result))[:5] == EXPECTED[:5]
-    kept = completed(result)[5]
+    assert as_rows(completed(result, "ks-integrering"))[:5] == EXPECTED[:5]
+    kept = completed(result, "ks-integrering")[5]
     assert (kept.title, kept.summary, kept.published) == (EXPECTED[5][0], EXPECTED[5][5], None)
     assert len(result.warnings) == 1
     assert broken in result.warnings[0] and failure.reason in result.warnings[0]
@@ -458,10 +440,3 @@ def test_ks_labels_mean_document_types(label, path, expected):
 ])
 def test_hearing_references(text, expected):
     assert hearing_reference(text) == expected
-
-
-def test_hearing_reference_from_the_url_slug():
-    html = fixture("listing-reference-in-slug.html")
-    first, second = parse_listing(LISTING, html)
-    assert reference(first) == "NOU 2022: 18" and reference(second) is None
-

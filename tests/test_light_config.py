@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import ROOT
+from helpers import ROOT
 
 HEAVY = ("httpx", "feedparser", "selectolax", "lxml", "feedgen", "jinja2", "icalendar", "sqlite_utils")
 

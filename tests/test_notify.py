@@ -7,11 +7,9 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from helpers import hearing_extra
-from notify_servers import ChangingFeed, SMTPReceiver, WebhookReceiver
+from helpers import ChangingFeed, SMTPReceiver, hearing_extra, ledger, open_store, write_config
 
 from aggregator import notify
 from aggregator.cli import main
@@ -19,21 +17,6 @@ from aggregator.commit import commit_record
 from aggregator.config import SubscriptionConfig, load_config
 from aggregator.normalize import OSLO
 from aggregator.records import Record
-from aggregator.store import Store
-
-
-@pytest.fixture
-def webhook():
-    receiver = WebhookReceiver()
-    yield receiver
-    receiver.close()
-
-
-@pytest.fixture
-def smtp():
-    receiver = SMTPReceiver()
-    yield receiver
-    receiver.close()
 
 
 @pytest.fixture
@@ -44,58 +27,28 @@ def feed(http_server):
     return feed
 
 
-def subscription(id: str, *urls: str, feeds=("all",), mode="instant", schedule="daily", keywords=()) -> str:
-    return f"""
-[[subscriptions]]
-id = "{id}"
-urls = {json.dumps(list(urls))}
-feeds = {json.dumps(list(feeds))}
-mode = "{mode}"
-{f'schedule = "{schedule}"' if mode == "digest" else ""}
-keywords = {json.dumps(list(keywords), ensure_ascii=False)}
-"""
+def subscription(id: str, *urls: str, feeds=("all",), mode="instant", schedule="daily", keywords=()) -> dict:
+    keys = {"id": id, "urls": list(urls), "feeds": list(feeds), "mode": mode, "keywords": list(keywords)}
+    return {**keys, "schedule": schedule} if mode == "digest" else keys
 
 
-def write_config(tmp_path, feed_url: str, *subscriptions: str, notify_keys: str = "batch_over = 3") -> str:
-    path = tmp_path / "config.toml"
-    path.write_text(f"""
-[http]
-min_delay = 0
-retries = 0
-timeout = 5
-[[sources]]
-id = "dep"
-kind = "feed"
-url = "{feed_url}"
-[[topics]]
-id = "hearings"
-title = "Hearings – Høringer"
-document_types = ["consultation"]
-[notify]
-{notify_keys}
-{"".join(subscriptions)}""", encoding="utf-8")
-    return str(path)
+def notify_config(tmp_path, feed_url: str, *subscriptions: dict, notify: dict | None = None, sources=()) -> str:
+    """The feed as source "dep" (then `sources`), a topic of hearings, [notify] (batch_over = 3 unless given), and the
+    subscriptions."""
+    return write_config(tmp_path, sources=[{"id": "dep", "kind": "feed", "url": feed_url}, *sources],
+                        topics=[{"id": "hearings", "title": "Hearings – Høringer", "document_types": ["consultation"]}],
+                        notify={"batch_over": 3} if notify is None else notify, subscriptions=subscriptions)
 
 
 def run(config: str, *extra: str) -> int:
     return main(["run", "--config", config, *extra])
 
 
-def ledger(tmp_path) -> list[dict]:
-    store = Store(tmp_path / "data" / "aggregator.db")
-    try:
-        return list(store.db.query(
-            "SELECT m.subscription_id, m.kind, m.key, d.status, d.attempts, d.last_error, d.next_attempt_run "
-            "FROM deliveries d JOIN messages m ON m.id = d.message_id ORDER BY m.id"))
-    finally:
-        store.close()
-
-
 # ------------------------------------------------------------------------------------------ instant
 
 
 def test_the_first_run_is_a_baseline_then_each_new_item_is_one_message(tmp_path, feed, webhook):
-    config = write_config(tmp_path, feed.url, subscription("team", webhook.url()))
+    config = notify_config(tmp_path, feed.url, subscription("team", webhook.url()))
     assert run(config) == 0
     assert webhook.messages == []  # what the source held before is history, not news
 
@@ -111,20 +64,15 @@ def test_the_first_run_is_a_baseline_then_each_new_item_is_one_message(tmp_path,
 
     assert run(config) == 0  # nothing new: nothing sent, nothing sent again
     assert len(webhook.messages) == 2
-    assert {row["status"] for row in ledger(tmp_path)} == {"sent"}
+    assert {row["status"] for row in ledger(config)} == {"sent"}
 
 
 def test_a_source_added_later_has_its_own_baseline(tmp_path, http_server, feed, webhook):
-    config = write_config(tmp_path, feed.url, subscription("team", webhook.url()))
+    config = notify_config(tmp_path, feed.url, subscription("team", webhook.url()))
     assert run(config) == 0
     second = ChangingFeed(http_server, "/second")
     second.items = [type(feed.items[0])(100 + n, f"Gammel sak {n} fra den nye kilden") for n in range(3)]
-    text = Path(config).read_text("utf-8").replace("[[topics]]", f"""[[sources]]
-id = "second"
-kind = "feed"
-url = "{second.url}"
-[[topics]]""", 1)
-    Path(config).write_text(text, "utf-8")
+    notify_config(tmp_path, feed.url, subscription("team", webhook.url()), sources=[{"id": "second", "kind": "feed", "url": second.url}])
     assert run(config) == 0
     assert webhook.messages == []  # the new source's first fetch is its history
     second.items.append(type(feed.items[0])(200, "Ny sak fra den nye kilden"))
@@ -134,7 +82,7 @@ url = "{second.url}"
 
 
 def test_a_changed_item_is_not_news(tmp_path, feed, webhook):
-    config = write_config(tmp_path, feed.url, subscription("team", webhook.url()))
+    config = notify_config(tmp_path, feed.url, subscription("team", webhook.url()))
     assert run(config) == 0
     feed.items[0].title = "Første sak (oppdatert)"
     assert run(config) == 0
@@ -142,7 +90,7 @@ def test_a_changed_item_is_not_news(tmp_path, feed, webhook):
 
 
 def test_more_new_items_than_batch_over_make_one_combined_message(tmp_path, feed, webhook):
-    config = write_config(tmp_path, feed.url, subscription("team", webhook.url()), notify_keys="batch_over = 2")
+    config = notify_config(tmp_path, feed.url, subscription("team", webhook.url()), notify={"batch_over": 2})
     assert run(config) == 0
     new = [feed.add(f"Sak nummer {n}", f"Oppsummering {n}") for n in range(3, 6)]
     assert run(config) == 0
@@ -151,7 +99,7 @@ def test_more_new_items_than_batch_over_make_one_combined_message(tmp_path, feed
     assert message["title"] == "All items – regjeringen.no and KS: 3 nye"  # what, and how many
     for item in new:
         assert item.title in message["message"] and item.link in message["message"]
-    assert [row["kind"] for row in ledger(tmp_path)] == ["batch"]
+    assert [row["kind"] for row in ledger(config)] == ["batch"]
 
     feed.add("Bare én sak")
     assert run(config) == 0  # at or under batch_over: one message per item again
@@ -159,7 +107,7 @@ def test_more_new_items_than_batch_over_make_one_combined_message(tmp_path, feed
 
 
 def test_a_subscription_gets_its_feeds_and_words_only(tmp_path, feed, webhook):
-    config = write_config(
+    config = notify_config(
         tmp_path, feed.url,
         subscription("hearings", webhook.url("hearings"), feeds=["topics/hearings"]),
         subscription("words", webhook.url("words"), keywords=["lærling"]),
@@ -176,13 +124,13 @@ def test_a_subscription_gets_its_feeds_and_words_only(tmp_path, feed, webhook):
 
 def test_a_new_subscription_never_gets_the_backlog(tmp_path, feed, webhook):
     old = subscription("old", webhook.url("old"))
-    config = write_config(tmp_path, feed.url, old)
+    config = notify_config(tmp_path, feed.url, old)
     assert run(config) == 0
     feed.add("Sak før det nye abonnementet")
     assert run(config) == 0
     assert webhook.titles("old") == ["Sak før det nye abonnementet"]
 
-    config = write_config(tmp_path, feed.url, old, subscription("new", webhook.url("new")))
+    config = notify_config(tmp_path, feed.url, old, subscription("new", webhook.url("new")))
     assert run(config) == 0
     assert webhook.titles("new") == []  # the items stored before it was first seen are not its news
     feed.add("Sak etter det nye abonnementet")
@@ -192,7 +140,7 @@ def test_a_new_subscription_never_gets_the_backlog(tmp_path, feed, webhook):
 
 
 def test_email_is_html_with_a_text_alternative_and_keeps_æøå(tmp_path, feed, smtp):
-    config = write_config(tmp_path, feed.url, subscription("mail", smtp.url()))
+    config = notify_config(tmp_path, feed.url, subscription("mail", smtp.url()))
     assert run(config) == 0
     feed.add("Høring: Endringer i særaldersgrenser – Æ Ø Å æ ø å & <mer>", "Økt pensjonsalder for ærlige, søte og blå yrker.",
              category="Høring")
@@ -217,7 +165,7 @@ def test_email_is_html_with_a_text_alternative_and_keeps_æøå(tmp_path, feed, 
 
 
 def test_a_broken_user_template_fails_the_delivery_not_the_run_and_the_bundled_one_is_the_fallback(tmp_path, feed, webhook):
-    config = write_config(tmp_path, feed.url, subscription("team", webhook.url()))
+    config = notify_config(tmp_path, feed.url, subscription("team", webhook.url()))
     assert run(config) == 0
     (tmp_path / "notifiers").mkdir()
     (tmp_path / "notifiers" / "instant.txt.j2").write_text("{% set title = item.title %}{{ item.title | nosuchfilter }}")
@@ -225,7 +173,7 @@ def test_a_broken_user_template_fails_the_delivery_not_the_run_and_the_bundled_o
     assert run(config) == 0  # the source worked: exit 0; the feeds are written
     assert "Sak med mal-feil" in (tmp_path / "feeds" / "all.atom").read_text("utf-8")
     assert webhook.messages == []
-    [row] = ledger(tmp_path)
+    [row] = ledger(config)
     assert row["status"] == "pending" and "nosuchfilter" in row["last_error"]
 
     (tmp_path / "notifiers" / "instant.txt.j2").write_text("{% set title = 'Egen: ' ~ item.title %}{{ item.link }}")
@@ -238,7 +186,7 @@ def test_a_broken_user_template_fails_the_delivery_not_the_run_and_the_bundled_o
 
 
 def test_a_crashing_notifier_changes_neither_the_exit_code_nor_the_feeds_and_nothing_is_lost(tmp_path, feed, webhook, monkeypatch):
-    config = write_config(tmp_path, feed.url, subscription("team", webhook.url()))
+    config = notify_config(tmp_path, feed.url, subscription("team", webhook.url()))
     assert run(config) == 0
 
     def crash(*args, **kwargs):
@@ -255,13 +203,13 @@ def test_a_crashing_notifier_changes_neither_the_exit_code_nor_the_feeds_and_not
 
 
 def test_a_receiver_that_fails_once_gets_the_item_exactly_once_on_the_next_run(tmp_path, feed, webhook, capsys):
-    config = write_config(tmp_path, feed.url, subscription("team", webhook.url()))
+    config = notify_config(tmp_path, feed.url, subscription("team", webhook.url()))
     assert run(config) == 0
     webhook.fail(1)
     feed.add("Sak som først feiler")
     assert run(config) == 0  # a failed delivery is not a failed source
     assert webhook.messages == [] and webhook.refused == 1
-    [row] = ledger(tmp_path)
+    [row] = ledger(config)
     assert (row["status"], row["attempts"]) == ("pending", 1)
     assert "500" in row["last_error"] or "Internal Server Error" in row["last_error"]
 
@@ -274,46 +222,43 @@ def test_a_receiver_that_fails_once_gets_the_item_exactly_once_on_the_next_run(t
     assert webhook.titles() == ["Sak som først feiler"]
     assert run(config) == 0
     assert webhook.titles() == ["Sak som først feiler"]
-    assert [(r["status"], r["attempts"]) for r in ledger(tmp_path)] == [("sent", 2)]
+    assert [(r["status"], r["attempts"]) for r in ledger(config)] == [("sent", 2)]
 
 
 def test_repeated_failures_back_off_in_runs_then_are_given_up_and_reported_once(tmp_path, feed, webhook):
-    config_path = write_config(tmp_path, feed.url, subscription("team", webhook.url("team")),
-                               notify_keys=f'admin_urls = ["{webhook.url("admin")}"]')
+    config_path = notify_config(tmp_path, feed.url, subscription("team", webhook.url("team")),
+                               notify={"admin_urls": [webhook.url("admin")]})
     assert run(config_path) == 0
     feed.add("Sak som aldri kommer fram")
     assert main(["fetch", "--config", config_path]) == 0
     config = load_config(config_path)
-    store = Store(config.database)
     webhook.fail(10_000, "team")
     attempts_in = []
-    try:
+    with open_store(config) as store:
         for _ in range(1, 80):
             before = webhook.refused
             report = notify.notify_step(config, store)
             if webhook.refused > before:
                 attempts_in.append(report.run - 1)  # run 1 was the baseline `run`
-    finally:
-        store.close()
     # the next run, then skipping 1, 2, 4, … runs; given up after MAX_ATTEMPTS
     assert attempts_in == [1, 2, 4, 7, 12, 21, 38, 71]
     assert len(attempts_in) == notify.MAX_ATTEMPTS
     assert webhook.titles("team") == []
     assert webhook.titles("admin") == ["aggregator: a notification to team was given up"]
     assert "Sak som aldri kommer fram" in webhook.messages[0]["message"]
-    assert [r["status"] for r in ledger(tmp_path) if r["subscription_id"] == "team"] == ["failed"]
+    assert [r["status"] for r in ledger(config) if r["subscription_id"] == "team"] == ["failed"]
 
 
 def test_a_url_taken_out_of_the_config_gets_nothing_more(tmp_path, feed, webhook):
-    config = write_config(tmp_path, feed.url, subscription("team", webhook.url("a"), webhook.url("b")))
+    config = notify_config(tmp_path, feed.url, subscription("team", webhook.url("a"), webhook.url("b")))
     assert run(config) == 0
     webhook.fail(2)  # both URLs refuse the first message
     feed.add("Sak")
     assert run(config) == 0
-    config = write_config(tmp_path, feed.url, subscription("team", webhook.url("a")))
+    config = notify_config(tmp_path, feed.url, subscription("team", webhook.url("a")))
     assert run(config) == 0
     assert webhook.titles("a") == ["Sak"] and webhook.titles("b") == []
-    assert sorted(r["status"] for r in ledger(tmp_path)) == ["dropped", "sent"]
+    assert sorted(r["status"] for r in ledger(config)) == ["dropped", "sent"]
 
 
 # ------------------------------------------------------------------------------------------ digests
@@ -328,12 +273,11 @@ def record(n: int, title: str, deadline: str | None = None, document_type: str |
 
 
 def test_digests_when_due_and_forced_hold_only_new_items_grouped_by_feed(tmp_path, feed, webhook):
-    config_path = write_config(tmp_path, feed.url, subscription(
+    config_path = notify_config(tmp_path, feed.url, subscription(
         "weekly-mail", webhook.url(), feeds=["topics/hearings", "all"], mode="digest", schedule="daily"))
     assert run(config_path) == 0  # baseline
     config = load_config(config_path)
-    store = Store(config.database)
-    try:
+    with open_store(config) as store:
         commit_record(store, record(1, "Vanlig nyhet"), "dep")
         commit_record(store, record(2, "Høring om kommuneøkonomi", "2026-06-01", "consultation"), "dep")
         commit_record(store, record(3, "Nyeste nyhet"), "dep")
@@ -376,20 +320,17 @@ def test_digests_when_due_and_forced_hold_only_new_items_grouped_by_feed(tmp_pat
         assert notify.notify_step(config, store, now=due + timedelta(days=1, hours=1)).digests == {"weekly-mail": "not due"}
         assert notify.notify_step(config, store, now=due + timedelta(days=2)).digests == {"weekly-mail": "sent"}
         assert webhook.titles()[-1] == "Daglig sammendrag – topics/hearings, all: 1 nye"
-    finally:
-        store.close()
 
 
 def test_run_sends_a_due_digest_and_the_digest_command_forces_one(tmp_path, feed, smtp, capsys):
-    config = write_config(tmp_path, feed.url, subscription("daily", smtp.url(), mode="digest"))
+    config = notify_config(tmp_path, feed.url, subscription("daily", smtp.url(), mode="digest"))
     assert run(config) == 0
     feed.add("Sak én")
     assert run(config) == 0
     assert smtp.mails == []
-    store = Store(tmp_path / "data" / "aggregator.db")
-    store.conn.execute("UPDATE subscriptions SET first_seen = ?", [(datetime.now(UTC) - timedelta(days=3)).isoformat()])
-    store.conn.commit()
-    store.close()
+    with open_store(config) as store:
+        store.conn.execute("UPDATE subscriptions SET first_seen = ?", [(datetime.now(UTC) - timedelta(days=3)).isoformat()])
+        store.conn.commit()
     feed.add("Sak to")
     assert run(config) == 0
     [mail] = smtp.mails
@@ -431,8 +372,8 @@ def test_the_first_digest_is_due_a_full_period_after_the_subscription_was_first_
 
 
 def test_a_broken_source_reaches_the_admins_once_and_its_recovery_once(tmp_path, feed, webhook):
-    config = write_config(tmp_path, feed.url, subscription("team", webhook.url("team")),
-                          notify_keys=f'admin_urls = ["{webhook.url("admin")}"]')
+    config = notify_config(tmp_path, feed.url, subscription("team", webhook.url("team")),
+                          notify={"admin_urls": [webhook.url("admin")]})
     assert run(config) == 0
     feed.broken = True
     assert [run(config) for _ in range(2)] == [1, 1]
@@ -450,7 +391,7 @@ def test_a_broken_source_reaches_the_admins_once_and_its_recovery_once(tmp_path,
 
 
 def test_a_listing_that_suddenly_yields_nothing_is_reported(tmp_path, feed, webhook):
-    config = write_config(tmp_path, feed.url, notify_keys=f'admin_urls = ["{webhook.url("admin")}"]')
+    config = notify_config(tmp_path, feed.url, notify={"admin_urls": [webhook.url("admin")]})
     assert run(config) == 0
     kept, feed.items = feed.items, []
     assert run(config) == 0
@@ -466,7 +407,7 @@ def test_a_listing_that_suddenly_yields_nothing_is_reported(tmp_path, feed, webh
 
 
 def test_notify_dry_run_prints_what_would_be_sent_and_changes_nothing(tmp_path, feed, webhook, smtp, capsys):
-    config = write_config(tmp_path, feed.url, subscription("team", webhook.url()), subscription("mail", smtp.url()))
+    config = notify_config(tmp_path, feed.url, subscription("team", webhook.url()), subscription("mail", smtp.url()))
     assert run(config) == 0
     feed.add("Sak som venter", "Den ligger i lageret")
     assert main(["fetch", "--config", config]) == 0  # stored, not notified yet
@@ -477,14 +418,14 @@ def test_notify_dry_run_prints_what_would_be_sent_and_changes_nothing(tmp_path, 
         assert out.count("Title: Sak som venter") == 2 and "Den ligger i lageret" in out
         assert "2 message(s) would be sent" in out
         assert SMTPReceiver.PASSWORD not in out and "robot:***@" in out
-    assert webhook.messages == [] and smtp.mails == [] and ledger(tmp_path) == []
+    assert webhook.messages == [] and smtp.mails == [] and ledger(config) == []
     assert main(["notify", "--config", config]) == 0
     assert webhook.titles() == ["Sak som venter"] and [m.subject for m in smtp.mails] == ["Sak som venter"]
 
 
 def test_test_notify_sends_a_test_message_to_each_url(tmp_path, feed, webhook, smtp, capsys):
-    config = write_config(tmp_path, feed.url, subscription("both", webhook.url(), smtp.url()),
-                          notify_keys=f'admin_urls = ["{webhook.url("admin")}"]')
+    config = notify_config(tmp_path, feed.url, subscription("both", webhook.url(), smtp.url()),
+                          notify={"admin_urls": [webhook.url("admin")]})
     assert main(["test-notify", "--config", config, "--subscription", "both"]) == 0
     assert webhook.titles() == ["aggregator: test message (æøå)"]
     assert smtp.mails[0].subject == "aggregator: test message (æøå)"
@@ -502,7 +443,7 @@ def test_test_notify_sends_a_test_message_to_each_url(tmp_path, feed, webhook, s
 
 def test_status_shows_each_subscriptions_deliveries_and_failures_without_passwords(tmp_path, feed, webhook, smtp, capsys):
     hook = webhook.url().replace("json://", "json://bot:hooksecret@")
-    config = write_config(tmp_path, feed.url, subscription("team", hook), subscription("mail", smtp.url(), mode="digest"))
+    config = notify_config(tmp_path, feed.url, subscription("team", hook), subscription("mail", smtp.url(), mode="digest"))
     assert run(config) == 0
     feed.add("Sak")
     webhook.fail(1)
@@ -522,7 +463,7 @@ def test_status_shows_each_subscriptions_deliveries_and_failures_without_passwor
 
 def test_logs_never_show_a_password(tmp_path, feed, capsys):
     url = "json://bot:hooksecret@127.0.0.1:9/hook"  # nothing listens on port 9
-    config = write_config(tmp_path, feed.url, subscription("team", url))
+    config = notify_config(tmp_path, feed.url, subscription("team", url))
     assert run(config) == 0
     feed.add("Sak")
     capsys.readouterr()
@@ -530,11 +471,11 @@ def test_logs_never_show_a_password(tmp_path, feed, capsys):
     err = capsys.readouterr().err
     assert "bot:***@127.0.0.1:9/hook" in err and "failed (attempt 1, will retry)" in err
     assert "hooksecret" not in err
-    assert "hooksecret" not in json.dumps(ledger(tmp_path))
+    assert "hooksecret" not in json.dumps(ledger(config))
 
 
 def test_preview_shows_a_subscriptions_message_for_its_latest_items_and_sends_nothing(tmp_path, feed, webhook, capsys):
-    config = write_config(tmp_path, feed.url, subscription("weekly", webhook.url(), mode="digest", schedule="weekly"))
+    config = notify_config(tmp_path, feed.url, subscription("weekly", webhook.url(), mode="digest", schedule="weekly"))
     assert run(config) == 0
     capsys.readouterr()
     html = tmp_path / "preview.html"

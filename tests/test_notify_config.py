@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from helpers import write_config_text
 
 from aggregator.config import ConfigError, load_config, redact
 from aggregator.notify import backoff, url_keys
@@ -16,10 +17,9 @@ topics = ["hearings"]
 """
 
 
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(SOURCE + text, encoding="utf-8")
-    return path
+def write(tmp_path: Path, text: str) -> str:
+    """A config of SOURCE and `text`."""
+    return write_config_text(tmp_path, SOURCE + text)
 
 
 def test_a_subscription_reads_every_key_and_secrets_come_from_the_environment(tmp_path, monkeypatch):

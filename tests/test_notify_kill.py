@@ -11,73 +11,33 @@ import subprocess
 import time
 
 import pytest
-from notify_servers import ChangingFeed, SMTPReceiver, WebhookReceiver
-from warm_runner import KillMoments, WarmRunner
+from helpers import ChangingFeed, ledger, write_config
+from warm_runner import KillMoments
 
 from aggregator.config import redact
-from aggregator.store import Store
 
 # 20 kills in all, as two storms of 10 with their own seeds, so that the two run side by side on two cores.
 ITERATIONS = 10
 SEED = int(os.environ.get("KILL_TEST_SEED", "20260708"))
 
 
-@pytest.fixture
-def receivers():
-    webhook, smtp = WebhookReceiver(), SMTPReceiver()
-    yield webhook, smtp
-    webhook.close()
-    smtp.close()
-
-
-@pytest.fixture
-def runner(tmp_path):
-    warm = WarmRunner(tmp_path)
-    yield warm
-    warm.close()
-
-
-def ledger(database) -> dict[tuple[str, str], str]:
+def statuses(config) -> dict[tuple[str, str], str]:
     """(item title, url label) → status, of every delivery in the ledger."""
-    store = Store(database)
-    try:
-        rows = store.db.query(
-            "SELECT i.title, d.url_label, d.status FROM deliveries d JOIN messages m ON m.id = d.message_id "
-            "JOIN items i ON i.id = json_extract(m.item_ids, '$[0]') WHERE m.kind = 'item'")
-        return {(r["title"], r["url_label"]): r["status"] for r in rows}
-    finally:
-        store.close()
+    return {(r["title"], r["url_label"]): r["status"] for r in ledger(config, "item")}
 
 
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize("storm", [0, 1])
-def test_runs_killed_at_random_moments_lose_no_item_and_resend_nothing_marked_sent(tmp_path, http_server, receivers, storm,
+def test_runs_killed_at_random_moments_lose_no_item_and_resend_nothing_marked_sent(tmp_path, http_server, webhook, smtp, storm,
                                                                                    runner):
-    webhook, smtp = receivers
-
     def start_run(config):
-        return runner.run(["run", "--config", str(config), "-q"])
+        return runner.run(["run", "--config", config, "-q"])
 
     feed = ChangingFeed(http_server)
     feed.add("Sak 1 – før alt")
     feed.add("Sak 2 – før alt")
-    config = tmp_path / "config.toml"
-    config.write_text(f"""
-[http]
-min_delay = 0
-retries = 0
-timeout = 5
-[[sources]]
-id = "dep"
-kind = "feed"
-url = "{feed.url}"
-[notify]
-batch_over = 1000
-[[subscriptions]]
-id = "everyone"
-urls = ["{webhook.url()}", "{smtp.url()}"]
-""", encoding="utf-8")
-    database = tmp_path / "data" / "aggregator.db"
+    config = write_config(tmp_path, sources=[{"id": "dep", "kind": "feed", "url": feed.url}], notify={"batch_over": 1000},
+                          subscriptions=[{"id": "everyone", "urls": [webhook.url(), smtp.url()]}])
     hook_label, mail_label = redact(webhook.url()), redact(smtp.url())
 
     def received() -> dict[tuple[str, str], int]:
@@ -99,7 +59,7 @@ urls = ["{webhook.url()}", "{smtp.url()}"]
     for iteration in range(ITERATIONS):
         for _ in range(moments_to_kill.rng.randint(1, 3)):
             expected.append(feed.add(f"Sak {len(feed.items) + 1} – æøå ÆØÅ, runde {iteration}").title)
-        before = ledger(database)
+        before = statuses(config)
         begun = time.monotonic()
         process = start_run(config)
         try:
@@ -113,7 +73,7 @@ urls = ["{webhook.url()}", "{smtp.url()}"]
             assert process.returncode == 0, process.errors()
         time.sleep(0.05)  # let the receivers finish with what the dead process had already sent
         counts = received()
-        after = ledger(database)
+        after = statuses(config)
         for delivery, status in after.items():
             if status == "sent":
                 promises.setdefault(delivery, counts[delivery])

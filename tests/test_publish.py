@@ -6,8 +6,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 import pytest
-from conftest import validate_atom
-from helpers import hearing_extra
+from helpers import hearing_extra, validate_atom, write_config_text
 
 from aggregator.commit import commit_record
 from aggregator.config import load_config
@@ -60,8 +59,7 @@ ITEMS = [
 
 @pytest.fixture
 def setup(tmp_path):
-    (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
-    config = load_config(tmp_path / "config.toml")
+    config = load_config(write_config_text(tmp_path, CONFIG))
     store = Store(config.database)
     for record, source_id in ITEMS:
         source = next(s for s in config.sources if s.id == source_id)

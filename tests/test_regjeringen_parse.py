@@ -1,5 +1,7 @@
-"""regjeringen.no parsers on recorded pages (../shared, skipped when absent) and on the project's own
-fixtures (tests/fixtures/regjeringen: the same markup with invented text), with exact expected values."""
+"""regjeringen.no parsers on recorded pages (../shared, skipped when absent), with exact expected values; merges of
+the project's own pages (tests/fixtures/regjeringen: the same markup with invented text) with their article pages;
+layout changes, URLs and cut text. (What each of the project's own pages parses to is in its parser case beside it:
+tests/fixtures/regjeringen/*.expected.json, run by test_parser_cases.py.)"""
 
 from __future__ import annotations
 
@@ -7,8 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, shared_file
-from helpers import deadline_and_status, hearing_extra
+from helpers import deadline_and_status, own_page, shared_file
 
 from aggregator.hearings import hearing_of
 from aggregator.hearings.model import to_dict
@@ -21,17 +22,12 @@ from aggregator.sources.regjeringen.listing import parse_listing
 from aggregator.sources.regjeringen.rss import parse_rss
 
 SITE = "https://www.regjeringen.no"
-OWN = FIXTURES / "regjeringen"
 
 
 def merge_article(listed: Record, article: Record) -> Document:
     """What the store makes of a listing's record and its article page (merge.py's rules)."""
     article.id = listed.id
     return merge([Observation("listing", listed), Observation(ARTICLE, article)])
-
-
-def own(name: str) -> str:
-    return (OWN / name).read_text("utf-8")
 
 
 def recorded(name: str) -> str:
@@ -326,79 +322,7 @@ def test_reconstructed_listing_cut_summary_is_completed_by_the_article(topic_lis
     assert (merged.id, merged.link, merged.title) == (listed.id, listed.link, listed.title)
 
 
-# ============================================================================ the project's own fixtures
-
-OWN_HEARINGS_URL = f"{SITE}/no/dokument/hoyringar/id1763/"
-
-
-def test_own_hearings_listing_page1():
-    records, next_url = parse_listing(OWN_HEARINGS_URL, own("hoyringar-page1.html"))
-    # rel=next points at www.regjeringen.no; the next page is built on the URL being crawled.
-    assert next_url == f"{OWN_HEARINGS_URL}?page=2"
-    assert [r.id for r in records] == [f"{SITE}/no/id{n}/" for n in (4100001, 4100002, 4100003)]
-    first, second, third = records
-    assert first == Record(
-        id=f"{SITE}/no/id4100001/",
-        link=f"{SITE}/no/dokumenter/horing-norskopplaring-for-voksne-innvandrere/id4100001/",
-        title="Høring om endringer i regelverket for norskopplæring for voksne innvandrere",
-        summary="Arbeids- og inkluderingsdepartementet foreslår å gjøre det enklere for kommunene å tilby "
-        "norskopplæring på kveldstid og digitalt. Forslaget gjelder også",
-        language="nb",
-        published=oslo_midnight("2026-03-12"),
-        document_type="consultation",
-        ministries=["aid"],
-        authors=["Arbeids- og inkluderingsdepartementet"],
-        extra=hearing_extra("2026-06-12", "På høring"),
-    )
-    assert second.title == "Høyring – forslag til endringar i utlendingsforskrifta om familieinnvandring"
-    assert second.ministries == ["jd", "aid"]
-    assert second.authors == ["Justis- og beredskapsdepartementet", "Arbeids- og inkluderingsdepartementet"]
-    assert second.extra == hearing_extra("2026-06-10", "På høyring")
-    assert third.title == (
-        "Høring – forslag til lov om endringer i straffeprosessloven, politiloven og domstolloven (raskere "
-        "behandling av saker om vold og trusler mot offentlig ansatte, bedre informasjonsdeling mellom etatene "
-        "og styrket oppfølging av fornærmede)"
-    )
-    assert first.published.isoformat() == "2026-03-12T00:00:00+01:00"
-
-
-def test_own_hearings_listing_last_page():
-    records, next_url = parse_listing(f"{OWN_HEARINGS_URL}?page=2", own("hoyringar-page2.html"))
-    assert next_url is None  # li.next is disabled on the last page
-    assert [(doc_id(r), r.published, r.ministries, r.extra) for r in records] == [
-        (4099990, oslo_midnight("2026-02-27"), ["aid"], hearing_extra("2026-05-29", "På høring")),
-        (4099985, oslo_midnight("2026-02-20"), ["kdd"], hearing_extra("2026-05-20", "Under behandling")),
-    ]
-
-
-def test_own_english_topic_listing_web_tv_and_ministries():
-    url = f"{SITE}/en/topics/business-and-industry/fisheries-and-aquaculture/id1291/"
-    records, next_url = parse_listing(url, own("topic-en-page1.html"))
-    assert next_url is None
-    assert [(r.title, r.published.date().isoformat(), r.document_type, r.ministries, r.extra) for r in records] == [
-        # "Web TV:" in front of the title is the marker, not the title
-        ("Press conference on the future of the coastal fleet", "2026-05-02", "press-release", ["nfd", "smk"], {"web_tv": True}),
-        # the marker anywhere else in the item; "Ministry of Trade, Industry and Fisheries" holds a comma
-        ("New rules for fish farming licences along the coast", "2026-04-14", "press-release", ["nfd", "kdd", "kld"], {"web_tv": True}),
-        ("Seafood exports in 2025: Norway's second-best year", "2026-01-07", "news", ["nfd"], {}),
-    ]
-    # A ministry the vocabulary does not know is kept as an author name (fetch warns about it).
-    assert records[2].authors == ["Ministry of Trade, Industry and Fisheries", "Ministry of Ocean Affairs"]
-    assert records[0].summary == "The Prime Minister and the Minister of Fisheries present the Government's plan for the coastal fleet."
-
-
-def test_own_rss_feed():
-    base = "http://127.0.0.1:8080"
-    content = own("rss-owner165.xml").replace("{base}", base).encode()
-    records = parse_rss(f"{base}/no/rss/Rss/2581966/?owner=165", content)
-    assert [(r.id, r.link, r.published.isoformat(), r.document_type, r.language) for r in records] == [
-        (f"{SITE}/no/id4100011/", f"{base}/no/aktuelt/nye-tall-for-bosetting/id4100011/", "2026-03-30T14:00:00+02:00", "news", "nb"),
-        (f"{SITE}/no/id4100010/", f"{base}/no/aktuelt/flere-flyktninger-i-arbeid/id4100010/", "2026-03-13T10:30:00+01:00", "press-release", "nb"),
-        (f"{SITE}/no/id4099990/", f"{base}/no/dokumenter/horing-tilskudd-frivillige-organisasjoner/id4099990/", "2026-02-27T12:00:00+01:00", "consultation", "nb"),
-    ]
-    assert records[2].title == "Høring – utkast til forskrift om tilskudd til frivillige organisasjoner på integreringsfeltet"
-    assert records[2].extra == {"rss_category": ["Høring"]}
-
+# ============================================================================ the project's own pages: merges, a feed's category
 
 def test_rss_category_naming_a_ministry_is_a_ministry():
     rss = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><language>en</language>
@@ -409,28 +333,9 @@ def test_rss_category_naming_a_ministry_is_a_ministry():
     assert (record.ministries, record.authors, record.document_type) == (["fin"], ["Ministry of Finance"], "speech")
 
 
-def test_own_article_pages():
-    first = parse_article(f"{SITE}/no/dokumenter/horing-norskopplaring-for-voksne-innvandrere/id4100001/", own("article-id4100001.html"))
-    assert first.summary.endswith("Forslaget gjelder også prøvene i norsk og samfunnskunnskap, som skal kunne tas flere ganger.")
-    assert first.topic_titles == {
-        "innvandring-og-integrering": "Innvandring og integrering",
-        "voksnes-laering-og-kompetanse": "Voksnes læring og kompetanse",
-    }
-    assert first.updated == datetime(2026, 3, 12, 13, 5, tzinfo=UTC)
-    second = parse_article(f"{SITE}/no/dokumenter/hoyring-familieinnvandring/id4100002/", own("article-id4100002.html"))
-    assert (second.language, second.ministries, second.document_type) == ("nn", ["jd", "aid"], "consultation")
-    assert second.extra == hearing_extra("2026-06-10", "På høyring")
-    news = parse_article(f"{SITE}/no/aktuelt/nye-tall-for-bosetting/id4100011/", own("article-id4100011.html"))
-    assert (news.document_type, news.ministries, news.extra) == ("news", ["aid", "kdd"], {})
-    english = parse_article(f"{SITE}/en/aktuelt/fish-farming-licences/id4200002/", own("article-en-id4200002.html"))
-    assert (english.language, english.document_type, english.ministries) == ("en", "press-release", ["nfd"])
-    assert english.authors == ["Ministry of Trade, Industry and Fisheries"]
-    assert english.topic_titles == {"fisheries-and-aquaculture": "Fisheries and aquaculture"}
-
-
 def test_merge_completes_a_cut_summary_ending_in_an_ellipsis():
-    records, _ = parse_listing(f"{SITE}/en/topics/x/id1291/", own("topic-en-page1.html"))
-    article = parse_article(records[1].link, own("article-en-id4200002.html"))
+    records, _ = parse_listing(f"{SITE}/en/topics/x/id1291/", own_page("topic-en-page1.html"))
+    article = parse_article(records[1].link, own_page("article-en-id4200002.html"))
     merged = merge_article(records[1], article)
     assert records[1].summary.endswith("local environmental conditions …")
     assert merged.summary == article.summary
@@ -440,9 +345,9 @@ def test_merge_completes_a_cut_summary_ending_in_an_ellipsis():
 
 def test_merge_keeps_the_feed_time_and_takes_the_article_ministries():
     base = "http://127.0.0.1:8080"
-    records = parse_rss(f"{base}/no/rss/Rss/2581966/", own("rss-owner165.xml").replace("{base}", base).encode())
+    records = parse_rss(f"{base}/no/rss/Rss/2581966/", own_page("rss-owner165.xml").replace("{base}", base).encode())
     press = records[1]
-    merged = merge_article(press, parse_article(press.link, own("article-id4100010.html")))
+    merged = merge_article(press, parse_article(press.link, own_page("article-id4100010.html")))
     assert merged.published.isoformat() == "2026-03-13T10:30:00+01:00"  # the feed's time on DC.Date's day
     assert merged.site_updated == datetime(2026, 3, 13, 9, 45, tzinfo=UTC)
     assert merged.ministries == ["aid"] and merged.authors == ["Arbeids- og inkluderingsdepartementet"]

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from conftest import ROOT, Route
+from helpers import ROOT, Route
 
 from aggregator.cli import main
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import validate_atom
-from notify_servers import SMTPReceiver
+from helpers import validate_atom, write_config, write_config_text
 
 from aggregator.cli import main
 from aggregator.config import ConfigError, load_config
@@ -17,12 +16,6 @@ from aggregator.redact import hide, public_url, register_secret
 RSS = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Nytt</title><link>{base}/</link>
 <item><title>Ny sak</title><link>{base}/sak-1</link><pubDate>Mon, 02 Mar 2026 10:00:00 +0100</pubDate></item>
 </channel></rss>"""
-
-
-def write(tmp_path, text: str) -> str:
-    path = tmp_path / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    return str(path)
 
 
 SOURCE = '[[sources]]\nid = "s"\nkind = "feed"\nurl = "https://example.org/rss"\n'
@@ -35,14 +28,14 @@ SOURCE = '[[sources]]\nid = "s"\nkind = "feed"\nurl = "https://example.org/rss"\
 ])
 def test_topic_ids_that_could_leave_the_output_folder_are_refused(tmp_path, extra, key):
     with pytest.raises(ConfigError, match=rf"config.toml: {re.escape(key)}: topic id"):
-        load_config(write(tmp_path, SOURCE + extra + "\n"))
+        load_config(write_config_text(tmp_path, SOURCE + extra + "\n"))
 
 
 def test_ids_are_short_enough_to_be_file_names(tmp_path):
     with pytest.raises(ConfigError, match=r"sources\[0\]\.id: must be at most 100 characters"):
-        load_config(write(tmp_path, SOURCE.replace('id = "s"', f'id = "{"a" * 300}"')))
+        load_config(write_config_text(tmp_path, SOURCE.replace('id = "s"', f'id = "{"a" * 300}"')))
     with pytest.raises(ConfigError, match=r"topics\[0\]\.id"):
-        load_config(write(tmp_path, SOURCE + '[[topics]]\nid = "a..b"\n'))
+        load_config(write_config_text(tmp_path, SOURCE + '[[topics]]\nid = "a..b"\n'))
 
 
 @pytest.mark.parametrize("text, key, reason", [
@@ -56,12 +49,12 @@ def test_ids_are_short_enough_to_be_file_names(tmp_path):
 ])
 def test_keys_that_could_never_take_effect_are_errors(tmp_path, text, key, reason):
     with pytest.raises(ConfigError, match=rf"config.toml: {key}: {reason}"):
-        load_config(write(tmp_path, text))
+        load_config(write_config_text(tmp_path, text))
 
 
 def test_a_value_from_the_environment_is_never_printed_in_a_config_error(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SMTP_PASSWORD", "hemmelig-passord-42")
-    path = write(tmp_path, SOURCE + '[notify]\ndigest_time = "${SMTP_PASSWORD}"\n')
+    path = write_config_text(tmp_path, SOURCE + '[notify]\ndigest_time = "${SMTP_PASSWORD}"\n')
     assert main(["run", "--config", path]) == 2
     err = capsys.readouterr().err
     assert "notify.digest_time" in err and "hemmelig-passord-42" not in err and "***" in err
@@ -80,10 +73,9 @@ def test_a_source_url_with_credentials_is_never_published_nor_logged(http_server
     monkeypatch.setenv("FEED_TOKEN", "s3cr3t-feed-token")
     http_server.add("/rss?token=s3cr3t-feed-token", RSS.replace("{base}", http_server.url),
                     content_type="application/rss+xml")
-    url = http_server.url.replace("http://", "http://reader:pa55word@") + "/rss?token=${FEED_TOKEN}"
-    path = write(tmp_path, f'[http]\nmin_delay = 0\nretries = 0\n[[sources]]\nid = "s"\nkind = "feed"\nurl = "{url}"\n'
-                           '[[sources]]\nid = "broken"\nkind = "feed"\n'
-                           f'url = "{http_server.url.replace("http://", "http://reader:pa55word@")}/missing?key=k3y-in-url"\n')
+    with_login = http_server.url.replace("http://", "http://reader:pa55word@")
+    path = write_config(tmp_path, sources=[{"id": "s", "kind": "feed", "url": with_login + "/rss?token=${FEED_TOKEN}"},
+                                           {"id": "broken", "kind": "feed", "url": with_login + "/missing?key=k3y-in-url"}])
     assert main(["run", "-v", "--config", path]) == 1
     assert main(["status", "--config", path]) == 0
     printed = capsys.readouterr()
@@ -94,16 +86,12 @@ def test_a_source_url_with_credentials_is_never_published_nor_logged(http_server
     assert len(validate_atom(tmp_path / "feeds" / "sources" / "s.atom").entries) == 1
 
 
-def test_a_password_with_reserved_characters_reaches_the_right_server(http_server, tmp_path, monkeypatch):
-    smtp = SMTPReceiver()
+def test_a_password_with_reserved_characters_reaches_the_right_server(http_server, smtp, tmp_path, monkeypatch):
     smtp.PASSWORD = "p@ss/w#rd? med mellomrom"  # every character that would change an unquoted URL
-    try:
-        monkeypatch.setenv("SMTP_PASSWORD", smtp.PASSWORD)
-        http_server.add("/rss", RSS.replace("{base}", http_server.url), content_type="application/rss+xml")
-        url = f"mailto://{smtp.USER}:${{SMTP_PASSWORD}}@127.0.0.1:{smtp.port}?to=staff@example.org&from=a@example.org"
-        path = write(tmp_path, f'[http]\nmin_delay = 0\nretries = 0\n[[sources]]\nid = "s"\nkind = "feed"\n'
-                               f'url = "{http_server.url}/rss"\n[[subscriptions]]\nid = "mail"\nurls = ["{url}"]\n')
-        assert main(["test-notify", "--subscription", "mail", "--config", path]) == 0
-        assert smtp.logins == [smtp.USER] and len(smtp.mails) == 1
-    finally:
-        smtp.close()
+    monkeypatch.setenv("SMTP_PASSWORD", smtp.PASSWORD)
+    http_server.add("/rss", RSS.replace("{base}", http_server.url), content_type="application/rss+xml")
+    url = f"mailto://{smtp.USER}:${{SMTP_PASSWORD}}@127.0.0.1:{smtp.port}?to=staff@example.org&from=a@example.org"
+    path = write_config(tmp_path, sources=[{"id": "s", "kind": "feed", "url": f"{http_server.url}/rss"}],
+                        subscriptions=[{"id": "mail", "urls": [url]}])
+    assert main(["test-notify", "--subscription", "mail", "--config", path]) == 0
+    assert smtp.logins == [smtp.USER] and len(smtp.mails) == 1

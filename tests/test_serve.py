@@ -11,7 +11,7 @@ import time
 
 import httpx
 import pytest
-from conftest import ROOT
+from helpers import ROOT, write_config
 
 from aggregator.serve import make_server
 
@@ -93,10 +93,9 @@ class socket_request:
 def test_the_serve_command_prints_its_url_and_stops_cleanly_on_ctrl_c(tmp_path):
     (tmp_path / "feeds").mkdir()
     (tmp_path / "feeds" / "index.html").write_text("<title>x</title>")
-    (tmp_path / "config.toml").write_text('[[sources]]\nid = "s"\nkind = "feed"\nurl = "https://example.org/rss"\n')
-    child = subprocess.Popen([sys.executable, "-m", "aggregator.cli", "serve", "--port", "0", "--config",
-                              str(tmp_path / "config.toml")], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
+    config = write_config(tmp_path, sources=[{"id": "s", "kind": "feed", "url": "https://example.org/rss"}])
+    child = subprocess.Popen([sys.executable, "-m", "aggregator.cli", "serve", "--port", "0", "--config", config], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = child.stdout.readline()
         assert line.startswith("aggregator serve: ") and "http://127.0.0.1:" in line

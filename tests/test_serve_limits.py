@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 from aggregator.serve import etag_matches
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from conftest import ROOT, Route, validate_atom
+from helpers import ROOT, Route, validate_atom
 
 from aggregator.cli import main
 from aggregator.store import Store

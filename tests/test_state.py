@@ -12,36 +12,29 @@ import sqlite3
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, Route, validate_atom
-from notify_servers import WebhookReceiver
-from warm_runner import WarmRunner
+from helpers import (
+    MISSING_ARTICLE,
+    REGJERINGEN_ARTICLES,
+    REGJERINGEN_LISTING,
+    REGJERINGEN_RSS,
+    ROOT,
+    feed_entries,
+    open_store,
+    own_page,
+    regjeringen_id,
+    serve_own_regjeringen,
+    validate_atom,
+    write_config,
+)
 
 from aggregator.cli import main
 from aggregator.store import MIGRATIONS, Store
 
-OWN = FIXTURES / "regjeringen"
-LISTING = "/no/dokument/hoyringar/id1763/"
-ARTICLES = {
-    4100001: "/no/dokumenter/horing-norskopplaring-for-voksne-innvandrere/id4100001/",
-    4100002: "/no/dokumenter/hoyring-familieinnvandring/id4100002/",
-    4099990: "/no/dokumenter/horing-tilskudd-frivillige-organisasjoner/id4099990/",
-    4099985: "/no/dokumenter/horing-interkommunalt-samarbeid/id4099985/",
-    4100010: "/no/aktuelt/flere-flyktninger-i-arbeid/id4100010/",
-    4100011: "/no/aktuelt/nye-tall-for-bosetting/id4100011/",
-}
-MISSING = "/no/dokumenter/horing-vold-og-trusler-mot-offentlig-ansatte/id4100003/"  # never served: 404
-OWNER_RSS = "/no/rss/Rss/2581966/?owner=165"
-
-
-def own(name: str) -> str:
-    return (OWN / name).read_text("utf-8")
-
-
-def item_id(number: int) -> str:
-    return f"https://www.regjeringen.no/no/id{number}/"
+# The project's own regjeringen.no pages, as helpers.serve_own_regjeringen serves them
+LISTING, OWNER_RSS, ARTICLES = REGJERINGEN_LISTING, REGJERINGEN_RSS, REGJERINGEN_ARTICLES
+MISSING = ARTICLES[MISSING_ARTICLE]  # never served: 404
 
 
 def rss_of(base: str, items: list[tuple[int, str, str, str]]) -> str:
@@ -67,63 +60,19 @@ PAGE_ONE_RSS = [
 ]
 
 
-def serve_site(server, slow_articles: float = 0.0) -> None:
-    server.add("/robots.txt", own("robots.txt"), content_type="text/plain; charset=utf-8")
-    server.add(LISTING, own("hoyringar-page1.html"))
-    server.add(f"{LISTING}?page=2", own("hoyringar-page2.html"))
-    server.add(OWNER_RSS, own("rss-owner165.xml").replace("{base}", server.url),
-               content_type="application/rss+xml; charset=utf-8", ETag='"rss-1"',
-               Last_Modified="Mon, 30 Mar 2026 12:00:00 GMT")
-    for number, path in ARTICLES.items():
-        page = own(f"article-id{number}.html")
-        if slow_articles:
-            server.add(path, lambda request, page=page: (time.sleep(slow_articles), Route(page))[1])
-        else:
-            server.add(path, page)
-
-
-def write_config(tmp_path: Path, sources: list[dict], extra: str = "") -> str:
-    blocks = []
-    for source in sources:
-        lines = [f"{key} = {value!r}" if not isinstance(value, list) else f"{key} = {value!r}".replace("'", '"')
-                 for key, value in source.items()]
-        blocks.append("[[sources]]\n" + "\n".join(line.replace("'", '"') for line in lines))
-    path = tmp_path / "config.toml"
-    path.write_text(f"""
-[output]
-base_url = "https://feeds.example.org/"
-[http]
-min_delay = 0
-retries = 0
-timeout = 5
-{chr(10).join(blocks)}
-{extra}
-""", encoding="utf-8")
-    return str(path)
-
-
-def entries(tmp_path: Path, feed: str = "all") -> dict:
-    return {e.id: e for e in validate_atom(tmp_path / "feeds" / f"{feed}.atom").entries}
-
-
 def article_requests(server) -> list[str]:
-    return [p for p in server.paths() if p in ARTICLES.values() or p == MISSING]
-
-
-def cli(config: str) -> list[str]:
-    return [sys.executable, "-m", "aggregator.cli", "run", "--config", config]
+    return [p for p in server.paths() if p in ARTICLES.values()]
 
 
 # ============================================================================ kills
 
 
-def test_a_run_killed_between_the_answer_and_the_commit_loses_nothing(http_server, tmp_path):
+def test_a_run_killed_between_the_answer_and_the_commit_loses_nothing(http_server, tmp_path, runner):
     """The feed answers (with an ETag), article pages load slowly, the run is killed among them: the next
     run must not be told 304 by validators of an answer whose items were never committed."""
-    serve_site(http_server, slow_articles=0.5)
-    config = write_config(tmp_path, [{"id": "aid-rss", "kind": "regjeringen", "url": http_server.url + OWNER_RSS}])
-    runner = WarmRunner(tmp_path)  # each run a process of its own, forked warm (see warm_runner.py)
-    child = runner.run(["run", "--config", config])
+    serve_own_regjeringen(http_server, slow_articles=0.5)
+    config = write_config(tmp_path, sources=[{"id": "aid-rss", "kind": "regjeringen", "url": http_server.url + OWNER_RSS}])
+    child = runner.run(["run", "--config", config])  # a process of its own, forked warm (see warm_runner.py)
     try:
         deadline = time.monotonic() + 20
         while not article_requests(http_server) and time.monotonic() < deadline:
@@ -132,41 +81,35 @@ def test_a_run_killed_between_the_answer_and_the_commit_loses_nothing(http_serve
         child.kill()  # SIGKILL
     finally:
         child.wait(timeout=10)
-        runner.close()
     http_server.requests.clear()
     assert main(["run", "--config", config]) == 0
     feed_request = next(r for r in http_server.requests if r.path == OWNER_RSS)
     assert "if-none-match" not in feed_request.headers  # nothing was committed, so nothing is assumed known
-    assert sorted(entries(tmp_path)) == sorted(item_id(n) for n in (4100011, 4100010, 4099990))
+    assert sorted(feed_entries(tmp_path)) == sorted(regjeringen_id(n) for n in (4100011, 4100010, 4099990))
 
 
-def test_kills_at_random_moments_lose_no_item(http_server, tmp_path):
-    serve_site(http_server, slow_articles=0.15)
-    config = write_config(tmp_path, [
+def test_kills_at_random_moments_lose_no_item(http_server, tmp_path, runner):
+    serve_own_regjeringen(http_server, slow_articles=0.15)
+    config = write_config(tmp_path, sources=[
         {"id": "aid-rss", "kind": "regjeringen", "url": http_server.url + OWNER_RSS},
         {"id": "hoyringar", "kind": "regjeringen", "url": http_server.url + LISTING, "max_pages": 2},
     ])
     rng = random.Random(8)
-    runner = WarmRunner(tmp_path)
     for _ in range(4):  # a run takes over a second (slow article pages): each is killed part-way
         child = runner.run(["run", "--config", config])
         time.sleep(rng.uniform(0.05, 1.0))
         child.kill()
         child.wait(timeout=10)
-    runner.close()
     assert main(["run", "--config", config]) == 0
-    expected = {item_id(n) for n in (4100011, 4100010, 4099990, 4100001, 4100002, 4100003, 4099985)}
-    assert set(entries(tmp_path)) == expected
+    expected = {regjeringen_id(n) for n in (4100011, 4100010, 4099990, 4100001, 4100002, 4100003, 4099985)}
+    assert set(feed_entries(tmp_path)) == expected
     feeds = tmp_path / "feeds"
     assert not list(feeds.rglob("*.tmp"))  # what a kill during publishing left is cleared
     for atom in feeds.rglob("*.atom"):
         validate_atom(atom)
-    store = Store(tmp_path / "data" / "aggregator.db")
-    try:  # every article page that exists was read in the end, whatever the kills interrupted
+    with open_store(config) as store:  # every article page that exists was read in the end, whatever the kills interrupted
         read = {r["item_id"] for r in store.db.query("SELECT item_id FROM article_state WHERE status = 'read'")}
-        assert read == expected - {item_id(4100003)}
-    finally:
-        store.close()
+        assert read == expected - {regjeringen_id(4100003)}
 
 
 def test_a_kill_during_the_first_schema_set_up_leaves_a_store_the_next_run_can_open(tmp_path):
@@ -195,74 +138,70 @@ def test_a_kill_during_the_first_schema_set_up_leaves_a_store_the_next_run_can_o
 
 
 def test_one_url_in_two_sources_gives_both_their_items(http_server, tmp_path):
-    serve_site(http_server)
+    serve_own_regjeringen(http_server)
     url = http_server.url + OWNER_RSS
-    config = write_config(tmp_path, [
+    config = write_config(tmp_path, sources=[
         {"id": "rss-a", "kind": "feed", "url": url, "topics": ["arbeid"]},
         {"id": "rss-b", "kind": "feed", "url": url, "topics": ["bosetting"]},
     ])
     for _ in range(2):
         assert main(["run", "--config", config]) == 0
         for feed in ("sources/rss-a", "sources/rss-b", "topics/arbeid", "topics/bosetting"):
-            assert len(entries(tmp_path, feed)) == 3, feed
+            assert len(feed_entries(tmp_path, feed)) == 3, feed
     conditional = [r.headers.get("if-none-match") for r in http_server.requests if r.path == OWNER_RSS]
     assert conditional == [None, None, '"rss-1"', '"rss-1"']  # each source asks with its own validators
 
 
 def test_a_listing_read_after_an_rss_of_its_first_page_still_walks_its_pages(http_server, tmp_path):
-    serve_site(http_server)
+    serve_own_regjeringen(http_server)
     http_server.add("/no/rss/Rss/2581966/?documentType=dokumenter/horinger", rss_of(http_server.url, PAGE_ONE_RSS),
                     content_type="application/rss+xml; charset=utf-8")
-    config = write_config(tmp_path, [  # the shipped config's order: the topic's RSS before its listing
+    config = write_config(tmp_path, sources=[  # the shipped config's order: the topic's RSS before its listing
         {"id": "hearings-rss", "kind": "regjeringen",
          "url": http_server.url + "/no/rss/Rss/2581966/?documentType=dokumenter/horinger"},
         {"id": "hoyringar", "kind": "regjeringen", "url": http_server.url + LISTING, "max_pages": 3},
     ])
     assert main(["run", "--config", config]) == 0
     assert f"{LISTING}?page=2" in http_server.paths()
-    assert {item_id(4099990), item_id(4099985)} <= set(entries(tmp_path, "sources/hoyringar"))
+    assert {regjeringen_id(4099990), regjeringen_id(4099985)} <= set(feed_entries(tmp_path, "sources/hoyringar"))
 
     http_server.requests.clear()
     assert main(["run", "--config", config]) == 0  # now this listing has seen page 1 itself: it stops there
     assert http_server.paths().count(LISTING) == 1 and f"{LISTING}?page=2" not in http_server.paths()
 
 
-def test_backfill_walks_older_pages_once_and_announces_nothing(http_server, tmp_path, capsys):
-    serve_site(http_server)
-    webhook = WebhookReceiver()
-    try:
-        config = write_config(tmp_path, [
-            {"id": "hoyringar", "kind": "regjeringen", "url": http_server.url + LISTING, "max_pages": 1},
-        ], extra=f'[[subscriptions]]\nid = "team"\nurls = ["{webhook.url()}"]\n')
-        assert main(["run", "--config", config]) == 0  # the baseline: page 1 only
-        assert f"{LISTING}?page=2" not in http_server.paths()
-        assert main(["run", "--config", config]) == 0
-        http_server.requests.clear()
-        assert main(["backfill", "--source", "hoyringar", "--pages", "2", "--config", config]) == 0
-        assert http_server.paths().count(LISTING) == 1 and http_server.paths().count(f"{LISTING}?page=2") == 1
-        assert "hoyringar: 5 items on up to 2 pages, 2 new" in capsys.readouterr().out
-        assert {item_id(4099990), item_id(4099985)} <= set(entries(tmp_path))
-        assert main(["run", "--config", config]) == 0
-        assert webhook.messages == []  # old documents found by a backfill are history, not news
-        assert main(["backfill", "--source", "nope", "--pages", "2", "--config", config]) == 2
-    finally:
-        webhook.close()
+def test_backfill_walks_older_pages_once_and_announces_nothing(http_server, webhook, tmp_path, capsys):
+    serve_own_regjeringen(http_server)
+    config = write_config(tmp_path, sources=[
+        {"id": "hoyringar", "kind": "regjeringen", "url": http_server.url + LISTING, "max_pages": 1},
+    ], subscriptions=[{"id": "team", "urls": [webhook.url()]}])
+    assert main(["run", "--config", config]) == 0  # the baseline: page 1 only
+    assert f"{LISTING}?page=2" not in http_server.paths()
+    assert main(["run", "--config", config]) == 0
+    http_server.requests.clear()
+    assert main(["backfill", "--source", "hoyringar", "--pages", "2", "--config", config]) == 0
+    assert http_server.paths().count(LISTING) == 1 and http_server.paths().count(f"{LISTING}?page=2") == 1
+    assert "hoyringar: 5 items on up to 2 pages, 2 new" in capsys.readouterr().out
+    assert {regjeringen_id(4099990), regjeringen_id(4099985)} <= set(feed_entries(tmp_path))
+    assert main(["run", "--config", config]) == 0
+    assert webhook.messages == []  # old documents found by a backfill are history, not news
+    assert main(["backfill", "--source", "nope", "--pages", "2", "--config", config]) == 2
 
 
 # ============================================================================ sources that disagree
 
 
 def test_sources_that_word_a_document_differently_settle_and_a_second_run_changes_nothing(http_server, tmp_path):
-    serve_site(http_server)
+    serve_own_regjeringen(http_server)
     rss_path = "/no/rss/Rss/2581966/?documentType=dokumenter/horinger"
     http_server.add(rss_path, rss_of(http_server.url, PAGE_ONE_RSS), content_type="application/rss+xml")
     sources = [{"id": "hearings-rss", "kind": "regjeringen", "url": http_server.url + rss_path},
                {"id": "hoyringar", "kind": "regjeringen", "url": http_server.url + LISTING, "max_pages": 1}]
-    config = write_config(tmp_path, sources)
+    config = write_config(tmp_path, sources=sources)
     assert main(["run", "--config", config]) == 0
     atom = (tmp_path / "feeds" / "all.atom").read_bytes()
     # No article page for 4100003: the listing's and the feed's wordings compete, and one rule decides.
-    settled = entries(tmp_path)[item_id(4100003)].summary
+    settled = feed_entries(tmp_path)[regjeringen_id(4100003)].summary
     assert settled.startswith(("Justis- og beredskapsdepartementet foreslår", "RSS-utgaven"))
     for _ in range(2):
         http_server.requests.clear()
@@ -273,7 +212,7 @@ def test_sources_that_word_a_document_differently_settle_and_a_second_run_change
     # The order of sources in the config does not matter: the same documents, the same bytes.
     other = tmp_path / "reversed"
     other.mkdir()
-    assert main(["run", "--config", write_config(other, list(reversed(sources)))]) == 0
+    assert main(["run", "--config", write_config(other, sources=list(reversed(sources)))]) == 0
     assert (other / "feeds" / "all.atom").read_bytes() == atom
 
 
@@ -281,25 +220,25 @@ def test_a_regjeringen_document_is_one_entry_whichever_kind_reads_it(http_server
     """The same regjeringen.no feed read by `feed` and by `regjeringen` (through this server as the HTTP
     proxy, so that the URLs are the site's own): one entry per document, identified by its number."""
     base = "http://www.regjeringen.no"
-    serve_site(http_server)
-    http_server.add(OWNER_RSS, own("rss-owner165.xml").replace("{base}", base), content_type="application/rss+xml")
+    serve_own_regjeringen(http_server)
+    http_server.add(OWNER_RSS, own_page("rss-owner165.xml").replace("{base}", base), content_type="application/rss+xml")
     monkeypatch.setenv("HTTP_PROXY", http_server.url)
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    config = write_config(tmp_path, [{"id": "as-feed", "kind": "feed", "url": base + OWNER_RSS},
+    config = write_config(tmp_path, sources=[{"id": "as-feed", "kind": "feed", "url": base + OWNER_RSS},
                                      {"id": "as-regjeringen", "kind": "regjeringen", "url": base + OWNER_RSS}])
     assert main(["run", "--config", config]) == 0
-    everything = entries(tmp_path)
-    assert sorted(everything) == sorted(item_id(n) for n in (4100011, 4100010, 4099990))
-    assert {t.term for t in everything[item_id(4100011)].tags} >= {"aid", "kdd"}  # completed by its article page
+    everything = feed_entries(tmp_path)
+    assert sorted(everything) == sorted(regjeringen_id(n) for n in (4100011, 4100010, 4099990))
+    assert {t.term for t in everything[regjeringen_id(4100011)].tags} >= {"aid", "kdd"}  # completed by its article page
 
 
 # ============================================================================ article pages, per-item problems
 
 
 def test_a_failed_article_page_is_retried_with_back_off_then_given_up_and_shown_in_status(http_server, tmp_path, capsys):
-    serve_site(http_server)
-    config = write_config(tmp_path, [{"id": "hoyringar", "kind": "regjeringen", "url": http_server.url + LISTING,
+    serve_own_regjeringen(http_server)
+    config = write_config(tmp_path, sources=[{"id": "hoyringar", "kind": "regjeringen", "url": http_server.url + LISTING,
                                       "max_pages": 1}])
     tried_on = []
     for run in range(1, 19):
@@ -314,27 +253,27 @@ def test_a_failed_article_page_is_retried_with_back_off_then_given_up_and_shown_
     assert f"WARNING article page not read: {http_server.url}{MISSING}: HTTP 404 Not Found (attempt 5; given up)" in out
 
     # The page appears at last and the listing shows the item anew: it is read.
-    http_server.add(MISSING, own("article-id4100001.html").replace("4100001", "4100003"))
-    http_server.add(LISTING, own("hoyringar-page1.html").replace("raskere reaksjoner", "raskare reaksjonar"))
+    http_server.add(MISSING, own_page("article-id4100001.html").replace("4100001", "4100003"))
+    http_server.add(LISTING, own_page("hoyringar-page1.html").replace("raskere reaksjoner", "raskare reaksjonar"))
     http_server.requests.clear()
     assert main(["run", "--config", config]) == 0
     assert MISSING in http_server.paths()
 
 
 def test_one_bad_item_is_a_warning_and_the_source_keeps_the_others(http_server, tmp_path, capsys):
-    serve_site(http_server)
+    serve_own_regjeringen(http_server)
     loop = ARTICLES[4100001]
     http_server.add(loop, "", status=302, content_type="text/plain", Location=loop)  # a redirect loop
-    page = own("hoyringar-page1.html").replace(  # a link no client can request
+    page = own_page("hoyringar-page1.html").replace(  # a link no client can request
         'href="/no/dokumenter/hoyring-familieinnvandring/id4100002/"', 'href="http://127.0.0.1:99999/x/id4100002/"')
     http_server.add(LISTING, page)
-    config = write_config(tmp_path, [{"id": "hoyringar", "kind": "regjeringen", "url": http_server.url + LISTING,
+    config = write_config(tmp_path, sources=[{"id": "hoyringar", "kind": "regjeringen", "url": http_server.url + LISTING,
                                       "max_pages": 1}])
     assert main(["run", "--config", config]) == 0
     err = capsys.readouterr().err
     assert f"{loop}: too many redirects" in err
     assert "99999" in err and "skipped" in err
-    assert set(entries(tmp_path)) == {item_id(4100001), item_id(4100003)}
+    assert set(feed_entries(tmp_path)) == {regjeringen_id(4100001), regjeringen_id(4100003)}
 
 
 # ============================================================================ no invented dates
@@ -347,9 +286,9 @@ UNDATED_RSS = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><chann
 
 def test_an_item_without_a_known_date_has_no_published_date(http_server, tmp_path):
     http_server.add("/rss", UNDATED_RSS.replace("{base}", http_server.url), content_type="application/rss+xml")
-    config = write_config(tmp_path, [{"id": "fylke", "kind": "feed", "url": http_server.url + "/rss"}])
+    config = write_config(tmp_path, sources=[{"id": "fylke", "kind": "feed", "url": http_server.url + "/rss"}])
     assert main(["run", "--config", config]) == 0
-    entry = next(iter(entries(tmp_path).values()))
+    entry = next(iter(feed_entries(tmp_path).values()))
     assert "published" not in entry  # not the fetch time presented as a publication date
     assert entry.updated  # Atom requires one: when it was first seen
     assert entry.author == "Fylkesnytt"  # the feed's own title, not a site it does not come from

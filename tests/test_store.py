@@ -1,12 +1,10 @@
 """The store: one row per document, merges across sources, updates on real changes, migrations, locking."""
 
 import sqlite3
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from helpers import deadline_and_status, hearing_extra
+from helpers import deadline_and_status, hearing_extra, hold_the_store
 
 from aggregator.commit import commit_fetch, commit_record
 from aggregator.normalize import OSLO, parse_date
@@ -164,15 +162,10 @@ def test_validators_are_kept_per_source_and_dropped_when_the_server_stops_giving
 def test_a_second_process_cannot_take_the_lock_while_one_holds_it(tmp_path):
     path = tmp_path / "x.db"
     store = Store(path)
-    holder = "import sys,time; from aggregator.store import Store; s=Store(sys.argv[1])\nwith s.exclusive():\n print('locked', flush=True); time.sleep(30)"
-    child = subprocess.Popen([sys.executable, "-c", holder, str(path)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout.readline().strip() == "locked"
-        with pytest.raises(StoreBusy, match=rf"another aggregator command is using .*x.db \(pid {child.pid}\)"), store.exclusive():
+    with hold_the_store(path) as child:
+        busy = rf"another aggregator command is using .*x.db \(pid {child.pid}\)"
+        with pytest.raises(StoreBusy, match=busy), store.exclusive():
             pass
-    finally:
-        child.kill()
-        child.wait()
     with store.exclusive():  # the lock dies with its holder: a killed run never blocks the next one
         pass
     store.close()

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 from aggregator.cli import main
 from aggregator.store import MIGRATIONS, Store, StoreTooNew, migrate_db

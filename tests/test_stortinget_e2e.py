@@ -14,8 +14,7 @@ from itertools import pairwise
 
 import icalendar
 import pytest
-from conftest import validate_atom
-from notify_servers import SMTPReceiver, WebhookReceiver
+from helpers import SMTPReceiver, WebhookReceiver, validate_atom
 from stortinget_site import (
     API,
     KS,

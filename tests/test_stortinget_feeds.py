@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import validate_atom
+from helpers import validate_atom
 from stortinget_site import API, PROPOSITIONS, REGJERINGEN, ApiHearing, Case, Propositions, StortingetApi, oslo
 
 import aggregator.sources.stortinget as stortinget_kind
@@ -94,7 +94,7 @@ def test_a_government_document_stored_later_links_the_hearing_both_ways(http_ser
 def test_the_documented_example_for_a_municipality_loads(tmp_path, monkeypatch):
     import re
 
-    from conftest import ROOT
+    from helpers import ROOT
 
     for name in ("SMTP_PASSWORD", "TEAMS_WORKFLOW", "TEAMS_SIGNATURE"):
         monkeypatch.setenv(name, "x")

@@ -15,8 +15,7 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-from helpers import update_and_reminder_ledger, update_and_reminder_titles
-from notify_servers import SMTPReceiver, WebhookReceiver
+from helpers import SMTPReceiver, WebhookReceiver, update_and_reminder_ledger, update_and_reminder_titles
 from stortinget_site import ApiHearing, Case, StortingetApi, oslo
 from warm_runner import KillMoments, WarmRunner
 

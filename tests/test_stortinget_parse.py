@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from conftest import FIXTURES
+from helpers import FIXTURES
 
 from aggregator.hearings import Document, hearing_of
 from aggregator.kinds import get_kind

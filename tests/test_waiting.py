@@ -5,7 +5,7 @@ client's waits are counted (its `sleep`), not waited."""
 from __future__ import annotations
 
 import pytest
-from conftest import LocalServer, Route
+from helpers import LocalServer, Route
 
 from aggregator.http import FAILING_HOST_LIMIT, MAX_RETRY_WAIT, FetchError, HttpSettings, PoliteClient
 from aggregator.http.errors import Retryable
