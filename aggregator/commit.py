@@ -16,16 +16,18 @@ from .store import Store, utc_now
 
 def commit_fetch(store: Store, source_id: str, source_topics: Iterable[str], result: FetchResult, run: int,
                  now: datetime | None = None, history: bool = False, run_started: datetime | None = None,
-                 partial: bool = False) -> tuple[dict[str, str], dict]:
+                 partial: bool = False, listed: int | None = None) -> tuple[dict[str, str], dict]:
     """Commit what one source's fetch gave: its observations, the article pages read or failed, the validators of
     the answers they came from, and the source's success. Returns (item id -> "new" | "changed" | "unchanged", the
     source's state before). `history`: the new items are old documents (a backfill), which the notifier must not
     announce as news. `run_started`: this commit belongs to a fetching run (a backfill or a lone fetch has none).
     `partial`: a batch of a fetch still going on (what its article pages gave so far), committed so that a run killed
     later keeps it: no validators, no success, and the source's listing is marked as not walked to its end, so the
-    next run walks on past the pages it has seen (store.walk_incomplete)."""
+    next run walks on past the pages it has seen (store.walk_incomplete). `listed`: how many documents the whole
+    fetch listed, when `result.records` holds only those not committed by an earlier batch."""
     plan, before = _commit(store, source_id, source_topics, result, run, now or utc_now(), history,
-                           run if run_started is not None else None, success=not partial, walk_done=not partial)
+                           run if run_started is not None else None, success=not partial, walk_done=not partial,
+                           listed=listed)
     return plan.changes, before
 
 
@@ -40,12 +42,14 @@ def commit_record(store: Store, record: Record, source_id: str, source_topics: I
 
 def _commit(store: Store, source_id: str, source_topics: Iterable[str], result: FetchResult, run: int,
             now: datetime, history: bool, this_run: int | None, success: bool,
-            walk_done: bool | None = None) -> tuple[CommitPlan, dict]:
+            walk_done: bool | None = None, listed: int | None = None) -> tuple[CommitPlan, dict]:
     touched = list(dict.fromkeys([r.id for r in result.records] + list(result.articles) + list(result.article_failures)
                                  + list(result.article_pending)))
     with store.transaction():
         snapshot = store.snapshot(touched)
         plan = plan_fetch(snapshot, source_id, list(source_topics), result, run, now, this_run, history)
+        if listed is not None:
+            plan.item_count = listed
         if any(is_hearing(w.item) or is_answer(w.item) for w in plan.items.values()):
             announce = not history and bool(store.source_state(source_id).get("first_success"))
             _link_answers(store, plan, {i: first for i, (_, first) in snapshot.items.items()}, announce, this_run)
