@@ -35,6 +35,7 @@ _MONTH_NAME_DATE = re.compile(
     r"(?:[ ,kl.]*(\d{1,2})[:.](\d{2}))?",
     re.I,
 )
+_RFC_822 = re.compile(r"[A-Za-z]{3},?\s+\d")  # "Fri, 03 Jul 2026 …"
 
 
 def oslo_datetime(day: date, at: time | None = None) -> datetime:
@@ -81,12 +82,12 @@ def parse_date(value: str | None) -> datetime | None:
     text = clean_text(value)
     if not text:
         return None
-    if re.match(r"^[A-Za-z]{3},?\s+\d", text):
+    if _RFC_822.match(text):
         try:
             return _plausible(_aware(parsedate_to_datetime(text)))
         except (TypeError, ValueError, OverflowError):
             pass
-    return find_date(text)
+    return _first_date(text)
 
 
 # Dates outside these years are no publication dates of these sites (a year 9999 would also break time
@@ -100,7 +101,10 @@ def _plausible(value: datetime | None) -> datetime | None:
 
 def find_date(text: str | None) -> datetime | None:
     """The first date found anywhere in a piece of text, in any of the forms parse_date knows."""
-    text = clean_text(text)
+    return _first_date(clean_text(text))
+
+
+def _first_date(text: str) -> datetime | None:
     found = []
     for pattern, build in ((_ISO_DATE, _iso_match), (_NUMERIC_DATE, _numeric_match), (_MONTH_NAME_DATE, _month_name_match)):
         for m in pattern.finditer(text):

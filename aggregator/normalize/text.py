@@ -35,6 +35,9 @@ def clean_text(value: str | None) -> str:
     if not value:
         return ""
     text = html.unescape(value) if "&" in value else value
+    if text.isascii():  # the common case, and cheap: no invisible character, nothing to compose
+        text = " ".join(text.split())
+        return text if text.isprintable() else " ".join(text.translate(_NOT_PRINTABLE_TO_SPACE).split())
     # str.split() splits on exactly what the regular expression \s matches (str.isspace), and in C.
     text = " ".join(_INVISIBLE.sub("", text).split())
     if not text.isprintable():  # rare: a control character left (white space is folded already)

@@ -19,6 +19,9 @@ WEB_TV_LABELS = {"web tv", "web-tv", "webtv", "nett-tv", "nett-tv:", "nett tv", 
 
 
 _WEB_TV_PREFIX = re.compile(r"^(?:web[ -]?tv|nett[ -]?tv)\s*[:|–—-]?\s+", re.I)
+# An element whose own text may be the marker, looked for once in the page's HTML: on a page without one (most),
+# no item's elements need to be looked at one by one.
+_WEB_TV_LABEL_IN_HTML = re.compile(r">\s*(?:web|nett)(?:[\s-]|&nbsp;|&#160;)?tv\s*:?\s*<", re.I)
 
 
 def parse_listing(url: str, html: str, warnings: list[str] | None = None) -> tuple[list[Record], str | None]:
@@ -31,7 +34,7 @@ def parse_listing(url: str, html: str, warnings: list[str] | None = None) -> tup
         raise SourceError(
             f"{url}: no result list (ul#searchResultsListing) on the page; the site's layout may have changed"
         )
-    fields = _Fields(doc, items)
+    fields = _Fields(doc, items, labels=_WEB_TV_LABEL_IN_HTML.search(html) is not None)
     records = each_item(items, lambda li: _listing_item(li, url, fields), warnings if warnings is not None else [],
                         lambda li: f"listing item {_describe(li)} on {url}")
     return records, _next_page_url(doc, url)
@@ -52,8 +55,9 @@ class _Fields:
     """Every item's fields, found with one query per selector for the whole page (not a query per item and field):
     each element found is given to the item it lies in."""
 
-    def __init__(self, doc: LexborHTMLParser, items: list[LexborNode]):
+    def __init__(self, doc: LexborHTMLParser, items: list[LexborNode], labels: bool):
         self._items = {li.mem_id for li in items}
+        self.tv_labels = labels  # the page may have a web TV marker as an element's own text
         self._found: dict[tuple[str, int], LexborNode] = {}
         # items with an element whose class names the web TV marker ("web-tv", "webTV", "nett-tv")
         self.tv_classes = {item for node in doc.css('li.listItem [class*="tv" i]')
@@ -95,7 +99,7 @@ def _listing_item(li: LexborNode, page_url: str, fields: _Fields) -> Record | No
     abbrs = split_ministries(department)
     extra: dict = {}
     put(extra, hearing_in_text(node_text(fields.get(li, "hearing"))))
-    if marked_in_title or li.mem_id in fields.tv_classes or _has_web_tv_label(li):
+    if marked_in_title or li.mem_id in fields.tv_classes or (fields.tv_labels and _has_web_tv_label(li)):
         extra["web_tv"] = True
     return Record(
         id=item_id(link),
