@@ -30,16 +30,23 @@ def _report(report: pipeline.RunReport, args) -> int:
 
 
 def cmd_run(config: Config, store: Store, args) -> int:
-    return _report(pipeline.run(config, store, progress=Progress.for_terminal(not args.quiet)), args)
+    return _run(config, store, args)
 
 
 def cmd_fetch(config: Config, store: Store, args) -> int:
-    return _report(pipeline.run(config, store, build=False, notify=False,
-                                progress=Progress.for_terminal(not args.quiet)), args)
+    return _run(config, store, args, build=False, notify=False)
+
+
+def _run(config: Config, store: Store, args, **steps: bool) -> int:
+    if problem := pipeline.unknown_source(config, args.sources):
+        say(f"aggregator: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    return _report(pipeline.run(config, store, progress=Progress.for_terminal(not args.quiet), source_ids=args.sources,
+                                **steps), args)
 
 
 def cmd_build(config: Config, store: Store, args) -> int:
-    return _exit_code(pipeline.run(config, store, fetch=False, notify=False))
+    return _report(pipeline.run(config, store, fetch=False, notify=False), args)
 
 
 def cmd_backfill(config: Config, store: Store, args) -> int:

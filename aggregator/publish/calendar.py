@@ -24,7 +24,7 @@ def event_uid(item: Item, host: str) -> str:
 
 
 def render_calendar(open_hearings: list[Item], facts: HearingFacts, base_url: str, sequence: dict[str, int],
-                    site_title: str) -> bytes:
+                    site_title: str, language: str = "nb") -> bytes:
     """One all-day event per open hearing on its deadline. DTSTAMP is the hearing's own last change (not the clock),
     so an unchanged calendar is the same bytes; SEQUENCE counts its deadline changes."""
     host = urlsplit(base_url).hostname or "aggregator"
@@ -32,7 +32,7 @@ def render_calendar(open_hearings: list[Item], facts: HearingFacts, base_url: st
     calendar.add("prodid", f"-//aggregator//{site_title} hearings//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", feed_title("calendar", site_title))
+    calendar.add("x-wr-calname", feed_title("calendar", site_title, language))
     calendar.add("x-wr-timezone", "Europe/Oslo")
     for item in open_hearings:
         hearing = hearing_of(item)
