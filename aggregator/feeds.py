@@ -20,7 +20,7 @@ from .normalize import OSLO, is_http_url, ministries, ministry_name
 from .records import Item
 from .redact import public_url
 from .store import Store
-from .words import feed_subtitle, feed_title
+from .words import default_title, feed_subtitle, feed_title
 
 FEED_FOLDERS = ("sources", "topics", "ministries")
 OPEN_HEARINGS = "hearings/open"
@@ -101,7 +101,8 @@ def feed_specs(config: Config, store: Store, *, entries: int | None = None, ever
     subscriptions): every ministry and every known topic, whether or not an item of it was filed yet. Titles are
     in `language` (default: [output] language; a message names feeds in its own)."""
     present = store.feeds_present()
-    site, lang = config.title, language or config.language
+    lang = language or config.language
+    site = config.title if config.own_title or lang == config.language else default_title(lang)
     specs = [FeedSpec("all", feed_title("all", site, lang), feed_subtitle("all", site, lang), lambda i: True)]
     specs += [_source_spec(source, site, lang) for source in config.sources]
     specs += _topic_specs(config, store, present, every_possible, lang)
@@ -134,8 +135,8 @@ def _topic_specs(config: Config, store: Store, present: set[str], every_possible
     for topic_id in sorted(set(configured) | given):
         topic = configured.get(topic_id) or TopicConfig(topic_id)
         title = topic.title or stored_titles.get(topic_id) or topic_id.replace("-", " ").capitalize()
-        specs.append(FeedSpec(f"topics/{topic_id}", feed_title("topic", config.title, lang, name=title),
-                              feed_subtitle("topic", config.title, lang, name=title), topic_matcher(topic)))
+        specs.append(FeedSpec(f"topics/{topic_id}", feed_title("topic", "", lang, name=title),
+                              feed_subtitle("topic", "", lang, name=title), topic_matcher(topic)))
     return specs
 
 

@@ -118,9 +118,9 @@ CHANGE_LINES: dict[str, dict[str, str]] = {
 }
 
 
-def change_line(kind: str, language: str | None, **values: str) -> str:
+def change_line(kind: str, language: str | None, values: dict[str, str] | None = None, **more: str) -> str:
     """One change of a hearing in words: "Høringsfristen er endret fra 01.09.2026 til 15.09.2026", "KS har svart"."""
-    return CHANGE_LINES[kind][reader_language(language)].format(**values)
+    return CHANGE_LINES[kind][reader_language(language)].format(**(values or {}), **more)
 
 
 def join_names(names: list[str], language: str | None) -> str:
@@ -178,8 +178,8 @@ SHORT_CHANGES: dict[str, dict[str, str]] = {
 }
 
 
-def short_change(kind: str, language: str | None, **values: str) -> str:
-    return SHORT_CHANGES[kind][reader_language(language)].format(**values)
+def short_change(kind: str, language: str | None, values: dict[str, str] | None = None, **more: str) -> str:
+    return SHORT_CHANGES[kind][reader_language(language)].format(**(values or {}), **more)
 
 
 def cut(text: str, length: int) -> str:

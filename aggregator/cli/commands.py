@@ -89,15 +89,25 @@ def cmd_preview(config: Config, store: Store, args) -> int:
         say("aggregator: --items must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     try:
-        text, html = notify.preview(config, store, args.subscription, args.items)
+        previews = notify.preview(config, store, args.subscription, args.items)
     except ValueError as error:
         say(f"aggregator: {error}", file=sys.stderr)
         return EXIT_USAGE
-    html_path = Path(args.html or f"preview-{args.subscription}.html")
-    html_path.write_text(html.body, encoding="utf-8")
-    say(f"Title: {text.title}\n")
-    say(text.body.rstrip())
-    say(f"\n(HTML version, as email shows it: {html_path}; nothing was sent)")
+    base = Path(args.html or f"preview-{args.subscription}.html")
+    for n, shown in enumerate(previews, 1):
+        rendered = shown.rendered
+        email = rendered.body_format == "html"
+        say(f"--- message {n} of {len(previews)} to {shown.url}" + (" (an email: a text and an HTML part)" if email else ""))
+        say(f"{'Subject' if email else 'Title'}: {rendered.title}")
+        for name, value in shown.headers.items():
+            say(f"{name}: {value}")
+        say("")
+        say(rendered.text.rstrip() + "\n")
+        if email:
+            path = base if n == 1 else base.with_name(f"{base.stem}-{n}{base.suffix}")
+            path.write_text(rendered.body, encoding="utf-8")
+            say(f"(its HTML part, as the email holds it: {path})\n")
+    say("nothing was sent")
     return EXIT_OK
 
 
@@ -115,7 +125,7 @@ def cmd_digest(config: Config, store: Store, args) -> int:
 
 def cmd_test_notify(config: Config, store: Store, args) -> int:
     try:
-        results = notify.send_test(config, None if args.admin else args.subscription)
+        results = notify.send_test(config, None if args.admin else args.subscription, store)
     except ValueError as error:
         say(f"aggregator: {error}", file=sys.stderr)
         return EXIT_USAGE

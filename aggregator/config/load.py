@@ -231,6 +231,7 @@ def _build(path: Path, tables: dict[str, dict], arrays: dict[str, list[dict]]) -
         max_entries=output["max_entries"],
         title=output["title"] or default_title(output["language"]),
         language=output["language"],
+        own_title=output["title"] is not None,
         keep_days=tables["storage"]["keep_days"],
         http=HttpSettings(http["user_agent"], http["timeout"], http["min_delay"], http["retries"], http["run_budget"]),
         sources=[SourceConfig(id=s["id"], kind=s["kind"], url=s["url"], title=s["title"], topics=s["topics"],

@@ -74,6 +74,7 @@ class Config:
     max_entries: int = 100
     title: str = DEFAULT_TITLE  # the site's title in feed titles, index.html, the calendar and the OPML
     language: str = "nb"  # [output] language: index.html's headings and labels, the generated feeds' titles
+    own_title: bool = False  # [output] title was given (else `title` is the default in each language asked for)
     keep_days: int | None = None  # [storage] keep_days: prune what is older (None: keep everything)
     http: HttpSettings = field(default_factory=HttpSettings)
     sources: list[SourceConfig] = field(default_factory=list)
