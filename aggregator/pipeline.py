@@ -24,6 +24,7 @@ class RunReport:
     published: PublishReport | None = None
     publish_error: str | None = None  # the output folder could not be written
     notified: notifications.NotifyReport | None = None  # None when notifying was skipped or crashed
+    pruned: int | None = None  # items pruned ([storage] keep_days), when the run pruned
 
     @property
     def failed(self) -> list[SourceOutcome]:
@@ -47,6 +48,8 @@ class RunReport:
             parts.append("feeds: NOT written")
         if self.notified:
             parts.append(f"notifications: {len(self.notified.sent)} sent, {len(self.notified.failed)} failed")
+        if self.pruned:
+            parts.append(f"pruned: {self.pruned} old items")
         return "; ".join(parts)
 
 
@@ -97,6 +100,11 @@ def backfill(config: Config, store: Store, source_id: str, pages: int) -> RunRep
     source = next((s for s in config.sources if s.id == source_id), None)
     if source is None:
         raise ValueError(f"no source with id {source_id!r} in {config.path}")
+    from .kinds import MAX_PAGES, get_kind
+
+    if get_kind(source.kind).option(MAX_PAGES.name) is None:
+        raise ValueError(f"source {source_id!r} ({source.kind}) has no listing pages to walk: its page is read whole by "
+                         f"every run (`aggregator fetch --source {source_id}` reads it now)")
     report = RunReport()
     with client_for(config) as client:
         report.outcomes = [fetch_source(source, store, client, store.begin_run(), backfill=pages)]
@@ -140,7 +148,28 @@ def run(config: Config, store: Store, *, fetch: bool = True, build: bool = True,
             report.publish_error = str(error)
     if notify:
         report.notified = _notify(config, store)
+    if fetch and build and notify and source_ids is None and config.keep_days:  # after filing and notifying
+        report.pruned = _prune(config, store)
+        if report.pruned and report.published:  # the feeds' totals changed: index.html says so now
+            try:
+                publish(config, store)
+            except PublishError as error:
+                log.error("%s", error)
     return report
+
+
+def _prune(config: Config, store: Store) -> int | None:
+    """[storage] keep_days: what is older goes (retention.py); a failure here is logged, and the run goes on."""
+    from .retention import prune
+
+    assert config.keep_days is not None
+    try:
+        return prune(config, store, config.keep_days).removed
+    except StoreBusy:
+        raise
+    except Exception as error:
+        log.error("pruning failed (tried again next run): %s: %s", error.__class__.__name__, error)
+        return None
 
 
 def _notify(config: Config, store: Store) -> notifications.NotifyReport | None:

@@ -279,7 +279,7 @@ SITE_WORDS: dict[str, dict[str, str]] = {
            "last_updated": "Sist oppdatert", "not_yet": "ikke ennå", "open_hearings": "Åpne høringer",
            "open_intro": "Nærmeste frist først. I en feedleser:", "calendar": "Fristene i kalenderen (Outlook, Google):",
            "no_open": "Ingen åpne høringer nå.", "health": "Kildenes tilstand", "ok": "sist hentet {when}",
-           "failing": "feiler siden {when}", "new": "ikke hentet ennå", "item": "sak", "items": "saker",
+           "failing": "feiler siden {when}", "new": "ikke hentet ennå", "one_item": "sak", "many_items": "saker",
            "entry": "oppføring", "entries": "oppføringer", "all": "Alt", "sources": "Per kilde", "topics": "Per tema",
            "ministries": "Per departement", "hearings": "Høringer", "subscribe": "Abonner", "none_yet": "ingen ennå"},
     "nn": {"intro": "Atom-straumar med det regjeringa og KS publiserer, per departement, tema og kjelde. Abonner i "
@@ -287,7 +287,7 @@ SITE_WORDS: dict[str, dict[str, str]] = {
            "last_updated": "Sist oppdatert", "not_yet": "ikkje enno", "open_hearings": "Opne høyringar",
            "open_intro": "Nærmaste frist først. I ein feedlesar:", "calendar": "Fristane i kalenderen (Outlook, Google):",
            "no_open": "Ingen opne høyringar no.", "health": "Tilstanden til kjeldene", "ok": "sist henta {when}",
-           "failing": "feilar sidan {when}", "new": "ikkje henta enno", "item": "sak", "items": "saker",
+           "failing": "feilar sidan {when}", "new": "ikkje henta enno", "one_item": "sak", "many_items": "saker",
            "entry": "oppføring", "entries": "oppføringar", "all": "Alt", "sources": "Per kjelde", "topics": "Per tema",
            "ministries": "Per departement", "hearings": "Høyringar", "subscribe": "Abonner", "none_yet": "ingen enno"},
     "en": {"intro": "Atom feeds of what the Norwegian Government and KS publish, per ministry, topic and source. "
@@ -295,8 +295,8 @@ SITE_WORDS: dict[str, dict[str, str]] = {
            "last_updated": "Last updated", "not_yet": "not yet", "open_hearings": "Open hearings",
            "open_intro": "Soonest deadline first. In a feed reader:", "calendar": "The deadlines in your calendar "
            "(Outlook, Google):", "no_open": "No open hearings at the moment.", "health": "Source health",
-           "ok": "last read {when}", "failing": "failing since {when}", "new": "not fetched yet", "item": "item",
-           "items": "items", "entry": "entry", "entries": "entries", "all": "Everything", "sources": "By source",
+           "ok": "last read {when}", "failing": "failing since {when}", "new": "not fetched yet", "one_item": "item",
+           "many_items": "items", "entry": "entry", "entries": "entries", "all": "Everything", "sources": "By source",
            "topics": "By topic", "ministries": "By ministry", "hearings": "Hearings", "subscribe": "Subscribe",
            "none_yet": "none yet"},
 }

@@ -126,7 +126,7 @@ def _open_store(config) -> Store | int:
 
 def _reads_only(args: argparse.Namespace) -> bool:
     """Commands that change nothing, and so need not wait for (or refuse during) a run."""
-    return args.command in ("status", "preview") or (args.command == "notify" and args.dry_run)
+    return args.command in ("status", "preview", "explain") or (args.command == "notify" and args.dry_run)
 
 
 def cmd_serve(config, args) -> int:
