@@ -52,7 +52,7 @@ def _tables(database: Path) -> dict:
     conn = sqlite3.connect(database)
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        owner = {name: table for name, table in conn.execute("SELECT name, tbl_name FROM sqlite_master")}
+        owner = dict(conn.execute("SELECT name, tbl_name FROM sqlite_master"))
         sizes: dict[str, int] = {}
         for name, size in conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"):
             table = owner.get(name, name)

@@ -14,7 +14,7 @@ from aggregator.keywords import keyword_problem, matches_keyword
 
 
 @pytest.mark.parametrize(("keyword", "text"), [
-    ("*bosetting", "a" * 97_000),  # the README's own example against one 97 KB word: 54 s with backtracking
+    ("*bosetting", "a" * 97_000),  # docs/configuration.md's own example against one 97 KB word: 54 s with backtracking
     ("*a*a*a*a*x", "a" * 200),  # stars that backtrack exponentially in Python's re
     ("a*a*a*a*a*b", ("a" * 5000 + " ") * 20),
     ("KS", "k" * 100_000),

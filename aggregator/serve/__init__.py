@@ -4,7 +4,7 @@ Standard library only. Correct types (Atom, iCalendar, OPML, HTML), strong ETags
 W/"x" matches) and Last-Modified with 304 answers, HEAD, the index at `/`, and nothing outside the output folder (no
 `..`, no symlinks leading out). Idle and slow clients cannot exhaust it: a request's head must arrive within a time
 limit, a bounded number of workers answers, and files are streamed, never read whole (see server.py). Facing the
-internet, put nginx or caddy in front, or serve the folder with them instead (README, "Serving the feeds").
+internet, put nginx or caddy in front, or serve the folder with them instead (docs/operations.md, "Serving the feeds").
 
 A package: `files` (what a request is answered with), `server` (connections, time limits and workers).
 """
