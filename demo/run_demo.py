@@ -262,7 +262,7 @@ topics = ["integrering"]
 
 [[topics]]
 id = "hearings"
-title = "Hearings – Høringer"
+title = "Høringer"
 document_types = ["consultation", "consultation-response"]
 
 [[topics]]
