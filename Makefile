@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.toml
 
-# The locks (README, "Locked versions"): exact versions with hashes, made by pip-compile (pip-tools) on Linux and
+# The locks (docs/development.md, "Locked versions"): exact versions with hashes, made by pip-compile (pip-tools) on Linux and
 # CPython 3.11. runtime.txt is what the aggregator needs to run; dev.txt is that plus the test, lint and lock tools,
 # pinned to the same versions, and it is what .venv gets; build.txt is dev.txt's pip and setuptools, installed first.
 LOCKS := requirements/runtime.txt requirements/dev.txt requirements/build.txt
@@ -26,8 +26,8 @@ $(BIN)/.installed: pyproject.toml $(LOCKS)
 
 install: $(BIN)/.installed
 
-# make itself can only exit 0 or 2; the line below says which of the aggregator's own codes it was (README,
-# "Commands"). Cron and scripts that need the code call .venv/bin/aggregator directly.
+# make itself can only exit 0 or 2; the line below says which of the aggregator's own codes it was (docs/operations.md,
+# "What commands print, and their exit codes"). Cron and scripts that need the code call .venv/bin/aggregator directly.
 run: install
 	@$(BIN)/aggregator run --config $(CONFIG) || { code=$$?; echo "make run: aggregator exited $$code (1 a source failed, 2 bad config, 3 busy, 4 store, 5 output, 130 interrupted, 143 terminated)" >&2; exit $$code; }
 

@@ -126,6 +126,27 @@ def day_counts(value: Any) -> list[int]:
     return sorted(set(value), reverse=True)
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def weekday(value: Any) -> str:
+    """A day of the week by its English name, any case ("monday")."""
+    if not isinstance(value, str) or value.strip().lower() not in WEEKDAYS:
+        raise ValueError(f"must be a day of the week ({', '.join(WEEKDAYS)}), got {value!r}")
+    return value.strip().lower()
+
+
+def unsubscribe(value: Any) -> list[str]:
+    """How readers leave a subscription: a mailto: address and/or an https: URL (one string, or a list of them)."""
+    given = [value] if isinstance(value, str) else str_list(value)
+    for url in given:
+        if not re.match(r"^(mailto:[^@\s]+@[^@\s]+|https://[^/\s]+)", url):
+            raise ValueError(f'must be a mailto: address or an https:// URL (or a list of them), got {url!r}')
+        if any(ord(c) < 32 or ord(c) == 127 or c in "<>" for c in url):
+            raise ValueError(f"must be one line without control characters or <>, got {url!r}")
+    return list(given)
+
+
 def clock(value: Any) -> str:
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", string(value)):
         raise ValueError(f"must be a time of day as HH:MM, got {value!r}")

@@ -23,7 +23,7 @@ from .normalize import OSLO, is_http_url, ministries, ministry_name
 from .records import Item
 from .redact import public_url
 from .store import Store
-from .words import feed_subtitle, feed_title
+from .words import default_title, feed_subtitle, feed_title
 
 FEED_FOLDERS = ("sources", "topics", "ministries", "committees")
 OPEN_HEARINGS = "hearings/open"
@@ -104,39 +104,44 @@ def config_fingerprint(config: Config) -> str:
 
     relevant = {
         "base_url": config.base_url, "max_entries": config.max_entries, "title": config.title,
+        "language": config.language,
         "sources": [(s.id, s.title, s.url, s.topics) for s in config.sources],
         "topics": [(t.id, t.title, t.document_types, t.keywords) for t in config.topics],
     }
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
 
 
-def feed_specs(config: Config, store: Store, *, entries: int | None = None, every_possible: bool = False) -> list[FeedSpec]:
+def feed_specs(config: Config, store: Store, *, entries: int | None = None, every_possible: bool = False,
+               language: str | None = None) -> list[FeedSpec]:
     """Every feed the configuration and the stored items call for (as the last build filed them); with
     `entries`, each with its total and that many newest entries. `every_possible` (for matching
-    subscriptions): every ministry and every known topic, whether or not an item of it was filed yet."""
+    subscriptions): every ministry and every known topic, whether or not an item of it was filed yet. Titles are
+    in `language` (default: [output] language; a message names feeds in its own)."""
     present = store.feeds_present()
-    site = config.title
-    specs = [FeedSpec("all", feed_title("all", site), feed_subtitle("all", site), lambda i: True)]
-    specs += [_source_spec(source, site) for source in config.sources]
-    specs += _topic_specs(config, store, present, every_possible)
-    specs += [_ministry_spec(abbr, ministry, site) for abbr, ministry in ministries().items()
+    lang = language or config.language
+    site = config.title if config.own_title or lang == config.language else default_title(lang)
+    specs = [FeedSpec("all", feed_title("all", site, lang), feed_subtitle("all", site, lang), lambda i: True)]
+    specs += [_source_spec(source, site, lang) for source in config.sources]
+    specs += _topic_specs(config, store, present, every_possible, lang)
+    specs += [_ministry_spec(abbr, ministry, site, lang) for abbr, ministry in ministries().items()
               if f"ministries/{abbr}" in present or every_possible]
-    specs += _committee_specs(config, store, present, every_possible)
-    specs.append(FeedSpec(OPEN_HEARINGS, feed_title("open_hearings", site), feed_subtitle("open_hearings", site),
-                          _open_today))
+    specs += _committee_specs(config, store, present, every_possible, site, lang)
+    specs.append(FeedSpec(OPEN_HEARINGS, feed_title("open_hearings", site, lang),
+                          feed_subtitle("open_hearings", site, lang), _open_today))
     if entries is not None:
         for spec in specs:
             fill(spec, store, entries)
     return specs
 
 
-def _source_spec(source, site: str) -> FeedSpec:
+def _source_spec(source, site: str, lang: str) -> FeedSpec:
     url = public_url(source.url)
-    return FeedSpec(f"sources/{source.id}", feed_title("source", site, name=source.title or f"Source {source.id}"),
-                    feed_subtitle("source", site, url=url), _in_source(source.id), alternate=url or None)
+    name = source.title or feed_title("source_unnamed", site, lang, id=source.id)
+    return FeedSpec(f"sources/{source.id}", feed_title("source", site, lang, name=name),
+                    feed_subtitle("source", site, lang, url=url), _in_source(source.id), alternate=url or None)
 
 
-def _topic_specs(config: Config, store: Store, present: set[str], every_possible: bool) -> list[FeedSpec]:
+def _topic_specs(config: Config, store: Store, present: set[str], every_possible: bool, lang: str) -> list[FeedSpec]:
     """A feed per configured topic, per topic a source gives, and per topic items were filed under."""
     stored_titles = store.topic_titles()
     configured = {t.id: t for t in config.topics}
@@ -148,18 +153,20 @@ def _topic_specs(config: Config, store: Store, present: set[str], every_possible
     for topic_id in sorted(set(configured) | given):
         topic = configured.get(topic_id) or TopicConfig(topic_id)
         title = topic.title or stored_titles.get(topic_id) or topic_id.replace("-", " ").capitalize()
-        specs.append(FeedSpec(f"topics/{topic_id}", feed_title("topic", config.title, name=title),
-                              feed_subtitle("topic", config.title, name=title), topic_matcher(topic)))
+        specs.append(FeedSpec(f"topics/{topic_id}", feed_title("topic", "", lang, name=title),
+                              feed_subtitle("topic", "", lang, name=title), topic_matcher(topic)))
     return specs
 
 
-def _ministry_spec(abbr: str, ministry: dict, site: str) -> FeedSpec:
-    names = {"name_nb": ministry["nb"], "name_en": ministry["en"], "abbr": abbr.upper()}
-    return FeedSpec(f"ministries/{abbr}", feed_title("ministry", site, **names), feed_subtitle("ministry", site, **names),
+def _ministry_spec(abbr: str, ministry: dict, site: str, lang: str) -> FeedSpec:
+    names = {"name_nb": ministry["nb"], "name_nn": ministry["nn"], "name_en": ministry["en"], "abbr": abbr.upper()}
+    return FeedSpec(f"ministries/{abbr}", feed_title("ministry", site, lang, **names),
+                    feed_subtitle("ministry", site, lang, **names),
                     _of_ministry(abbr), alternate=f"https://www.regjeringen.no/no/dep/{abbr}/id{ministry['ownerid']}/")
 
 
-def _committee_specs(config: Config, store: Store, present: set[str], every_possible: bool) -> list[FeedSpec]:
+def _committee_specs(config: Config, store: Store, present: set[str], every_possible: bool, site: str,
+                     lang: str) -> list[FeedSpec]:
     """A feed per committee whose hearings were filed (and, for matching subscriptions, per configured committee),
     titled with the committee's name as its hearings give it."""
     committees = {p.removeprefix(f"{COMMITTEES}/") for p in present if p.startswith(f"{COMMITTEES}/")}
@@ -172,8 +179,8 @@ def _committee_specs(config: Config, store: Store, present: set[str], every_poss
         hearing = hearing_of(newest[0]) if newest else None
         name = hearing.committee.name if hearing and hearing.committee and hearing.committee.name else committee.upper()
         fields = {"name": name, "id": committee.upper()}
-        specs.append(FeedSpec(path, feed_title("committee", config.title, **fields),
-                              feed_subtitle("committee", config.title, **fields), _of_committee(committee)))
+        specs.append(FeedSpec(path, feed_title("committee", site, lang, **fields),
+                              feed_subtitle("committee", site, lang, **fields), _of_committee(committee)))
     return specs
 
 

@@ -43,6 +43,7 @@ class SourceOutcome:
     warnings: list[str] = field(default_factory=list)
     not_modified: bool = False
     pending: int = 0  # article pages left for the next run (the run's time budget ran out)
+    pages: int | None = None  # listing pages read, where the source has pages
     state: dict = field(default_factory=dict)  # source_state after this run
 
     def summary(self) -> str:
@@ -128,7 +129,7 @@ def fetch_source(source: SourceConfig, store: Store, client: PoliteClient, run: 
         log.debug("source %s crashed", source.id, exc_info=True)
         return _failed(source, store, f"unexpected error: {error.__class__.__name__}: {error}")
     outcome = SourceOutcome(source.id, ok=True, warnings=result.warnings, not_modified=result.not_modified,
-                            pending=batches.pending, state=store.source_state(source.id))
+                            pending=batches.pending, state=store.source_state(source.id), pages=result.pages)
     outcome.new_ids = [item_id for item_id, change in changes.items() if change == "new"]
     outcome.changed_ids = [item_id for item_id, change in changes.items() if change == "changed"]
     outcome.seen = len({r.id for r in result.records})

@@ -97,6 +97,7 @@ class FetchResult:
     article_failures: dict[str, tuple[str, str]] = field(default_factory=dict)
     article_pending: dict[str, str] = field(default_factory=dict)
     validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    pages: int | None = None  # listing pages read, where the source has pages
 
 
 class SourceError(Exception):

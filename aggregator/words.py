@@ -145,9 +145,9 @@ CHANGE_LINES: dict[str, dict[str, str]] = {
 }
 
 
-def change_line(kind: str, language: str | None, **values: str) -> str:
+def change_line(kind: str, language: str | None, values: dict[str, str] | None = None, **more: str) -> str:
     """One change of a hearing in words: "Høringsfristen er endret fra 01.09.2026 til 15.09.2026", "KS har svart"."""
-    return CHANGE_LINES[kind][reader_language(language)].format(**values)
+    return CHANGE_LINES[kind][reader_language(language)].format(**(values or {}), **more)
 
 
 def join_names(names: list[str], language: str | None) -> str:
@@ -170,19 +170,80 @@ def days_left_line(days: int, language: str | None) -> str:
     return f"{days} {'dag' if days == 1 else 'dagar'} att"
 
 
+# ------------------------------------------------------------------------------------------ a hearing's state
+
+# hearings.rules.state_on's states: (the category label, the line readers see), in the hearing's language.
+STATES: dict[str, dict[str, tuple[str, str]]] = {
+    "open": {"nb": ("På høring", "Frist {date}"), "nn": ("På høyring", "Frist {date}"), "en": ("Open", "Deadline {date}")},
+    "deadline-passed": {"nb": ("Fristen er ute", "Fristen gikk ut {date}"), "nn": ("Fristen er ute", "Fristen gjekk ut {date}"),
+                        "en": ("Deadline passed", "Deadline passed {date}")},
+    "closed": {"nb": ("Avsluttet", "Avsluttet"), "nn": ("Avslutta", "Avslutta"), "en": ("Closed", "Closed")},
+    "cancelled": {"nb": ("Avlyst", "Avlyst"), "nn": ("Avlyst", "Avlyst"), "en": ("Cancelled", "Cancelled")},
+}
+
+
+def state_label(state: str, language: str | None) -> str:
+    """A hearing's state in a word ("Fristen er ute"), for its category."""
+    return STATES[state][reader_language(language)][0]
+
+
+def state_line(state: str, deadline: date | None, language: str | None) -> str:
+    """A hearing's state as readers see it: "Fristen gikk ut 10.06.2026", "Frist 08.01.2027", "Avsluttet"."""
+    return STATES[state][reader_language(language)][1 if deadline else 0].format(date=format_date(deadline))
+
+
+# A change in a few words, for an update's subject after the hearing's (cut) title.
+SHORT_CHANGES: dict[str, dict[str, str]] = {
+    "deadline": {"nb": "ny frist {to}", "nn": "ny frist {to}", "en": "new deadline {to}"},
+    "closed": {"nb": "avsluttet", "nn": "avslutta", "en": "closed"},
+    "reopened": {"nb": "åpnet igjen", "nn": "opna att", "en": "reopened"},
+    "documents": {"nb": "nye dokumenter", "nn": "nye dokument", "en": "new documents"},
+    "cancelled": {"nb": "avlyst", "nn": "avlyst", "en": "cancelled"},
+    "meeting": {"nb": "møtet flyttet til {to}", "nn": "møtet flytta til {to}", "en": "meeting moved to {to}"},
+    "response": {"nb": "{names} har svart", "nn": "{names} har svart", "en": "{names} responded"},
+    "input": {"nb": "{names} har gitt innspill", "nn": "{names} har gitt innspel", "en": "{names} gave input"},
+}
+
+
+def short_change(kind: str, language: str | None, values: dict[str, str] | None = None, **more: str) -> str:
+    return SHORT_CHANGES[kind][reader_language(language)].format(**(values or {}), **more)
+
+
+def cut(text: str, length: int) -> str:
+    """A text of at most `length` characters, cut at a word with "…" where it is longer."""
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    head = text[:length - 1]
+    space = head.rfind(" ")
+    return (head[:space] if space > length // 2 else head).rstrip(" ,.;:–-") + "…"
+
+
 # ------------------------------------------------------------------------------------------ messages
 
-# Fixed words of messages (subjects, headings), in the items' language.
+# Fixed words of messages (subjects, headings, footers), in the items' language.
 MESSAGE_WORDS: dict[str, dict[str, str]] = {
     "nb": {"new": "nye", "new_one": "ny", "daily": "Daglig sammendrag", "weekly": "Ukentlig sammendrag",
-           "digest": "Sammendrag", "from": "fra", "to": "til", "plural": "saker", "singular": "sak",
-           "reminder": "Påminnelse", "other_items": "Andre saker"},
+           "workdays": "Daglig sammendrag", "digest": "Sammendrag", "from": "fra", "to": "til", "plural": "saker",
+           "singular": "sak", "reminder": "Påminnelse", "other_items": "Andre saker",
+           "new_hearing": "Ny høring: {title}", "with_deadline": "{subject} (frist {date})",
+           "new_committee_hearing": "Stortinget – {title}", "with_input_deadline": "{subject} (frist for innspill {date})",
+           "footer": "Du får denne meldingen fordi du abonnerer på {about} (abonnementet «{subscription}»).",
+           "leave": "Meld deg av:", "leave_ask": "Vil du ikke ha flere, si fra til den som sender deg disse meldingene."},
     "nn": {"new": "nye", "new_one": "ny", "daily": "Dagleg samandrag", "weekly": "Vekesamandrag",
-           "digest": "Samandrag", "from": "frå", "to": "til", "plural": "saker", "singular": "sak",
-           "reminder": "Påminning", "other_items": "Andre saker"},
+           "workdays": "Dagleg samandrag", "digest": "Samandrag", "from": "frå", "to": "til", "plural": "saker",
+           "singular": "sak", "reminder": "Påminning", "other_items": "Andre saker",
+           "new_hearing": "Ny høyring: {title}", "with_deadline": "{subject} (frist {date})",
+           "new_committee_hearing": "Stortinget – {title}", "with_input_deadline": "{subject} (frist for innspel {date})",
+           "footer": "Du får denne meldinga fordi du abonnerer på {about} (abonnementet «{subscription}»).",
+           "leave": "Meld deg av:", "leave_ask": "Vil du ikkje ha fleire, sei frå til den som sender deg desse meldingane."},
     "en": {"new": "new", "new_one": "new", "daily": "Daily digest", "weekly": "Weekly digest",
-           "digest": "Digest", "from": "from", "to": "to", "plural": "items", "singular": "item",
-           "reminder": "Reminder", "other_items": "Other items"},
+           "workdays": "Daily digest", "digest": "Digest", "from": "from", "to": "to", "plural": "items",
+           "singular": "item", "reminder": "Reminder", "other_items": "Other items",
+           "new_hearing": "New consultation: {title}", "with_deadline": "{subject} (deadline {date})",
+           "new_committee_hearing": "Storting – {title}", "with_input_deadline": "{subject} (input by {date})",
+           "footer": "You get this message because you subscribe to {about} (the subscription “{subscription}”).",
+           "leave": "Unsubscribe:", "leave_ask": "To stop these messages, tell whoever sends them to you."},
 }
 
 
@@ -192,28 +253,95 @@ def message_words(language: str) -> dict[str, str]:
 
 # ------------------------------------------------------------------------------------------ the published files
 
-DEFAULT_TITLE = "regjeringen.no and KS"  # [output] title, when the configuration gives none
+# [output] title when the configuration gives none, in [output] language.
+DEFAULT_TITLES = {"nb": "regjeringen.no og KS", "nn": "regjeringen.no og KS", "en": "regjeringen.no and KS"}
+DEFAULT_TITLE = DEFAULT_TITLES["nb"]
 
-# Titles and subtitles of the generated feeds and files; {site} is [output] title, the other fields the feed's own.
-FEED_WORDS: dict[str, tuple[str, str]] = {
-    "all": ("All items – {site}", "Everything the configured sources published"),
-    "source": ("{name}", "Items from {url}"),
-    "topic": ("{name}", "Topic: {name}"),
-    "ministry": ("{name_nb} ({abbr})", "{name_en}: items from regjeringen.no"),
-    "committee": ("{name} ({id})", "Stortinget: the hearings of {name}"),
-    "open_hearings": ("Open hearings – soonest deadline first",
-                      "Every open hearing (høring), with its deadline and the days left"),
-    "calendar": ("Høringsfrister – {site}", ""),
-    "opml": ("{site} feeds", ""),
-    "index": ("Feeds: {site}", ""),
+
+def default_title(language: str) -> str:
+    return DEFAULT_TITLES[reader_language(language)]
+
+
+# Titles and subtitles of the generated feeds and files, in [output] language (one pair: every language); {site} is
+# [output] title, the other fields the feed's own.
+FEED_WORDS: dict[str, tuple[str, str] | dict[str, tuple[str, str]]] = {
+    "all": {"nb": ("Alle saker – {site}", "Alt de valgte kildene har publisert"),
+            "nn": ("Alle saker – {site}", "Alt dei valde kjeldene har publisert"),
+            "en": ("All items – {site}", "Everything the configured sources published")},
+    "source": {"nb": ("{name}", "Saker fra {url}"), "nn": ("{name}", "Saker frå {url}"), "en": ("{name}", "Items from {url}")},
+    "source_unnamed": {"nb": ("Kilde {id}", ""), "nn": ("Kjelde {id}", ""), "en": ("Source {id}", "")},
+    "topic": {"nb": ("{name}", "Tema: {name}"), "nn": ("{name}", "Tema: {name}"), "en": ("{name}", "Topic: {name}")},
+    "ministry": {"nb": ("{name_nb} ({abbr})", "{name_nb}: saker fra regjeringen.no"),
+                 "nn": ("{name_nn} ({abbr})", "{name_nn}: saker frå regjeringen.no"),
+                 "en": ("{name_en} ({abbr})", "{name_en}: items from regjeringen.no")},
+    "committee": {"nb": ("{name} ({id})", "Stortinget: høringene i {name}"),
+                  "nn": ("{name} ({id})", "Stortinget: høyringane i {name}"),
+                  "en": ("{name} ({id})", "Stortinget: the hearings of {name}")},
+    "open_hearings": {"nb": ("Åpne høringer – nærmeste frist først", "Alle åpne høringer, med frist og dager igjen"),
+                      "nn": ("Opne høyringar – nærmaste frist først", "Alle opne høyringar, med frist og dagar att"),
+                      "en": ("Open hearings – soonest deadline first",
+                             "Every open hearing (høring), with its deadline and the days left")},
+    "calendar": {"nb": ("Høringsfrister – {site}", ""), "nn": ("Høyringsfristar – {site}", ""),
+                 "en": ("Consultation deadlines – {site}", "")},
+    "opml": {"nb": ("Strømmer fra {site}", ""), "nn": ("Straumar frå {site}", ""), "en": ("{site} feeds", "")},
+    "index": {"nb": ("Nyhetsstrømmer: {site}", ""), "nn": ("Nyheitsstraumar: {site}", ""), "en": ("Feeds: {site}", "")},
     "author": ("aggregator ({site})", ""),
 }
 
 
-def feed_title(kind: str, site_title: str, **fields: str) -> str:
-    """The title of a generated feed or file ("All items – <[output] title>", …)."""
-    return FEED_WORDS[kind][0].format(site=site_title, **fields)
+def _feed_words(kind: str, language: str) -> tuple[str, str]:
+    words = FEED_WORDS[kind]
+    return words[reader_language(language)] if isinstance(words, dict) else words
 
 
-def feed_subtitle(kind: str, site_title: str, **fields: str) -> str:
-    return FEED_WORDS[kind][1].format(site=site_title, **fields)
+def feed_title(kind: str, site_title: str, language: str = "nb", **fields: str) -> str:
+    """The title of a generated feed or file ("Alle saker – <[output] title>", …), in the site's language."""
+    return _feed_words(kind, language)[0].format(site=site_title, **fields)
+
+
+def feed_subtitle(kind: str, site_title: str, language: str = "nb", **fields: str) -> str:
+    return _feed_words(kind, language)[1].format(site=site_title, **fields)
+
+
+# ------------------------------------------------------------------------------------------ index.html
+
+# index.html's headings and labels, in [output] language.
+SITE_WORDS: dict[str, dict[str, str]] = {
+    "nb": {"intro": "Atom-strømmer med det regjeringen og KS publiserer, per departement, tema og kilde. Abonner i en "
+                    "hvilken som helst feedleser.", "all_at_once": "Alle strømmene på én gang:",
+           "last_updated": "Sist oppdatert", "not_yet": "ikke ennå", "open_hearings": "Åpne høringer",
+           "open_intro": "Nærmeste frist først. I en feedleser:", "calendar": "Fristene i kalenderen (Outlook, Google):",
+           "no_open": "Ingen åpne høringer nå.", "health": "Kildenes tilstand", "ok": "sist hentet {when}",
+           "failing": "feiler siden {when}", "new": "ikke hentet ennå", "one_item": "sak", "many_items": "saker",
+           "entry": "oppføring", "entries": "oppføringer", "all": "Alt", "sources": "Per kilde", "topics": "Per tema",
+           "ministries": "Per departement",
+           "committees": "Stortingets komiteer", "hearings": "Høringer", "subscribe": "Abonner", "none_yet": "ingen ennå"},
+    "nn": {"intro": "Atom-straumar med det regjeringa og KS publiserer, per departement, tema og kjelde. Abonner i "
+                    "kva feedlesar som helst.", "all_at_once": "Alle straumane på ein gong:",
+           "last_updated": "Sist oppdatert", "not_yet": "ikkje enno", "open_hearings": "Opne høyringar",
+           "open_intro": "Nærmaste frist først. I ein feedlesar:", "calendar": "Fristane i kalenderen (Outlook, Google):",
+           "no_open": "Ingen opne høyringar no.", "health": "Tilstanden til kjeldene", "ok": "sist henta {when}",
+           "failing": "feilar sidan {when}", "new": "ikkje henta enno", "one_item": "sak", "many_items": "saker",
+           "entry": "oppføring", "entries": "oppføringar", "all": "Alt", "sources": "Per kjelde", "topics": "Per tema",
+           "ministries": "Per departement",
+           "committees": "Komiteane på Stortinget", "hearings": "Høyringar", "subscribe": "Abonner", "none_yet": "ingen enno"},
+    "en": {"intro": "Atom feeds of what the Norwegian Government and KS publish, per ministry, topic and source. "
+                    "Subscribe in any feed reader.", "all_at_once": "Every feed at once:",
+           "last_updated": "Last updated", "not_yet": "not yet", "open_hearings": "Open hearings",
+           "open_intro": "Soonest deadline first. In a feed reader:", "calendar": "The deadlines in your calendar "
+           "(Outlook, Google):", "no_open": "No open hearings at the moment.", "health": "Source health",
+           "ok": "last read {when}", "failing": "failing since {when}", "new": "not fetched yet", "one_item": "item",
+           "many_items": "items", "entry": "entry", "entries": "entries", "all": "Everything", "sources": "By source",
+           "topics": "By topic", "ministries": "By ministry",
+           "committees": "Committees of the Storting", "hearings": "Hearings", "subscribe": "Subscribe",
+           "none_yet": "none yet"},
+}
+
+
+def site_words(language: str) -> dict[str, str]:
+    return SITE_WORDS[reader_language(language)]
+
+
+def counted(count: int, one: str, many: str) -> str:
+    """"1 sak", "2 saker": a count with its noun in the right form."""
+    return f"{count} {one if count == 1 else many}"

@@ -54,7 +54,7 @@ def _toml(value) -> str:
 
 def write_config(folder: Path, sources: list[dict], topics: list[dict] = (), *, base_url: str = "https://feeds.example.org/",
                  max_entries: int = 100, min_delay: float = 0.0, name: str = "config.toml") -> Path:
-    """A config.toml in `folder` (store and feeds beside it), as the README documents the format."""
+    """A config.toml in `folder` (store and feeds beside it), as docs/configuration.md documents the format."""
     lines = [
         "[storage]", 'database = "data/aggregator.db"', "",
         "[output]", 'directory = "feeds"', f"base_url = {_toml(base_url)}", f"max_entries = {max_entries}", "",

@@ -695,7 +695,7 @@ def _value(figure: dict) -> str:
     return f"{text} {figure['unit']}".strip()
 
 
-# Why a target is missed where it is (measured; README.md, "Performance", has the details).
+# Why a target is missed where it is (measured; docs/performance.md has the details).
 WHY_MISSED = {
     1: "per-item Python work a bare parse does not do (about ten CSS look-ups per item, canonical URLs, dates in "
        "Oslo, ministry lists); 2x/4x would need one CSS query per field for the whole page",

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -190,7 +191,9 @@ AID = ("aid", "Arbeids- og inkluderingsdepartementet")
 
 
 def publish_two_new_documents(site: Site) -> None:
-    """A new hearing on the listing (with its article page) and a new press release in the RSS feed."""
+    """A new hearing on the listing (with its article page; its deadline a month ahead, so that it is open whenever
+    the demo runs) and a new press release in the RSS feed."""
+    deadline = (date.today() + timedelta(days=30)).strftime("%d.%m.%Y")
     listing = fixture("regjeringen", "hoyringar-page1.html")
     first = listing.index('<li class="listItem')
     new = f"""<li class="listItem">
@@ -198,11 +201,12 @@ def publish_two_new_documents(site: Site) -> None:
       <div class="info"><span class="type">Høring</span> <span class="date">31.03.2026</span>
       <span class="department">Kommunal- og distriktsdepartementet</span></div>
       <p class="excerpts">Departementet foreslår nye krav til kommunenes digitale beredskap.</p>
-      <p class="event-details">Høringsfrist: 30.06.2026 Status: På høring</p>
+      <p class="event-details">Høringsfrist: {deadline} Status: På høring</p>
     </li>
     """
     site.add(HEARINGS, listing[:first] + new + listing[first:])
-    meta = '<div class="horing-meta"><p><strong>Status:</strong> På høring</p><p><strong>Høringsfrist:</strong> 30.06.2026</p></div>'
+    meta = ('<div class="horing-meta"><p><strong>Status:</strong> På høring</p>'
+            f'<p><strong>Høringsfrist:</strong> {deadline}</p></div>')
     site.add(NEW_HEARING, article_page(
         "Høring om digital beredskap i kommunene",
         "Departementet foreslår nye krav til kommunenes digitale beredskap, og ber særlig kommunene om innspill.",
@@ -261,12 +265,15 @@ topics = ["integrering"]
 
 [[topics]]
 id = "hearings"
-title = "Hearings – Høringer"
+title = "Høringer"
 document_types = ["consultation", "consultation-response"]
 
 [[topics]]
 id = "integrering"
 title = "Integrering"
+
+[notify]
+unsubscribe = "mailto:unsubscribe@kommune.example"   # List-Unsubscribe, and the footer's way out
 
 [[subscriptions]]
 id = "hearings-mail"
@@ -307,6 +314,7 @@ def show_notifications(mailbox: Mailbox, webhook: Webhook) -> None:
         text = mail.get_body(("plain",))
         first = (text.get_content() if text else "").strip().splitlines()[:3]
         print(f"  To {mail['To']}: {mail['Subject']}")
+        print(f"    List-Unsubscribe: {mail['List-Unsubscribe']}")
         for line in first:
             print(f"    | {line}")
     print(f"Webhook messages received: {len(webhook.messages)}")

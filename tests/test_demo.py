@@ -58,7 +58,8 @@ def test_the_demo_shows_feeds_and_notifications_and_leaves_nothing_running(tmp_p
     assert re.search(r"all\.atom\s+13 entries", out) and re.search(r"all\.atom\s+15 entries", out)
     assert re.search(r"topics/hearings\.atom\s+8 entries", out)
     assert "Email received by the local SMTP server: 1" in out
-    assert "To staff@kommune.example: Høring om digital beredskap i kommunene" in out
+    assert "To staff@kommune.example: Ny høring: Høring om digital beredskap i kommunene (frist " in out
+    assert "List-Unsubscribe: <mailto:unsubscribe@kommune.example?subject=unsubscribe%20hearings-mail>" in out
     assert "Webhook messages received: 2" in out and "Nye tiltak for raskere bosetting" in out
     # Stortinget's half: a committee's hearing, and KS's input to it linked both ways
     assert "A Stortinget hearing, in committees/komforv.atom (Kommunal- og forvaltningskomiteen (KOMFORV))" in out

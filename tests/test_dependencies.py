@@ -1,4 +1,4 @@
-"""Reproducible installs (README, "Locked versions"): every module the package imports is a declared runtime
+"""Reproducible installs (docs/development.md, "Locked versions"): every module the package imports is a declared runtime
 dependency, the locks pin what pyproject.toml declares, and .venv holds exactly the locked versions. Each check is
 also run on a made-up case, to show it fails, and names the cause, when it should."""
 

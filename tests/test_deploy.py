@@ -1,4 +1,4 @@
-"""deploy/: the cron line and the systemd units that the README shows (verified by systemd where present)."""
+"""deploy/: the cron line and the systemd units that docs/operations.md shows (verified by systemd where present)."""
 
 from __future__ import annotations
 

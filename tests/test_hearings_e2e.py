@@ -20,6 +20,7 @@ from aggregator.cli import main
 from aggregator.config import load_config
 from aggregator.normalize import OSLO
 from aggregator.notify import notify_step
+from aggregator.words import cut
 
 TODAY = datetime.now(OSLO).date()
 
@@ -100,17 +101,22 @@ def test_hearing_updates_reach_each_subscription_as_it_asks_once(world):
     assert main(["run", "--config", config]) == 0
 
     moved = f"Høringsfristen er endret fra {old_deadline:%d.%m.%Y} til {a.deadline:%d.%m.%Y}"
+    # an update's subject: the hearing first (its title cut to keep the subject short), then the change in a few words
+    change = f"ny frist {a.deadline:%d.%m.%Y}, nye dokumenter, Bergen kommune og KS har svart"
+    updated = f"{cut(a.title, 30)}: {change}"  # at least 30 characters of the title, however much changed
+    assert updated.startswith("Høring – endringer i…: ny frist")
     subjects = sorted(m.subject for m in smtp.mails)
     assert subjects == sorted([
-        c.title,  # new
-        f"{moved}. Nye dokumenter: Tilleggsnotat. Bergen kommune og KS har svart: {a.title}",  # KS named: told
-        f"Høyringa er avslutta: {b.title}",
+        f"Ny høring: {c.title} (frist {c.deadline:%d.%m.%Y})",  # new
+        updated,  # KS named: told
+        f"{b.title}: avslutta",
     ])
     # Bergen follows changes of open hearings sent to Bergen kommune (A's, with Bergen's own answer in it; one
     # change, one message), not B's closing (not sent to Bergen), and no new hearing (events = ["updated"]).
-    assert webhook.titles("bergen") == [f"{moved}. Nye dokumenter: Tilleggsnotat. Bergen kommune og KS har svart: {a.title}"]
-    assert webhook.titles("new") == [c.title]  # events default to ["new"]
-    mail = next(m for m in smtp.mails if m.subject.startswith(moved))
+    assert webhook.titles("bergen") == [updated]
+    assert webhook.titles("new") == [f"Ny høring: {c.title} (frist {c.deadline:%d.%m.%Y})"]  # events default to ["new"]
+    mail = next(m for m in smtp.mails if m.subject == updated)
+    assert mail.part("plain").startswith(f"{moved}. Nye dokumenter: Tilleggsnotat. Bergen kommune og KS har svart")
     assert a.url in mail.part("plain") and "svar.regjeringen.no/nb/registrer_horingsuttalelse/H4200100/" in mail.part("plain")
 
     # The feeds: A advanced, its content first says what changed and that KS answered, with the link
@@ -231,7 +237,7 @@ def test_a_ks_answer_without_a_link_is_linked_by_its_reference(world):
     site.answer(Answer("nou-2026-3-fremtidens-kommuner", "Høringssvar: NOU 2026: 3 Fremtidens kommuner",
                        "KS mener utvalget peker på riktige utfordringer."))  # no link to regjeringen.no
     assert main(["run", "--config", config]) == 0
-    assert [m.subject for m in smtp.mails] == [f"KS har svart: {nou.title}"]
+    assert [m.subject for m in smtp.mails] == [f"{nou.title}: KS har svart"]
     assert "http://www.ks.no/horingssvar/nou-2026-3-fremtidens-kommuner/" in smtp.mails[0].part("plain")
     entry = feed_entries(tmp_path, "topics/hearings")[nou.item_id]
     assert entry.content[0].value.startswith("<p><strong>KS har svart</strong></p>")
@@ -262,7 +268,7 @@ def test_a_ks_answer_seen_before_its_hearing_is_linked_when_the_hearing_comes(wo
     content = feed_entries(tmp_path, "topics/hearings")[later.item_id].content[0].value
     assert 'KS har svart: <a href="http://www.ks.no/horingssvar/svar-tolkeloven/">' in content
     assert not content.startswith("<p><strong>KS har svart")  # linked, but no update: the hearing itself is new
-    assert [m.subject for m in smtp.mails] == [later.title]  # the new hearing, once
+    assert [m.subject for m in smtp.mails] == [f"Ny høring: {later.title} (frist {later.deadline:%d.%m.%Y})"]  # once
 
 
 def test_a_hearing_that_changes_while_the_feed_does_not_is_read_again(world):
@@ -279,9 +285,10 @@ def test_a_hearing_that_changes_while_the_feed_does_not_is_read_again(world):
     feed = next(r for r in site.server.requests if "rss" in r.path)
     assert feed.headers.get("if-none-match")  # a conditional request, answered 304
     assert a.path in site.requested() and b.path in site.requested()
-    assert sorted(m.subject for m in smtp.mails) == sorted([
-        f"Høringsfristen er endret fra {old_deadline:%d.%m.%Y} til {a.deadline:%d.%m.%Y}: {a.title}",
-        f"Høyringa er avslutta: {b.title}"])
+    assert sorted(m.subject for m in smtp.mails) == sorted([f"{a.title}: ny frist {a.deadline:%d.%m.%Y}",
+                                                            f"{b.title}: avslutta"])
+    assert f"Høringsfristen er endret fra {old_deadline:%d.%m.%Y} til {a.deadline:%d.%m.%Y}" in "".join(
+        m.part("plain") for m in smtp.mails)
 
 
 def test_a_hearing_read_late_reaches_the_subscription_that_names_its_recipients(world):
@@ -296,12 +303,13 @@ def test_a_hearing_read_late_reaches_the_subscription_that_names_its_recipients(
     c = site.add(Hearing(4200300, "horing-bosetting", "Høring – bosetting av flyktninger", TODAY + timedelta(days=9),
                          recipients=["Bergen kommune"]))
     assert main(["run", "--config", config]) == 0
-    assert webhook.titles("new") == [c.title] and webhook.titles("bergen-new") == []  # waiting for the page
+    no_deadline, with_deadline = f"Ny høring: {c.title}", f"Ny høring: {c.title} (frist {c.deadline:%d.%m.%Y})"
+    assert webhook.titles("new") == [no_deadline] and webhook.titles("bergen-new") == []  # waiting for the page
     site.blocked = False
     assert main(["run", "--config", config]) == 0  # the failed page is tried again, though the feed is unchanged
-    assert webhook.titles("bergen-new") == [c.title]
+    assert webhook.titles("bergen-new") == [with_deadline]
     assert main(["run", "--config", config]) == 0
-    assert webhook.titles("bergen-new") == [c.title] and webhook.titles("new") == [c.title]  # once each
+    assert webhook.titles("bergen-new") == [with_deadline] and webhook.titles("new") == [no_deadline]  # once each
 
 
 def test_updated_added_to_a_subscription_later_brings_no_backlog(world):
@@ -317,8 +325,8 @@ def test_updated_added_to_a_subscription_later_brings_no_backlog(world):
     assert webhook.titles("bergen") == []  # not the two changes before
     old, a.deadline = a.deadline, TODAY + timedelta(days=40)
     assert main(["run", "--config", config]) == 0
-    assert webhook.titles("bergen") == [
-        f"Høringsfristen er endret fra {old:%d.%m.%Y} til {a.deadline:%d.%m.%Y}: {a.title}"]
+    assert webhook.titles("bergen") == [f"{a.title}: ny frist {a.deadline:%d.%m.%Y}"]
+    assert webhook.messages[-1]["message"].startswith(f"Høringsfristen er endret fra {old:%d.%m.%Y} til {a.deadline:%d.%m.%Y}")
 
 
 def test_a_new_hearing_in_a_feed_that_needs_no_missing_fact_does_not_wait(world):
@@ -332,10 +340,10 @@ def test_a_new_hearing_in_a_feed_that_needs_no_missing_fact_does_not_wait(world)
     site.blocked = True
     c = site.add(Hearing(4200300, "horing-bosetting", "Høring – bosetting av flyktninger", TODAY + timedelta(days=9)))
     assert main(["run", "--config", config]) == 0
-    assert webhook.titles("both") == [c.title]
+    assert webhook.titles("both") == [f"Ny høring: {c.title}"]  # no deadline known yet
     site.blocked = False
     assert main(["run", "--config", config]) == 0
-    assert webhook.titles("both") == [c.title]  # once
+    assert webhook.titles("both") == [f"Ny høring: {c.title}"]  # once
 
 
 def test_a_ks_answer_given_as_new_is_not_told_again_as_an_update(world):

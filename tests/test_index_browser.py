@@ -25,6 +25,7 @@ T0 = datetime(2026, 3, 1, 8, tzinfo=UTC)
 CONFIG = """
 [output]
 base_url = "https://feeds.example.org/"
+language = "en"
 [[sources]]
 id = "hoyringar"
 kind = "regjeringen"
@@ -75,7 +76,7 @@ def test_the_index_shows_freshness_health_open_hearings_and_each_feed(site):
     tree = LexborHTMLParser(html)
     assert not tree.css("script"), "no JavaScript needed"
     text = tree.body.text(separator=" ")
-    assert re.search(r"Last updated: \d\d\.\d\d\.2026[ (]", text)
+    assert "Last updated: not yet (Europe/Oslo)" in text  # no run has completed (test_index_served.py runs one)
     assert "failing since 01.03.2026 09:00" in text and "HTTP 503" in text  # source health
     hearing_lines = [li.text(separator=" ") for li in tree.css("section:first-of-type li")]
     days = r"Deadline today|Fristen er i dag|\d+ (?:days?|dagar|dager|dag) (?:left|igjen|att)"
@@ -88,7 +89,7 @@ def test_the_index_shows_freshness_health_open_hearings_and_each_feed(site):
     english = tree.css_first('article li[lang="en"]')
     assert "3 March 2026" in english.text() and "Ministry of Labour and Social Inclusion" in english.text()
     feeds = [a.attributes["href"] for a in tree.css("a.subscribe")]
-    assert "https://feeds.example.org/topics/hearings.atom" in feeds and "https://feeds.example.org/all.atom" in feeds
+    assert "topics/hearings.atom" in feeds and "all.atom" in feeds  # relative: they work wherever the page is served
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (Debian: apt-get install chromium)")

@@ -66,9 +66,9 @@ def test_a_kind_of_ones_own_runs_end_to_end(own_kind, http_server, tmp_path, cap
 
 
 def test_a_kinds_options_are_checked_and_other_kinds_options_refused(own_kind, tmp_path):
-    with pytest.raises(ConfigError, match=r"sources\[0\]\.section: must not be empty"):
+    with pytest.raises(ConfigError, match=r'sources "saker"\.section: must not be empty'):
         load_config(own_kind_config(tmp_path, section=""))
-    with pytest.raises(ConfigError, match=r"sources\[0\]\.max_pages: only regjeringen sources have max_pages"):
+    with pytest.raises(ConfigError, match=r'sources "saker"\.max_pages: only regjeringen sources have max_pages'):
         load_config(own_kind_config(tmp_path, max_pages=2))
-    with pytest.raises(ConfigError, match=r"sources\[0\]\.kind: must be one of feed, regjeringen, ks"):
+    with pytest.raises(ConfigError, match=r'sources "saker"\.kind: must be one of feed, regjeringen, ks'):
         load_config(own_kind_config(tmp_path, kind="no_such_kind"))

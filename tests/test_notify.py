@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -55,7 +56,7 @@ def test_the_first_run_is_a_baseline_then_each_new_item_is_one_message(tmp_path,
     feed.add("Ny ordning for lærlinger", "Regjeringen foreslår en ny ordning for lærlinger.")
     feed.add("Høring om introduksjonsloven", "Forslag på høring.", category="Høring")
     assert run(config) == 0
-    assert webhook.titles() == ["Ny ordning for lærlinger", "Høring om introduksjonsloven"]
+    assert webhook.titles() == ["Ny ordning for lærlinger", "Ny høring: Høring om introduksjonsloven"]  # no deadline known
     body = webhook.messages[0]["message"]
     assert "Regjeringen foreslår en ny ordning for lærlinger." in body
     assert feed.items[2].link in body
@@ -96,7 +97,7 @@ def test_more_new_items_than_batch_over_make_one_combined_message(tmp_path, feed
     assert run(config) == 0
     assert len(webhook.messages) == 1
     message = webhook.messages[0]
-    assert message["title"] == "All items – regjeringen.no and KS: 3 nye"  # what, and how many
+    assert message["title"] == "Alle saker – regjeringen.no og KS: 3 nye"  # what (the feed's title), and how many
     for item in new:
         assert item.title in message["message"] and item.link in message["message"]
     assert [row["kind"] for row in ledger(config)] == ["batch"]
@@ -117,9 +118,9 @@ def test_a_subscription_gets_its_feeds_and_words_only(tmp_path, feed, webhook):
     feed.add("Høring om introduksjonsloven", "Forslag.", category="Høring")
     feed.add("Nye lærlingplasser", "Flere LÆRLINGER i kommunene")
     assert run(config) == 0
-    assert webhook.titles("hearings") == ["Høring om introduksjonsloven"]
+    assert webhook.titles("hearings") == ["Ny høring: Høring om introduksjonsloven"]
     assert webhook.titles("words") == ["Nye lærlingplasser"]
-    assert webhook.titles("source") == ["Høring om introduksjonsloven", "Nye lærlingplasser"]
+    assert webhook.titles("source") == ["Ny høring: Høring om introduksjonsloven", "Nye lærlingplasser"]
 
 
 def test_a_new_subscription_never_gets_the_backlog(tmp_path, feed, webhook):
@@ -149,7 +150,7 @@ def test_email_is_html_with_a_text_alternative_and_keeps_æøå(tmp_path, feed, 
     assert smtp.logins == ["robot"]  # the password worked
     [mail] = smtp.mails
     assert mail.recipients == ["staff@example.org"]
-    assert mail.subject == "Høring: Endringer i særaldersgrenser – Æ Ø Å æ ø å & <mer>"
+    assert mail.subject == "Ny høring: Høring: Endringer i særaldersgrenser – Æ Ø Å æ ø å & <mer>"
     assert mail.message.get_content_type() == "multipart/alternative"
     text, html = mail.part("plain"), mail.part("html")
     assert "Økt pensjonsalder for ærlige, søte og blå yrker." in text
@@ -161,7 +162,9 @@ def test_email_is_html_with_a_text_alternative_and_keeps_æøå(tmp_path, feed, 
     # The plain-text part is the instant.txt.j2 template, line for line, not a conversion of the HTML.
     assert text.replace("\r\n", "\n").strip().splitlines() == [
         "Økt pensjonsalder for ærlige, søte og blå yrker.", "", "Fra: Testdepartementet", "Type: Høring",
-        "Publisert: 01.03.2026 13:00", "", feed.items[-1].link]
+        "Publisert: 01.03.2026 13:00", "", feed.items[-1].link, "", "-- ",  # the signature separator
+        "Du får denne meldingen fordi du abonnerer på Alle saker – regjeringen.no og KS (abonnementet «mail»).",
+        "Vil du ikke ha flere, si fra til den som sender deg disse meldingene."]
 
 
 def test_a_broken_user_template_fails_the_delivery_not_the_run_and_the_bundled_one_is_the_fallback(tmp_path, feed, webhook):
@@ -216,7 +219,7 @@ def test_a_receiver_that_fails_once_gets_the_item_exactly_once_on_the_next_run(t
     capsys.readouterr()
     assert main(["status", "--config", config]) == 0
     status = capsys.readouterr().out
-    assert "last failure:" in status and "retried in 1 run(s)" in status
+    assert "last failure:" in status and "retried in 1 run" in status
 
     assert run(config) == 0
     assert webhook.titles() == ["Sak som først feiler"]
@@ -294,13 +297,13 @@ def test_digests_when_due_and_forced_hold_only_new_items_grouped_by_feed(tmp_pat
         assert notify.notify_step(config, store, now=due - timedelta(seconds=1)).digests == {"weekly-mail": "not due"}
         assert notify.notify_step(config, store, now=due).digests == {"weekly-mail": "sent"}
         [digest] = webhook.messages
-        assert digest["title"] == "Daglig sammendrag – topics/hearings, all: 4 nye"
+        assert digest["title"] == "Daglig sammendrag – Hearings – Høringer, Alle saker – regjeringen.no og KS: 4 nye"
         text = digest["message"]
         # grouped by the subscription's feeds, in its order; an item under the first feed that holds it; newest first
-        assert text.index("== Hearings – Høringer ==") < text.index("Høring om kommuneøkonomi") < text.index("== All items")
-        assert text.index("== All items") < text.index("Nyeste nyhet") < text.index("Vanlig nyhet")
+        assert text.index("== Hearings – Høringer ==") < text.index("Høring om kommuneøkonomi") < text.index("== Alle saker")
+        assert text.index("== Alle saker") < text.index("Nyeste nyhet") < text.index("Vanlig nyhet")
         assert text.count("* Høring om kommuneøkonomi") == 1
-        assert ">>> Høringsfrist: 01.06.2026 <<<" in text
+        assert "Fristen gikk ut 01.06.2026" in text and ">>> Høringsfrist" not in text  # not in red as if it were live
         assert "· 27.02.2026\n" in text and "27.02.2026 00:00" not in text
         assert "01.03.2026 12:00" in text  # a time where the site gives one (11:00 UTC)
 
@@ -308,7 +311,7 @@ def test_digests_when_due_and_forced_hold_only_new_items_grouped_by_feed(tmp_pat
         commit_record(store, record(4, "Sak etter digesten"), "dep")
         report = notify.send_digests(config, store, force=True, now=due + timedelta(hours=2))
         assert report.digests == {"weekly-mail": "sent"}
-        assert webhook.titles()[-1] == "Sammendrag – topics/hearings, all: 1 nye"
+        assert webhook.titles()[-1] == "Daglig sammendrag – Hearings – Høringer, Alle saker – regjeringen.no og KS: 1 ny"
         assert "Sak etter digesten" in webhook.messages[-1]["message"]
         assert "Nyeste nyhet" not in webhook.messages[-1]["message"]  # only what came since the last digest
 
@@ -319,7 +322,7 @@ def test_digests_when_due_and_forced_hold_only_new_items_grouped_by_feed(tmp_pat
         commit_record(store, record(5, "Sak neste dag"), "dep")
         assert notify.notify_step(config, store, now=due + timedelta(days=1, hours=1)).digests == {"weekly-mail": "not due"}
         assert notify.notify_step(config, store, now=due + timedelta(days=2)).digests == {"weekly-mail": "sent"}
-        assert webhook.titles()[-1] == "Daglig sammendrag – topics/hearings, all: 1 nye"
+        assert webhook.titles()[-1] == "Daglig sammendrag – Hearings – Høringer, Alle saker – regjeringen.no og KS: 1 ny"
 
 
 def test_run_sends_a_due_digest_and_the_digest_command_forces_one(tmp_path, feed, smtp, capsys):
@@ -334,7 +337,7 @@ def test_run_sends_a_due_digest_and_the_digest_command_forces_one(tmp_path, feed
     feed.add("Sak to")
     assert run(config) == 0
     [mail] = smtp.mails
-    assert mail.subject == "Daglig sammendrag – All items – regjeringen.no and KS: 2 nye"
+    assert mail.subject == "Daglig sammendrag – Alle saker – regjeringen.no og KS: 2 nye"
     assert "Sak én" in mail.part("plain") and "Sak to" in mail.part("html")
 
     capsys.readouterr()
@@ -345,8 +348,8 @@ def test_run_sends_a_due_digest_and_the_digest_command_forces_one(tmp_path, feed
     assert main(["digest", "--config", config]) == 0
     assert "not due yet" in capsys.readouterr().out
     assert main(["digest", "--config", config, "--force"]) == 0
-    assert [m.subject for m in smtp.mails] == ["Daglig sammendrag – All items – regjeringen.no and KS: 2 nye",
-                                              "Sammendrag – All items – regjeringen.no and KS: 1 nye"]
+    assert [m.subject for m in smtp.mails] == ["Daglig sammendrag – Alle saker – regjeringen.no og KS: 2 nye",
+                                              "Daglig sammendrag – Alle saker – regjeringen.no og KS: 1 ny"]  # forced
     assert main(["digest", "--config", config, "--subscription", "nope"]) == 2
 
 
@@ -454,11 +457,11 @@ def test_status_shows_each_subscriptions_deliveries_and_failures_without_passwor
     assert "Subscriptions" in out and "team (instant): all" in out and "mail (digest, daily): all" in out
     assert "bot:***@127.0.0.1" in out and "hooksecret" not in out and SMTPReceiver.PASSWORD not in out
     assert "1 pending" in out and "last failure:" in out
-    assert "next digest:" in out and "(1 items collected)" in out
+    assert "next digest:" in out and "(1 item collected)" in out
     assert run(config) == 0
     assert main(["status", "--config", config]) == 0
     out = capsys.readouterr().out
-    assert "1 sent" in out and "last delivery: 20" in out
+    assert "1 sent" in out and re.search(r"last delivery: \d\d\.\d\d\.20\d\d \d\d:\d\d \(item\)", out)  # Oslo time
 
 
 def test_logs_never_show_a_password(tmp_path, feed, capsys):
@@ -474,14 +477,16 @@ def test_logs_never_show_a_password(tmp_path, feed, capsys):
     assert "hooksecret" not in json.dumps(ledger(config))
 
 
-def test_preview_shows_a_subscriptions_message_for_its_latest_items_and_sends_nothing(tmp_path, feed, webhook, capsys):
-    config = notify_config(tmp_path, feed.url, subscription("weekly", webhook.url(), mode="digest", schedule="weekly"))
+def test_preview_shows_a_subscriptions_message_for_its_latest_items_and_sends_nothing(tmp_path, feed, webhook, smtp, capsys):
+    config = notify_config(tmp_path, feed.url, subscription("weekly", webhook.url(), smtp.url(), mode="digest",
+                                                            schedule="weekly"))
     assert run(config) == 0
     capsys.readouterr()
     html = tmp_path / "preview.html"
     assert main(["preview", "--subscription", "weekly", "--items", "2", "--html", str(html), "--config", config]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Title: Ukentlig sammendrag – All items – regjeringen.no and KS: 2 nye")
+    assert out.startswith("--- message 1 of 1 to mailto://robot:***@")  # as its email URL gets it
+    assert "Subject: Ukentlig sammendrag – Alle saker – regjeringen.no og KS: 2 nye\n" in out
     assert "Første sak" in out and "Andre sak" in out and "Noe som skjedde før abonnementet" in out  # with summaries
     assert "<a href=" in html.read_text("utf-8")
     assert webhook.messages == []  # nothing sent

@@ -1,5 +1,6 @@
 """The [[subscriptions]] and [notify] parts of config.toml, and URLs made fit for logs."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -49,31 +50,31 @@ keywords = ["kommune"]
 @pytest.mark.parametrize(
     "text, key, reason",
     [
-        ('urls = ["json://127.0.0.1/x"]\nfeeds = ["topics/hearings.atom"]', "subscriptions[0].feeds[0]", "feed path without .atom"),
-        ('urls = ["json://127.0.0.1/x"]\nfeeds = ["hearings"]', "subscriptions[0].feeds[0]", '"topics/<id>"'),
-        ('urls = ["json://127.0.0.1/x"]\nfeeds = ["sources/nope"]', "subscriptions[0].feeds[0]", "no [[sources]] has id 'nope'"),
-        ('urls = ["json://127.0.0.1/x"]\nfeeds = ["ministries/xyz"]', "subscriptions[0].feeds[0]", "unknown ministry 'xyz'"),
-        ('urls = ["json://127.0.0.1/x"]\nfeeds = []', "subscriptions[0].feeds", "at least one feed"),
-        ('urls = []', "subscriptions[0].urls", "at least one Apprise URL"),
-        ('urls = ["json://127.0.0.1/x", "nonsense://user:topsecret@host"]', "subscriptions[0].urls[1]",
+        ('urls = ["json://127.0.0.1/x"]\nfeeds = ["topics/hearings.atom"]', 'subscriptions \"s\".feeds[0]', "feed path without .atom"),
+        ('urls = ["json://127.0.0.1/x"]\nfeeds = ["hearings"]', 'subscriptions \"s\".feeds[0]', '"topics/<id>"'),
+        ('urls = ["json://127.0.0.1/x"]\nfeeds = ["sources/nope"]', 'subscriptions \"s\".feeds[0]', "no [[sources]] has id 'nope'"),
+        ('urls = ["json://127.0.0.1/x"]\nfeeds = ["ministries/xyz"]', 'subscriptions \"s\".feeds[0]', "unknown ministry 'xyz'"),
+        ('urls = ["json://127.0.0.1/x"]\nfeeds = []', 'subscriptions \"s\".feeds', "at least one feed"),
+        ('urls = []', 'subscriptions \"s\".urls', "at least one Apprise URL"),
+        ('urls = ["json://127.0.0.1/x", "nonsense://user:topsecret@host"]', 'subscriptions \"s\".urls[1]',
          "Apprise cannot use nonsense://user:***@host"),
-        ('urls = ["json://127.0.0.1/x"]\nmode = "hourly"', "subscriptions[0].mode", "must be one of instant, digest"),
-        ('urls = ["json://127.0.0.1/x"]\nschedule = "monthly"', "subscriptions[0].schedule", "daily, weekly"),
-        ('urls = ["mailtos://u:${NOT_SET_ANYWHERE}@smtp.example.org"]', "subscriptions[0].urls",
+        ('urls = ["json://127.0.0.1/x"]\nmode = "hourly"', 'subscriptions \"s\".mode', "must be one of instant, digest"),
+        ('urls = ["json://127.0.0.1/x"]\nschedule = "monthly"', 'subscriptions \"s\".schedule', "daily, weekly"),
+        ('urls = ["mailtos://u:${NOT_SET_ANYWHERE}@smtp.example.org"]', 'subscriptions \"s\".urls',
          "environment variable NOT_SET_ANYWHERE is not set"),
-        ('urls = ["json://127.0.0.1/x"]\nevents = ["new", "changed"]', "subscriptions[0].events",
+        ('urls = ["json://127.0.0.1/x"]\nevents = ["new", "changed"]', 'subscriptions \"s\".events',
          "unknown event 'changed'; known: new, updated, reminder"),
-        ('urls = ["json://127.0.0.1/x"]\nevents = []', "subscriptions[0].events", "at least one of new, updated, reminder"),
-        ('urls = ["json://127.0.0.1/x"]\nremind_days = [14, 3]', "subscriptions[0].remind_days",
+        ('urls = ["json://127.0.0.1/x"]\nevents = []', 'subscriptions \"s\".events', "at least one of new, updated, reminder"),
+        ('urls = ["json://127.0.0.1/x"]\nremind_days = [14, 3]', 'subscriptions \"s\".remind_days',
          'only with "reminder" in events'),
-        ('urls = ["json://127.0.0.1/x"]\nevents = ["reminder"]\nremind_days = [-1]', "subscriptions[0].remind_days",
+        ('urls = ["json://127.0.0.1/x"]\nevents = ["reminder"]\nremind_days = [-1]', 'subscriptions \"s\".remind_days',
          "whole numbers of days from 0 to 365"),
-        ('urls = ["json://127.0.0.1/x"]\nrespondents = ["KS"]', "subscriptions[0].respondents",
+        ('urls = ["json://127.0.0.1/x"]\nrespondents = ["KS"]', 'subscriptions \"s\".respondents',
          'only with "updated" in events'),
-        ('urls = ["json://127.0.0.1/x"]\nmode = "digest"\nevents = ["reminder"]', "subscriptions[0].events",
+        ('urls = ["json://127.0.0.1/x"]\nmode = "digest"\nevents = ["reminder"]', 'subscriptions \"s\".events',
          'keep "new" in events'),
-        ('urls = ["json://127.0.0.1/x"]\nfeeds = ["hearings/closed"]', "subscriptions[0].feeds[0]", '"hearings/open"'),
-        ('urls = ["json://127.0.0.1/x"]\nrecipients = ["Bergen kommune", " "]', "subscriptions[0].recipients",
+        ('urls = ["json://127.0.0.1/x"]\nfeeds = ["hearings/closed"]', 'subscriptions \"s\".feeds[0]', '"hearings/open"'),
+        ('urls = ["json://127.0.0.1/x"]\nrecipients = ["Bergen kommune", " "]', 'subscriptions \"s\".recipients',
          "an empty one"),
     ],
 )
@@ -82,7 +83,7 @@ def test_subscription_mistakes_name_the_key_and_the_reason(tmp_path, text, key, 
     with pytest.raises(ConfigError) as error:
         load_config(path)
     message = str(error.value)
-    assert message.startswith(f"{path}: {key}")
+    assert re.match(rf"{re.escape(str(path))}:\d+: {re.escape(key)}", message), message  # its line, the entry's id
     assert reason in message
     assert "topsecret" not in message
 

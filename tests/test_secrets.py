@@ -22,33 +22,33 @@ SOURCE = '[[sources]]\nid = "s"\nkind = "feed"\nurl = "https://example.org/rss"\
 
 
 @pytest.mark.parametrize("extra, key", [
-    ('topics = ["../../../etc/x"]', "sources[0].topics"),
-    ('topics = [""]', "sources[0].topics"),
-    ('topics = ["a/b"]', "sources[0].topics"),
+    ('topics = ["../../../etc/x"]', 'sources "s".topics'),
+    ('topics = [""]', 'sources "s".topics'),
+    ('topics = ["a/b"]', 'sources "s".topics'),
 ])
 def test_topic_ids_that_could_leave_the_output_folder_are_refused(tmp_path, extra, key):
-    with pytest.raises(ConfigError, match=rf"config.toml: {re.escape(key)}: topic id"):
+    with pytest.raises(ConfigError, match=rf"config.toml:\d+: {re.escape(key)}: topic id"):
         load_config(write_config_text(tmp_path, SOURCE + extra + "\n"))
 
 
 def test_ids_are_short_enough_to_be_file_names(tmp_path):
-    with pytest.raises(ConfigError, match=r"sources\[0\]\.id: must be at most 100 characters"):
+    with pytest.raises(ConfigError, match=r'sources "a{300}"\.id: must be at most 100 characters'):
         load_config(write_config_text(tmp_path, SOURCE.replace('id = "s"', f'id = "{"a" * 300}"')))
-    with pytest.raises(ConfigError, match=r"topics\[0\]\.id"):
+    with pytest.raises(ConfigError, match=r'topics "a\.\.b"\.id'):
         load_config(write_config_text(tmp_path, SOURCE + '[[topics]]\nid = "a..b"\n'))
 
 
 @pytest.mark.parametrize("text, key, reason", [
     (SOURCE + '[[subscriptions]]\nid = "x"\nurls = ["json://127.0.0.1/h"]\nfeeds = ["topics/hearing"]\n',
-     r"subscriptions\[0\]\.feeds\[0\]", "no \\[\\[topics\\]\\] has id 'hearing'"),
-    (SOURCE + '[sources.selectors]\nitem = "li"\n', r"sources\[0\]\.selectors", "only ks sources"),
-    (SOURCE.replace('kind = "feed"', 'kind = "ks"') + "max_pages = 2\n", r"sources\[0\]\.max_pages",
+     r'subscriptions "x"\.feeds\[0\]', "no \\[\\[topics\\]\\] has id 'hearing'"),
+    (SOURCE + '[sources.selectors]\nitem = "li"\n', r'sources "s"\.selectors', "only ks sources"),
+    (SOURCE.replace('kind = "feed"', 'kind = "ks"') + "max_pages = 2\n", r'sources "s"\.max_pages',
      "only regjeringen sources have max_pages"),
     (SOURCE + '[[subscriptions]]\nid = "x"\nurls = ["json://127.0.0.1/h"]\nschedule = "weekly"\n',
-     r"subscriptions\[0\]\.schedule", "only digests have a schedule"),
+     r'subscriptions "x"\.schedule', "only digests have a schedule"),
 ])
 def test_keys_that_could_never_take_effect_are_errors(tmp_path, text, key, reason):
-    with pytest.raises(ConfigError, match=rf"config.toml: {key}: {reason}"):
+    with pytest.raises(ConfigError, match=rf"config.toml:\d+: {key}: {reason}"):
         load_config(write_config_text(tmp_path, text))
 
 

@@ -181,7 +181,7 @@ def test_backfill_walks_older_pages_once_and_announces_nothing(http_server, webh
     http_server.requests.clear()
     assert main(["backfill", "--source", "hoyringar", "--pages", "2", "--config", config]) == 0
     assert http_server.paths().count(LISTING) == 1 and http_server.paths().count(f"{LISTING}?page=2") == 1
-    assert "hoyringar: 5 items on up to 2 pages, 2 new" in capsys.readouterr().out
+    assert "hoyringar: 5 items on 2 pages (of up to 2), 2 new" in capsys.readouterr().out
     assert {regjeringen_id(4099990), regjeringen_id(4099985)} <= set(feed_entries(tmp_path))
     assert main(["run", "--config", config]) == 0
     assert webhook.messages == []  # old documents found by a backfill are history, not news

@@ -83,7 +83,7 @@ def test_reading_commands_work_while_a_writer_holds_the_store(stored, monkeypatc
     holder = hold(database, HOLDERS["a write transaction"])
     try:
         assert main(["status", "--config", config]) == 0
-        assert "kilde (feed): ok; 1 items" in capsys.readouterr().out
+        assert "kilde (feed): ok; 1 item" in capsys.readouterr().out
     finally:
         holder.kill()
         holder.wait()

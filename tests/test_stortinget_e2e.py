@@ -36,6 +36,7 @@ from aggregator.config import load_config
 from aggregator.normalize import OSLO
 from aggregator.notify import notify_step
 from aggregator.store import Store
+from aggregator.words import cut
 
 TODAY = datetime.now(OSLO).date()
 KIND = stortinget_kind.KIND  # as declared: 0.6 s between calls to data.stortinget.no
@@ -155,7 +156,7 @@ def test_committee_hearings_reach_feeds_calendar_and_subscriptions_once(world):
            f"{a.deadline:%d.%m.%Y}" in content
     assert 'Sak: <a href="https://www.stortinget.no/no/Saker-og-publikasjoner/Saker/Sak/?p=105210">' in content
     assert "Send skriftlig innspill" in content and "Fra regjeringen" in content
-    assert {(t.term, t.label) for t in entry.tags if t.scheme.endswith("/hearing-status/")} == {("open", "Planlagt")}
+    assert {(t.term, t.label) for t in entry.tags if t.scheme.endswith("/hearing-status/")} == {("open", "På høring")}  # the state in words; "Planlagt" is in its content
     assert "komforv" in {t.term for t in entry.tags if t.scheme.endswith("/committees/")}
     assert ("related", "https://www.stortinget.no/no/Saker-og-publikasjoner/Saker/Sak/?p=105210") in links(entry)
     form = "https://www.stortinget.no/no/Hva-skjer-pa-Stortinget/Horing/skriv-skriftlig-innspill/?h=10005601"
@@ -191,13 +192,16 @@ def test_committee_hearings_reach_feeds_calendar_and_subscriptions_once(world):
     b.status = "Avlyst"
     assert main(["run", "--config", config]) == 0
     moved = f"Høringsfristen er endret fra {old_deadline:%d.%m.%Y} til {a.deadline:%d.%m.%Y}"
-    mail = next(m for m in smtp.mails if m.subject.startswith(moved))
-    assert f"Send skriftlig innspill: {form}" in mail.part("plain")
+    mail = next(m for m in smtp.mails if m.subject.startswith("Høring: Midlertidige regler…"))
+    assert f"Send skriftlig innspill: {form}" in mail.part("plain") and moved in mail.part("plain")
+    new_deadline = f"ny frist {a.deadline:%d.%m.%Y}"
     assert sorted(m.subject for m in smtp.mails) == sorted([
-        a_title(c),  # new; the recipients filter does not hold back a hearing anyone may answer
-        f"{moved}. Oslo kommune og KS har gitt innspill: {a_title(a)}"])  # KS named: told, with who else gave it
+        # new; the recipients filter does not hold back a hearing anyone may answer
+        f"Stortinget – {a_title(c)} (frist for innspill {c.deadline:%d.%m.%Y})",
+        # KS named: told, with who else gave it (the title cut, at a word, to leave room for the changes)
+        f"Høring: Midlertidige regler…: {new_deadline}, Oslo kommune og KS har gitt innspill"])
     # hearings/open's subscription names no respondents: the deadline, not the input
-    assert sorted(webhook.titles("open")) == sorted([f"{moved}: {a_title(a)}", f"Høringen er avlyst: {a_title(b)}"])
+    assert sorted(webhook.titles("open")) == sorted([f"{a_title(a)}: {new_deadline}", f"{a_title(b)}: avlyst"])
     entry = entries(tmp_path, "committees/komforv")[a.item_id]
     assert entry.content[0].value.startswith(f"<p><strong>{moved}. Oslo kommune og KS har gitt innspill</strong></p>")
     assert f"Innspill: Oslo kommune ({TODAY:%d.%m.%Y}), KS - Kommunesektorens organisasjon" in entry.content[0].value and "Innspill: 2" in entry.content[0].value
@@ -244,8 +248,9 @@ def test_a_moved_meeting_keeps_its_uid_and_raises_its_sequence(world):
     assert set(after) == set(before)
     moved = next(e for e in after.values() if str(e["location"]).endswith("3"))
     assert moved.decoded("dtstart") == old + timedelta(hours=2) and moved["sequence"] == 1
+    assert webhook.titles("open") == [f"{cut(a_title(b), 40)}: møtet flyttet til {old + timedelta(hours=2):%d.%m.%Y %H:%M}"]
     line = f"Høringsmøtet er flyttet fra {old:%d.%m.%Y %H:%M} til {old + timedelta(hours=2):%d.%m.%Y %H:%M}"
-    assert webhook.titles("open") == [f"{line}: {a_title(b)}"]
+    assert line in webhook.messages[-1]["message"]
 
 
 def test_ks_input_from_ks_no_first_is_told_once_and_not_again_by_the_apis_list(world):
@@ -257,11 +262,11 @@ def test_ks_input_from_ks_no_first_is_told_once_and_not_again_by_the_apis_list(w
                           "KS mener kommunene må få dekket utgiftene.",
                           link="https://www.stortinget.no/no/Saker-og-publikasjoner/Saker/Sak/?p=105210"))  # the case
     assert main(["run", "--config", config]) == 0
-    assert [m.subject for m in smtp.mails] == [f"KS har gitt innspill: {a_title(a)}"]
+    assert [m.subject for m in smtp.mails] == [f"{a_title(a)}: KS har gitt innspill"]
     assert page.url in smtp.mails[0].part("plain")
     a.inputs = [("KS - Kommunesektorens organisasjon", oslo(TODAY, 10, 0))]  # the API's list shows it later
     assert main(["run", "--config", config]) == 0
-    assert [m.subject for m in smtp.mails] == [f"KS har gitt innspill: {a_title(a)}"]  # once
+    assert [m.subject for m in smtp.mails] == [f"{a_title(a)}: KS har gitt innspill"]  # once
     a.inputs.append(("Bergen kommune", oslo(TODAY, 11, 0)))  # a body the subscription does not name
     assert main(["run", "--config", config]) == 0
     assert len(smtp.mails) == 1 and webhook.titles("open") == []  # it names no respondents

@@ -71,6 +71,8 @@ def _main(argv: list[str] | None) -> int:
 
     if args.command == "kinds":  # needs neither a config nor a store
         return cmd_kinds(args)
+    if args.command == "check":  # every mistake at once, not only the first
+        return cmd_check(args)
     try:
         config = load_config(args.config)
     except ConfigError as error:
@@ -124,17 +126,45 @@ def _open_store(config) -> Store | int:
 
 def _reads_only(args: argparse.Namespace) -> bool:
     """Commands that change nothing, and so need not wait for (or refuse during) a run."""
-    return args.command in ("status", "preview") or (args.command == "notify" and args.dry_run)
+    return args.command in ("status", "preview", "explain") or (args.command == "notify" and args.dry_run)
 
 
 def cmd_serve(config, args) -> int:
     from ..serve import serve
 
+    def health() -> tuple[int, bytes]:  # read only, on each request: serve never holds the store
+        from ..health import health_json
+        from ..store.status import read_only
+
+        conn = read_only(config.database)
+        try:
+            return health_json(config, conn)
+        finally:
+            conn.close()
+
     try:
-        return serve(config.output_dir, args.host, args.port)
+        return serve(config.output_dir, args.host, args.port, config.base_url, health)
     except OSError as error:
         say(f"aggregator: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def cmd_check(args) -> int:
+    """Every mistake in the configuration, each with its file, line, entry, key and reason; exit 2 when any."""
+    from ..config import ConfigError, check_config, config_path
+
+    try:
+        problems = check_config(args.config)
+    except ConfigError as error:  # no file, not readable, not TOML: nothing further can be checked
+        problems = error.problems
+    for problem in problems:
+        say(problem, file=sys.stderr)
+    if problems:
+        say(f"aggregator check: {len(problems)} {'mistake' if len(problems) == 1 else 'mistakes'}", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.quiet:
+        say(f"aggregator check: {config_path(args.config)} has no mistakes")
+    return EXIT_OK
 
 
 def cmd_kinds(args) -> int:

@@ -9,6 +9,7 @@ from .. import notify, pipeline
 from ..config import Config
 from ..progress import Progress
 from ..store import Store
+from ..words import counted
 from .output import EXIT_OK, EXIT_OUTPUT, EXIT_SOURCE_FAILED, EXIT_USAGE, say
 from .status import cmd_status
 
@@ -30,16 +31,23 @@ def _report(report: pipeline.RunReport, args) -> int:
 
 
 def cmd_run(config: Config, store: Store, args) -> int:
-    return _report(pipeline.run(config, store, progress=Progress.for_terminal(not args.quiet)), args)
+    return _run(config, store, args)
 
 
 def cmd_fetch(config: Config, store: Store, args) -> int:
-    return _report(pipeline.run(config, store, build=False, notify=False,
-                                progress=Progress.for_terminal(not args.quiet)), args)
+    return _run(config, store, args, build=False, notify=False)
+
+
+def _run(config: Config, store: Store, args, **steps: bool) -> int:
+    if problem := pipeline.unknown_source(config, args.sources):
+        say(f"aggregator: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    return _report(pipeline.run(config, store, progress=Progress.for_terminal(not args.quiet), source_ids=args.sources,
+                                **steps), args)
 
 
 def cmd_build(config: Config, store: Store, args) -> int:
-    return _exit_code(pipeline.run(config, store, fetch=False, notify=False))
+    return _report(pipeline.run(config, store, fetch=False, notify=False), args)
 
 
 def cmd_backfill(config: Config, store: Store, args) -> int:
@@ -52,8 +60,12 @@ def cmd_backfill(config: Config, store: Store, args) -> int:
         say(f"aggregator: {error}", file=sys.stderr)
         return EXIT_USAGE
     for outcome in report.outcomes:
-        if outcome.ok:
-            say(f"{outcome.source_id}: {outcome.seen} items on up to {args.pages} pages, {len(outcome.new_ids)} new")
+        if outcome.ok and outcome.pages is None:
+            say(f"{outcome.source_id}: its feed has no pages; {counted(outcome.seen, 'item', 'items')} read, "
+                f"{len(outcome.new_ids)} new")
+        elif outcome.ok:
+            say(f"{outcome.source_id}: {counted(outcome.seen, 'item', 'items')} on "
+                f"{counted(outcome.pages or 0, 'page', 'pages')} (of up to {args.pages}), {len(outcome.new_ids)} new")
     return _exit_code(report)
 
 
@@ -82,15 +94,25 @@ def cmd_preview(config: Config, store: Store, args) -> int:
         say("aggregator: --items must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     try:
-        text, html = notify.preview(config, store, args.subscription, args.items)
+        previews = notify.preview(config, store, args.subscription, args.items)
     except ValueError as error:
         say(f"aggregator: {error}", file=sys.stderr)
         return EXIT_USAGE
-    html_path = Path(args.html or f"preview-{args.subscription}.html")
-    html_path.write_text(html.body, encoding="utf-8")
-    say(f"Title: {text.title}\n")
-    say(text.body.rstrip())
-    say(f"\n(HTML version, as email shows it: {html_path}; nothing was sent)")
+    base = Path(args.html or f"preview-{args.subscription}.html")
+    for n, shown in enumerate(previews, 1):
+        rendered = shown.rendered
+        email = rendered.body_format == "html"
+        say(f"--- message {n} of {len(previews)} to {shown.url}" + (" (an email: a text and an HTML part)" if email else ""))
+        say(f"{'Subject' if email else 'Title'}: {rendered.title}")
+        for name, value in shown.headers.items():
+            say(f"{name}: {value}")
+        say("")
+        say(rendered.text.rstrip() + "\n")
+        if email:
+            path = base if n == 1 else base.with_name(f"{base.stem}-{n}{base.suffix}")
+            path.write_text(rendered.body, encoding="utf-8")
+            say(f"(its HTML part, as the email holds it: {path})\n")
+    say("nothing was sent")
     return EXIT_OK
 
 
@@ -108,7 +130,7 @@ def cmd_digest(config: Config, store: Store, args) -> int:
 
 def cmd_test_notify(config: Config, store: Store, args) -> int:
     try:
-        results = notify.send_test(config, None if args.admin else args.subscription)
+        results = notify.send_test(config, None if args.admin else args.subscription, store)
     except ValueError as error:
         say(f"aggregator: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -120,7 +142,45 @@ def cmd_test_notify(config: Config, store: Store, args) -> int:
     return EXIT_OK if all(r.status == "sent" for r in results) else EXIT_SOURCE_FAILED
 
 
+def cmd_prune(config: Config, store: Store, args) -> int:
+    from .. import retention
+
+    keep_days = args.keep_days if args.keep_days is not None else config.keep_days
+    if keep_days is None or keep_days < 1:
+        say("aggregator: prune needs [storage] keep_days in the configuration, or --keep-days N (N at least 1)",
+            file=sys.stderr)
+        return EXIT_USAGE
+    report = retention.prune(config, store, keep_days)
+    if args.vacuum:
+        retention.vacuum(store)
+        report.bytes_after = retention._size(store)
+    if not args.quiet:
+        say(f"aggregator prune: {report.summary()}; the store is {report.bytes_after / 1e6:.1f} MB "
+            f"(it was {report.bytes_before / 1e6:.1f} MB)")
+    return EXIT_OK
+
+
+def cmd_explain(config: Config, store: Store, args) -> int:
+    from ..normalize import OSLO
+    from ..notify.explain import explain, find_item
+
+    item = find_item(store, args.item)
+    if item is None:
+        say(f"aggregator: no item with the id or link {args.item!r} in {config.database}", file=sys.stderr)
+        return EXIT_USAGE
+    say(f"{item['title']}\n  id {item['id']}\n  link {item['link']}\n  first seen "
+        f"{item['first_seen'].astimezone(OSLO):%d.%m.%Y %H:%M} (Europe/Oslo), from {', '.join(item['sources'])}")
+    if not config.subscriptions:
+        say("No subscriptions are configured.")
+    for answer in explain(config, store, item):
+        say(f"{answer.subscription}: {answer.outcome.upper()}")
+        for line in answer.lines:
+            say(f"  {line}")
+    return EXIT_OK
+
+
 COMMANDS = {
     "run": cmd_run, "fetch": cmd_fetch, "build": cmd_build, "status": cmd_status, "backfill": cmd_backfill,
     "notify": cmd_notify, "preview": cmd_preview, "digest": cmd_digest, "test-notify": cmd_test_notify,
+    "explain": cmd_explain, "prune": cmd_prune,
 }

@@ -16,10 +16,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="aggregator", description="Atom feeds and notifications for regjeringen.no and ks.no")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("run", parents=[common], help="fetch every source, store, write feeds, notify")
-    commands.add_parser("fetch", parents=[common], help="only fetch and store")
+    run = commands.add_parser("run", parents=[common], help="fetch every source, store, write feeds, notify")
+    fetch = commands.add_parser("fetch", parents=[common], help="only fetch and store")
+    for command in (run, fetch):
+        command.add_argument("--source", metavar="ID", action="append", dest="sources",
+                             help="fetch only this source (may be given again for more)")
     commands.add_parser("build", parents=[common], help="only write feeds from the store")
-    commands.add_parser("status", parents=[common], help="per source, feed and subscription: health and counts")
+    status = commands.add_parser("status", parents=[common], help="per source, feed and subscription: health and counts")
+    status.add_argument("--json", action="store_true", help="as JSON (what `serve` answers at /health)")
+    commands.add_parser("check", parents=[common], help="check the configuration: every mistake at once, with its line")
+    explain = commands.add_parser("explain", parents=[common],
+                                  help="why an item was (or was not, or will be) sent to each subscription")
+    explain.add_argument("item", metavar="ITEM", help="the item's id or its link")
+    prune = commands.add_parser("prune", parents=[common],
+                                help="remove what is older than [storage] keep_days (never open or followed hearings, "
+                                     "what a feed shows, or what is not delivered yet)")
+    prune.add_argument("--keep-days", metavar="N", type=int, help="this many days instead of [storage] keep_days")
+    prune.add_argument("--vacuum", action="store_true", help="then give the freed space back to the disk (VACUUM)")
     backfill = commands.add_parser("backfill", parents=[common],
                                    help="walk a listing's older pages once (their items reach the feeds, not notifications)")
     backfill.add_argument("--source", metavar="ID", required=True, help="the source to walk")

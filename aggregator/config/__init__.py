@@ -2,7 +2,7 @@
 the key and the reason. `model` holds what the rest of the code sees, `load` the generic keys and kinds' options,
 `subscriptions` what depends on the rest of the file."""
 
-from .load import config_path, load_config, parse_config
+from .load import check_config, config_path, load_config, parse_config
 from .model import (
     DEFAULT_REMIND_DAYS,
     Config,
@@ -15,4 +15,4 @@ from .model import (
 from .subscriptions import apprise_url_problem, redact
 
 __all__ = ["DEFAULT_REMIND_DAYS", "Config", "ConfigError", "NotifyConfig", "SourceConfig", "SubscriptionConfig",
-           "TopicConfig", "apprise_url_problem", "config_path", "load_config", "parse_config", "redact"]
+           "TopicConfig", "apprise_url_problem", "check_config", "config_path", "load_config", "parse_config", "redact"]

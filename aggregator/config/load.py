@@ -14,7 +14,8 @@ from typing import Any
 from .. import checks
 from ..http_settings import DEFAULT_USER_AGENT, HttpSettings
 from ..redact import hide, register_secret
-from ..words import DEFAULT_TITLE
+from ..words import default_title
+from .lines import layout, place
 from .model import Config, ConfigError, NotifyConfig, SourceConfig, SubscriptionConfig, TopicConfig
 from .subscriptions import check_subscriptions
 
@@ -30,12 +31,16 @@ REQUIRED = object()
 
 # Each section's keys: name -> (check, default).
 SCHEMA: dict[str, dict[str, tuple]] = {
-    "storage": {"database": (checks.nonempty_str, "data/aggregator.db")},
+    "storage": {
+        "database": (checks.nonempty_str, "data/aggregator.db"),
+        "keep_days": (checks.whole(1, 36_500), None),  # None: keep everything
+    },
     "output": {
         "directory": (checks.nonempty_str, "feeds"),
         "base_url": (checks.http_url, "https://feeds.example.org/"),
         "max_entries": (checks.whole(1, 100_000), 100),
-        "title": (checks.nonempty_str, DEFAULT_TITLE),
+        "title": (checks.nonempty_str, None),  # None: words.default_title in `language`
+        "language": (checks.one_of("nb", "nn", "en"), "nb"),
     },
     "http": {
         "user_agent": (checks.one_line, DEFAULT_USER_AGENT),
@@ -49,6 +54,7 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "batch_over": (checks.whole(1, 100_000), 10),
         "admin_urls": (checks.str_list, []),
         "templates": (checks.nonempty_str, "notifiers"),
+        "unsubscribe": (checks.unsubscribe, []),
     },
     "sources": {
         "id": (checks.ident, REQUIRED),
@@ -69,7 +75,8 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "urls": (checks.str_list, REQUIRED),
         "feeds": (checks.str_list, ["all"]),
         "mode": (checks.one_of("instant", "digest"), "instant"),
-        "schedule": (checks.one_of("daily", "weekly"), "daily"),
+        "schedule": (checks.one_of("daily", "weekly", "workdays"), "daily"),
+        "digest_day": (checks.weekday, None),
         "keywords": (checks.keywords, []),
         "events": (checks.events, ["new"]),
         "remind_days": (checks.day_counts, None),
@@ -93,79 +100,123 @@ def config_path(explicit: str | os.PathLike | None = None) -> Path:
 
 
 def load_config(path: str | os.PathLike | None = None) -> Config:
-    """Read and check a config file; relative paths in it are relative to the file's folder."""
+    """Read and check a config file; relative paths in it are relative to the file's folder. Raises ConfigError
+    with the first mistake (its `problems` hold every one: `aggregator check` prints them all)."""
     path = config_path(path)
+    return parse_config(_read(path), path, _text(path))
+
+
+def check_config(path: str | os.PathLike | None = None) -> list[str]:
+    """Every mistake in a config file, each naming the file, its line, the entry's id, the key and the reason."""
     try:
-        raw = tomllib.loads(path.read_text("utf-8"))
+        load_config(path)
+    except ConfigError as error:
+        return error.problems
+    return []
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text("utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found (give one with --config or $AGGREGATOR_CONFIG)") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(_text(path))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
-    return parse_config(raw, path)
 
 
-def parse_config(raw: dict, path: Path) -> Config:
-    """Check a parsed TOML document and build the Config; raises ConfigError."""
+def parse_config(raw: dict, path: Path, text: str | None = None) -> Config:
+    """Check a parsed TOML document and build the Config; raises ConfigError naming the first mistake, with every
+    mistake in its `problems` (with `text`, the file's, each is placed on its line)."""
+    found: list[tuple[str, str]] = []
 
     def fail(key: str, reason: str) -> ConfigError:
-        return ConfigError(hide(f"{path}: {key}: {reason}"))  # never print a value that came from ${…}
+        found.append((key, reason))
+        return ConfigError(key)
 
-    unknown = sorted(set(raw) - set(TABLES) - set(ARRAYS))
-    if unknown:
-        raise fail(unknown[0], f"unknown section; known: {', '.join(TABLES + ARRAYS)}")
+    for name in sorted(set(raw) - set(TABLES) - set(ARRAYS)):
+        fail(name, f"unknown section; known: {', '.join(TABLES + ARRAYS)}")
     tables = {name: _section(name, raw.get(name, {}), name, fail) for name in TABLES}
     arrays = {name: _array(name, raw.get(name, []), fail) for name in ARRAYS}
-    if not arrays["sources"]:
-        raise fail("sources", "no [[sources]] configured: there is nothing to fetch")
+    if isinstance(raw.get("sources", []), list) and not raw.get("sources"):
+        fail("sources", "no [[sources]] configured: there is nothing to fetch")
     check_subscriptions(raw, arrays, tables["notify"], fail)
+    if found:
+        raise _problems(path, raw, text, found)
     return _build(path, tables, arrays)
+
+
+def _problems(path: Path, raw: dict, text: str | None, found: list[tuple[str, str]]) -> ConfigError:
+    """One ConfigError: the first mistake as its message, every mistake (placed on its line) in `problems`."""
+    where = layout(text or "")
+    messages = []
+    for key, reason in found:
+        line, name = place(key, raw, where)
+        # never print a value that came from ${…}
+        messages.append(hide(f"{path}:{line}: {name}: {reason}" if line else f"{path}: {name}: {reason}"))
+    more = len(messages) - 1
+    first = messages[0] + (f" (and {more} more: `aggregator check` lists them all)" if more else "")
+    return ConfigError(first, messages)
 
 
 def _array(name: str, entries: Any, fail: Fail) -> list[dict]:
     if not isinstance(entries, list):
-        raise fail(name, f"must be an array of tables ([[{name}]])")
+        fail(name, f"must be an array of tables ([[{name}]])")
+        return []
     checked = [_section(name, entry, f"{name}[{i}]", fail) for i, entry in enumerate(entries)]
     seen: set[str] = set()
     for i, entry in enumerate(checked):
+        if entry.get("id") is None:
+            continue
         if entry["id"] in seen:
-            raise fail(f"{name}[{i}].id", f"duplicate id {entry['id']!r}")
+            fail(f"{name}[{i}].id", f"duplicate id {entry['id']!r}")
         seen.add(entry["id"])
     return checked
 
 
 def _section(name: str, value: Any, where: str, fail: Fail) -> dict:
-    """One table's keys checked, defaults filled in; a source's kind options too."""
-    if not isinstance(value, dict):
-        raise fail(where, "must be a table")
+    """One table's keys checked, defaults filled in (a key with a mistake gets its default, or None); a source's kind
+    options too. Every mistake goes to `fail`."""
     schema = SCHEMA[name]
-    if name == "sources" and "kind" in value:  # a kind that cannot be loaded is the mistake to name first
+    if not isinstance(value, dict):
+        fail(where, "must be a table")
+        return {key: (None if default is REQUIRED else default) for key, (_, default) in schema.items()} | {"options": {}}
+    kind_ok = True
+    if name == "sources" and "kind" in value:  # a kind that cannot be loaded: its options cannot be checked
         try:
             _kind(value["kind"])
         except ValueError as error:
-            raise fail(f"{where}.kind", str(error)) from None
+            fail(f"{where}.kind", str(error))
+            kind_ok = False
     extra = sorted(set(value) - set(schema))
     if name == "sources":
-        extra = [key for key in extra if key not in _kind_option_names(value.get("kind"))]
-    if extra:
-        if name == "sources" and (owners := _option_owners(extra[0])):
-            raise fail(f"{where}.{extra[0]}", f"only {' and '.join(owners)} sources have {extra[0]}; "
-                                              f"this source is {value.get('kind')!r}")
-        raise fail(f"{where}.{extra[0]}", f"unknown key; known: {', '.join(schema)}")
-    checked = {}
+        extra = [key for key in extra if key not in _kind_option_names(value.get("kind"))] if kind_ok else []
+    for key in extra:
+        if name == "sources" and (owners := _option_owners(key)):
+            fail(f"{where}.{key}", f"only {' and '.join(owners)} sources have {key}; this source is {value.get('kind')!r}")
+        else:
+            fail(f"{where}.{key}", f"unknown key; known: {', '.join(schema)}")
+    checked: dict[str, Any] = {}
     for key, (check, default) in schema.items():
+        checked[key] = None if default is REQUIRED else default
         if key not in value:
             if default is REQUIRED:
-                raise fail(f"{where}.{key}", "is required")
-            checked[key] = default
+                fail(f"{where}.{key}", "is required")
+            continue
+        if key == "kind" and not kind_ok:
             continue
         try:
             checked[key] = check(_expand_env(value[key], quote=key in _URL_KEYS))
         except ValueError as error:
-            raise fail(f"{where}.{key}", str(error)) from None
+            fail(f"{where}.{key}", str(error))
     if name == "sources":
-        checked["options"] = _kind_options(checked["kind"], value, where, fail)
+        checked["options"] = _kind_options(checked["kind"], value, where, fail) if checked["kind"] else {}
     return checked
 
 
@@ -178,13 +229,17 @@ def _build(path: Path, tables: dict[str, dict], arrays: dict[str, list[dict]]) -
         output_dir=base / output["directory"],
         base_url=output["base_url"] if output["base_url"].endswith("/") else output["base_url"] + "/",
         max_entries=output["max_entries"],
-        title=output["title"],
+        title=output["title"] or default_title(output["language"]),
+        language=output["language"],
+        own_title=output["title"] is not None,
+        keep_days=tables["storage"]["keep_days"],
         http=HttpSettings(http["user_agent"], http["timeout"], http["min_delay"], http["retries"], http["run_budget"]),
         sources=[SourceConfig(id=s["id"], kind=s["kind"], url=s["url"], title=s["title"], topics=s["topics"],
                               options=s["options"]) for s in arrays["sources"]],
         topics=[TopicConfig(**t) for t in arrays["topics"]],
         subscriptions=[SubscriptionConfig(**s) for s in arrays["subscriptions"]],
-        notify=NotifyConfig(notify["digest_time"], notify["batch_over"], notify["admin_urls"], base / notify["templates"]),
+        notify=NotifyConfig(notify["digest_time"], notify["batch_over"], notify["admin_urls"], base / notify["templates"],
+                            notify["unsubscribe"]),
     )
 
 
@@ -209,13 +264,12 @@ def _kind_options(kind: str, value: dict, where: str, fail: Fail) -> dict[str, A
 
     options = {}
     for option in get_kind(kind).all_options:
-        if option.name not in value:
-            options[option.name] = option.default
-            continue
-        try:
-            options[option.name] = option.check(_expand_env(value[option.name]))
-        except ValueError as error:
-            raise fail(f"{where}.{option.name}", str(error)) from None
+        options[option.name] = option.default
+        if option.name in value:
+            try:
+                options[option.name] = option.check(_expand_env(value[option.name]))
+            except ValueError as error:
+                fail(f"{where}.{option.name}", str(error))
     return options
 
 

@@ -13,7 +13,12 @@ DEFAULT_REMIND_DAYS = [14, 3]
 
 
 class ConfigError(Exception):
-    """Bad configuration: the message names the file, the key and the reason."""
+    """Bad configuration: the message names the file, the key and the reason (the first mistake); `problems` holds
+    every mistake found, each so named."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems if problems is not None else [message]
 
 
 @dataclass
@@ -42,7 +47,8 @@ class SubscriptionConfig:
     urls: list[str]
     feeds: list[str] = field(default_factory=lambda: ["all"])
     mode: str = "instant"
-    schedule: str = "daily"
+    schedule: str = "daily"  # daily | weekly | workdays (Monday to Friday)
+    digest_day: str | None = None  # weekly: the day (monday … sunday); None: Monday
     keywords: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=lambda: ["new"])  # new | updated | reminder
     remind_days: list[int] = field(default_factory=list)
@@ -56,6 +62,7 @@ class NotifyConfig:
     batch_over: int = 10
     admin_urls: list[str] = field(default_factory=list)
     templates: Path = Path("notifiers")
+    unsubscribe: list[str] = field(default_factory=list)  # mailto: and/or https: URLs (List-Unsubscribe)
 
 
 @dataclass
@@ -66,6 +73,9 @@ class Config:
     base_url: str = "https://feeds.example.org/"
     max_entries: int = 100
     title: str = DEFAULT_TITLE  # the site's title in feed titles, index.html, the calendar and the OPML
+    language: str = "nb"  # [output] language: index.html's headings and labels, the generated feeds' titles
+    own_title: bool = False  # [output] title was given (else `title` is the default in each language asked for)
+    keep_days: int | None = None  # [storage] keep_days: prune what is older (None: keep everything)
     http: HttpSettings = field(default_factory=HttpSettings)
     sources: list[SourceConfig] = field(default_factory=list)
     topics: list[TopicConfig] = field(default_factory=list)

@@ -16,31 +16,32 @@ Fail = Callable[[str, str], ConfigError]
 
 
 def check_subscriptions(raw: dict, arrays: dict[str, list[dict]], notify: dict, fail: Fail) -> None:
-    """Check each subscription against the sources and topics (and fill in remind_days); raises ConfigError."""
-    for i, sub in enumerate(raw.get("subscriptions", [])):
+    """Check each subscription against the sources and topics (and fill in remind_days); each mistake goes to
+    `fail`."""
+    for i, sub in enumerate(raw.get("subscriptions", []) if isinstance(raw.get("subscriptions"), list) else []):
         if isinstance(sub, dict) and "schedule" in sub and sub.get("mode", "instant") != "digest":
-            raise fail(f"subscriptions[{i}].schedule", 'only digests have a schedule: add mode = "digest", or drop it')
-    source_ids = {s["id"] for s in arrays["sources"]}
-    topic_ids = {t["id"] for t in arrays["topics"]} | {t for s in arrays["sources"] for t in s["topics"]}
+            fail(f"subscriptions[{i}].schedule", 'only digests have a schedule: add mode = "digest", or drop it')
+    source_ids = {s["id"] for s in arrays["sources"] if s.get("id")}
+    topic_ids = {t["id"] for t in arrays["topics"] if t.get("id")} | {t for s in arrays["sources"] for t in s["topics"]}
     committees = committees_read((s["kind"], s["options"]) for s in arrays["sources"])
     for i, sub in enumerate(arrays["subscriptions"]):
         where = f"subscriptions[{i}]"
-        if not sub["urls"]:
-            raise fail(f"{where}.urls", "must name at least one Apprise URL")
-        for j, url in enumerate(sub["urls"]):
+        if sub["urls"] is not None and not sub["urls"]:
+            fail(f"{where}.urls", "must name at least one Apprise URL")
+        for j, url in enumerate(sub["urls"] or []):
             if problem := apprise_url_problem(url):
-                raise fail(f"{where}.urls[{j}]", problem)
+                fail(f"{where}.urls[{j}]", problem)
         if not sub["feeds"]:
-            raise fail(f"{where}.feeds", 'must name at least one feed (or "all")')
+            fail(f"{where}.feeds", 'must name at least one feed (or "all")')
         for j, feed in enumerate(sub["feeds"]):
             if problem := feed_path_problem(feed, source_ids, topic_ids, committees):
-                raise fail(f"{where}.feeds[{j}]", problem)
+                fail(f"{where}.feeds[{j}]", problem)
         if wrong := _events_problem(sub):
-            raise fail(f"{where}.{wrong[0]}", wrong[1])
+            fail(f"{where}.{wrong[0]}", wrong[1])
         sub["remind_days"] = sub["remind_days"] or (list(DEFAULT_REMIND_DAYS) if "reminder" in sub["events"] else [])
     for j, url in enumerate(notify["admin_urls"]):
         if problem := apprise_url_problem(url):
-            raise fail(f"notify.admin_urls[{j}]", problem)
+            fail(f"notify.admin_urls[{j}]", problem)
 
 
 _FEED_PATH = re.compile(r"all|hearings/open|(sources|topics|ministries|committees)/([a-z0-9][a-z0-9_.-]*)")
@@ -92,6 +93,8 @@ def _events_problem(sub: dict[str, Any]) -> tuple[str, str] | None:
         return "remind_days", 'reminders are sent only with "reminder" in events: add it, or drop remind_days'
     if sub["respondents"] and "updated" not in sub["events"]:
         return "respondents", 'answers are news only with "updated" in events: add it, or drop respondents'
+    if sub["digest_day"] and sub["schedule"] != "weekly":
+        return "digest_day", 'only weekly digests have a digest_day: add schedule = "weekly", or drop digest_day'
     if sub["mode"] == "digest" and "new" not in sub["events"]:
         return "events", 'a digest collects new items: keep "new" in events (updates and reminders are sent at once)'
     return None

@@ -206,18 +206,29 @@ def concerns(event: dict, respondents: list[str]) -> bool:
 def update_line(event: dict, language: str | None) -> str:
     """The line that says what changed, in the hearing's language ("Høringsfristen er endret fra 01.09.2026 til
     15.09.2026", "Høringen er avsluttet", "KS har svart", "KS har gitt innspill")."""
-    kind = "input" if event["kind"] == "response" and event.get("input") else event["kind"]
-    names = [KS if is_ks(n) else n for n in event.get("respondents", [])]
-    return words.change_line(
-        kind, language, from_=_day(event.get("from")), to=_day(event.get("to")),
-        titles=", ".join(d["title"] for d in event.get("added", [])), names=words.join_names(names, language),
-        place=event.get("place") or "",
-    )
+    return words.change_line(*_told(event, language))
 
 
 def update_lines(events: list[dict], language: str | None) -> str:
     """One line for several changes seen at once."""
     return ". ".join(update_line(e, language) for e in events)
+
+
+def short_update(events: list[dict], language: str | None) -> str:
+    """Changes seen at once in a few words, for a subject after the hearing's title ("ny frist 15.09.2026",
+    "KS har svart")."""
+    return ", ".join(dict.fromkeys(words.short_change(*_told(e, language)) for e in events))
+
+
+def _told(event: dict, language: str | None) -> tuple[str, str | None, dict[str, str]]:
+    """(the words' key, the language, the values they are told with) of one event."""
+    kind = "input" if event["kind"] == "response" and event.get("input") else event["kind"]
+    names = [KS if is_ks(n) else n for n in event.get("respondents", [])]
+    return kind, language, {
+        "from_": _day(event.get("from")), "to": _day(event.get("to")),
+        "titles": ", ".join(d["title"] for d in event.get("added", [])), "names": words.join_names(names, language),
+        "place": event.get("place") or "",
+    }
 
 
 def _day(value: str | None) -> str:

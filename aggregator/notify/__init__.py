@@ -27,10 +27,10 @@ from .model import ADMIN, BROKEN_AFTER, MAX_ATTEMPTS, Delivery, NotifyReport, pe
 from .plan import prepare, register_subscriptions
 from .render import Rendered, item_view, render, templates
 from .sending import backoff, deliver, prefers_html, send, send_test
-from .steps import Planned, dry_run, notify_step, preview, send_digests, status
+from .steps import Planned, Preview, dry_run, notify_step, preview, send_digests, status
 
 __all__ = [
-    "ADMIN", "BROKEN_AFTER", "MAX_ATTEMPTS", "OSLO", "Delivery", "NotifyReport", "Planned", "Rendered", "backoff",
+    "ADMIN", "BROKEN_AFTER", "MAX_ATTEMPTS", "OSLO", "Delivery", "NotifyReport", "Planned", "Preview", "Rendered", "backoff",
     "deliver", "digest_due_at", "dry_run", "item_view", "matches", "notify_step", "per_recipient", "prefers_html",
     "prepare", "preview", "register_subscriptions", "render", "send", "send_digests", "send_test", "status",
     "subscription", "templates", "url_keys",

@@ -28,16 +28,23 @@ def matches(sub: SubscriptionConfig, item: Item, specs: dict[str, FeedSpec], any
     (with `recipients`) is a hearing sent to one of its bodies, or an answer to such a hearing. `any_hearing`: a
     hearing counts as in hearings/open also once it closed (so that its closing reaches those who follow the open
     ones)."""
+    return why_not(sub, item, specs, any_hearing, answered) is None
+
+
+def why_not(sub: SubscriptionConfig, item: Item, specs: dict[str, FeedSpec], any_hearing: bool = False,
+            answered: Answered | None = None) -> str | None:
+    """None when the subscription wants the item (see `matches`); else the first rule that says no: "feeds",
+    "recipients" or "keywords" (what `aggregator explain` tells)."""
     def in_feed(path: str) -> bool:
         if any_hearing and path == OPEN_HEARINGS:
             return is_hearing(item)
         return path in specs and specs[path].matches(item)
 
     if not any(in_feed(path) for path in sub.feeds):
-        return False
+        return "feeds"
     if sub.recipients and not _sent_to(_hearing(item, answered), sub.recipients):
-        return False
-    return not sub.keywords or has_any_word(item, sub.keywords)
+        return "recipients"
+    return None if not sub.keywords or has_any_word(item, sub.keywords) else "keywords"
 
 
 def undecided(sub: SubscriptionConfig, item: Item, answered: Answered | None = None) -> bool:

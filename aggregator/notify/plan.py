@@ -115,15 +115,19 @@ def _assign(conn: sqlite3.Connection, config: Config, store: Store, news: list[I
             ledger.assign(conn, sub.id, item["id"], now)
         if sub.mode != "instant" or not mine:
             continue
-        if len(mine) > config.notify.batch_over:
-            groups = [("batch", f"{iso(now)}/{mine[0]['id']}", mine)]
-        else:
-            groups = [("item", item["id"], [item]) for item in mine]
-        for kind, key, items in groups:
+        for kind, key, items in instant_messages(mine, config.notify.batch_over, now):
             message_id = ledger.add_message(conn, sub.id, kind, key, [i["id"] for i in items], {}, now,
                                             deliveries_of(config, sub.id))
             if message_id:
                 ledger.link_items(conn, message_id, sub.id, [i["id"] for i in items])
+
+
+def instant_messages(items: list[Item], batch_over: int, now: datetime) -> list[tuple[str, str, list[Item]]]:
+    """An instant subscription's messages for its new items (oldest first): (kind, key, items), one per item, or one
+    combined message when there are more than `batch_over`."""
+    if len(items) > batch_over:
+        return [("batch", f"{iso(now)}/{items[0]['id']}", items)]
+    return [("item", item["id"], [item]) for item in items]
 
 
 def _decided(conn: sqlite3.Connection, store: Store, sub: SubscriptionConfig, specs: dict, now: datetime) -> list[Item]:

@@ -16,6 +16,7 @@ from jinja2 import Environment
 from ..config import Config, redact
 from ..store import Store, ledger, utc_now
 from .alerts import alert
+from .mail import list_headers, with_headers
 from .model import ADMIN, MAX_ATTEMPTS, Delivery, subscription, unknown, url_keys, urls_of
 from .render import Rendered, render, templates
 
@@ -45,15 +46,15 @@ def _deliver_one(config: Config, store: Store, environment: Environment, row: di
     message = ledger.message(store.conn, row["message_id"])
     rendered: Rendered | None
     try:
-        rendered = render(config, store, environment, message, prefers_html(url))
+        rendered = render(config, store, environment, message, prefers_html(url), url)
         result.title = rendered.title
     except Exception as error:  # a user's template may fail in any way: that is this delivery's failure
         rendered, result.error = None, f"template: {error.__class__.__name__}: {error}"
     with ledger.write(store) as conn:  # counted before sending: a kill now leaves a visible, unfinished attempt
         ledger.mark_sending(conn, *where, utc_now())
     outcome = "failed"
-    if rendered is not None:
-        outcome, result.error = send(url, rendered)
+    if rendered is not None:  # the list headers go with this sending only: the ledger keys the configured URL
+        outcome, result.error = send(with_headers(url, list_headers(config, row["subscription_id"], url)), rendered)
     _record(config, store, row, run, outcome, result)
     return result
 
@@ -250,8 +251,9 @@ class _Transcript(logging.Handler):
         self.lines.append(record.getMessage())
 
 
-def send_test(config: Config, subscription_id: str | None) -> list[Delivery]:
-    """`aggregator test-notify`: a test message to each URL of a subscription (None: the admin URLs), not recorded."""
+def send_test(config: Config, subscription_id: str | None, store: Store | None = None) -> list[Delivery]:
+    """`aggregator test-notify`: a test message to each URL of a subscription (None: the admin URLs); with `store`,
+    each one that was sent is noted in the ledger (so that `status` shows it), never to be sent again."""
     if subscription_id is None:
         urls, name = config.notify.admin_urls, ADMIN
     else:
@@ -261,9 +263,12 @@ def send_test(config: Config, subscription_id: str | None) -> list[Delivery]:
         urls, name = sub.urls, sub.id
     environment = templates(config)
     results = []
-    for _, label, url in url_keys(urls):
+    for key, label, url in url_keys(urls):
         message = {"kind": "test", "subscription_id": name, "item_ids": [], "data": {}}
-        rendered = render(config, None, environment, message, prefers_html(url))
-        outcome, error = send(url, rendered)
+        rendered = render(config, None, environment, message, prefers_html(url), url)
+        outcome, error = send(with_headers(url, list_headers(config, name, url)), rendered)
         results.append(Delivery(name, "test", label, rendered.title, outcome, error, 1))
+        if store is not None and outcome == "sent":
+            with ledger.write(store) as conn:
+                ledger.record_test(conn, name, key, label, utc_now())
     return results

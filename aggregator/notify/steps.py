@@ -11,12 +11,13 @@ from typing import Any
 from ..config import Config
 from ..records import Item
 from ..store import Store, iso, ledger, utc_now
-from .digests import digest_due_at
+from .digests import digest_data, digest_due_at
+from .mail import is_email, list_headers
 from .matching import matches
 from .model import ADMIN, NotifyReport, subscription, unknown, url_keys, urls_of
-from .plan import prepare, prepare_in
+from .plan import instant_messages, prepare, prepare_in
 from .render import Rendered, render, specs_by_path, templates
-from .sending import deliver
+from .sending import deliver, prefers_html
 
 log = logging.getLogger("aggregator.notify")
 
@@ -75,17 +76,30 @@ def dry_run(config: Config, store: Store, now: datetime | None = None) -> list[P
             url = {key: url for key, _, url in url_keys(urls_of(config, row["subscription_id"]) or [])}.get(row["url_key"])
             if url is None:
                 continue
-            try:
-                title, body, _, _ = render(config, store, environment, ledger.message(conn, row["message_id"]), False)
+            try:  # as it will be sent: the text part of an email, with its footer
+                rendered = render(config, store, environment, ledger.message(conn, row["message_id"]),
+                                  prefers_html(url), url)
+                title, body = rendered.title, rendered.text
             except Exception as error:  # a user's template: show the problem instead of the message
                 title, body = "(template error)", f"{error.__class__.__name__}: {error}"
             planned.append(Planned(row["subscription_id"], row["kind"], row["url_label"], title, body, row["attempts"]))
     return planned
 
 
-def preview(config: Config, store: Store, subscription_id: str, count: int = 5) -> tuple[Rendered, Rendered]:
-    """`aggregator preview`: the message a subscription would get for its `count` latest matching items, as
-    (text, HTML) renderings. Sends nothing and writes nothing."""
+@dataclass
+class Preview:
+    """One message as it would be sent to a subscription's URL: its headers and its rendering (an email's HTML part is
+    `rendered.body`, its text part `rendered.text`)."""
+
+    url: str  # redacted
+    headers: dict[str, str]
+    rendered: Rendered
+
+
+def preview(config: Config, store: Store, subscription_id: str, count: int = 5) -> list[Preview]:
+    """`aggregator preview`: the messages a subscription would get for its `count` latest matching items, exactly as
+    they would be sent to its first email URL (else its first URL): the same grouping (one message per item, or one
+    combined above batch_over; a digest), subject, parts and headers. Sends nothing and writes nothing."""
     sub = subscription(config, subscription_id)
     if sub is None:
         raise ValueError(unknown(config, subscription_id))
@@ -98,13 +112,18 @@ def preview(config: Config, store: Store, subscription_id: str, count: int = 5) 
     newest = sorted(found.values(), key=lambda i: (i["published"] or i["first_seen"]), reverse=True)[:count]
     if not newest:
         raise ValueError(f"subscription {sub.id!r} has no matching items in the store yet (run `aggregator run` first)")
-    kind = "digest" if sub.mode == "digest" else ("item" if len(newest) == 1 else "batch")
-    data: dict[str, str | None] = {"schedule": sub.schedule} if kind == "digest" else {}
-    if kind == "digest":
-        data.update(since=iso(min(i["first_seen"] for i in newest)), until=iso(utc_now()))
-    message = {"kind": kind, "subscription_id": sub.id, "item_ids": [i["id"] for i in newest], "data": data}
-    environment = templates(config)
-    return render(config, store, environment, message, False), render(config, store, environment, message, True)
+    now = utc_now()
+    if sub.mode == "digest":
+        data = digest_data(sub, iso(min(i["first_seen"] for i in newest)), iso(now))
+        messages = [("digest", newest, data)]
+    else:  # sent oldest first, as the notify step sends them
+        messages = [(kind, items, {}) for kind, _, items in instant_messages(newest[::-1], config.notify.batch_over, now)]
+    keys = url_keys(sub.urls)
+    _, label, url = next((k for k in keys if is_email(k[2])), keys[0])
+    environment, html = templates(config), prefers_html(url)
+    return [Preview(label, list_headers(config, sub.id, url), render(
+        config, store, environment, {"kind": kind, "subscription_id": sub.id, "item_ids": [i["id"] for i in items],
+                                     "data": data}, html, url)) for kind, items, data in messages]
 
 
 def status(config: Config, store: Store) -> list[dict]:

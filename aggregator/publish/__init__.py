@@ -2,9 +2,11 @@
 hearings/deadlines.ics (calendar.py).
 
 Every file is rendered in memory and replaced atomically only when its bytes changed, so a run that changed nothing
-leaves every modification time alone. A feed's `updated` is its newest entry's, which keeps the feeds a pure
-function of the store; only index.html, hearings/open.atom and the calendar read the clock, for the days left of
-open hearings (so they may change once a day).
+leaves every feed's modification time alone. A feed's `updated` is its newest entry's, which keeps the feeds a pure
+function of the store and the day: hearings/open.atom and the calendar count the days left of open hearings, and a
+hearing's state ("deadline-passed" once its deadline is behind) changes with the day, so the hearings whose deadline
+passed since the last build are given a new content version and their feeds are redone on that day. index.html says
+when the last run completed and when each source last succeeded, so it changes with every run.
 """
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from ..config import Config
 from ..feeds import FEED_FOLDERS, OPEN_HEARINGS, FeedRules, FeedSpec, config_fingerprint, feed_specs, fill, open_hearings_on
 from ..hearings.follow import FOLLOW_AFTER_DEADLINE
 from ..normalize import OSLO
-from ..store import Store, sort_key
+from ..store import Store, from_iso, sort_key
 from .atom import render_atom
 from .calendar import Meetings, meetings_ahead, render_calendar
 from .files import remove_leftovers, write_if_changed
@@ -26,6 +28,7 @@ from .hearing_entries import hearing_facts
 from .index import CALENDAR, render_index, render_opml, source_health
 
 log = logging.getLogger(__name__)
+INDEX_ENTRIES = 3  # each feed's newest entries on index.html
 
 
 @dataclass
@@ -57,13 +60,11 @@ def _publish(config: Config, store: Store) -> PublishReport:
     out = config.output_dir
     report = PublishReport()
     report.removed.extend(remove_leftovers(out))
-    today = datetime.now(OSLO).date()  # the one clock read here: an open hearing's days left change daily
+    today = datetime.now(OSLO).date()  # the one clock read here: days left and hearing states change daily
+    _renew_passed_deadlines(store, today)
     state = _state(config, store, today)
     if store.meta("published_state") == state and (out / "index.html").exists():
-        report.specs = feed_specs(config, store)  # nothing changed since the last build: nothing to do
-        report.unchanged = [f"{s.path}.atom" for s in report.specs] + ["index.html", "feeds.opml"]
-        log.info("feeds: nothing changed since the last build")
-        return report
+        return _index_only(config, store, report, today)
     affected = _file_items(config, store)  # None: everything
     report.specs = feed_specs(config, store)
     files = _render(config, store, report.specs, affected, today)
@@ -82,6 +83,36 @@ def _publish(config: Config, store: Store) -> PublishReport:
     return report
 
 
+def _index_only(config: Config, store: Store, report: PublishReport, today: date) -> PublishReport:
+    """Nothing changed since the last build but the run's time (and the sources' last successes): index.html only."""
+    report.specs, totals = feed_specs(config, store), store.feed_totals()
+    for spec in report.specs:
+        fill(spec, store, min(INDEX_ENTRIES, config.max_entries), totals.get(spec.path, 0),
+             open_now=open_hearings_on(store, today) if spec.path == OPEN_HEARINGS else None)
+    index = _index(config, store, report.specs, totals, today)
+    (report.written if write_if_changed(config.output_dir / "index.html", index) else report.unchanged).append("index.html")
+    report.unchanged += [f"{s.path}.atom" for s in report.specs] + [CALENDAR, "feeds.opml"]
+    log.info("feeds: nothing changed since the last build")
+    return report
+
+
+def _renew_passed_deadlines(store: Store, today: date) -> None:
+    """Hearings whose deadline passed since the last build (open then, "deadline-passed" now) get a new content
+    version, so that every feed holding one is redone today with its new state."""
+    last = store.meta("states_day")
+    if last and last < today.isoformat():
+        first = date.fromisoformat(last)
+        store.renew_hearings_with_deadline(first.isoformat(), (today - timedelta(days=1)).isoformat())
+    if last != today.isoformat():
+        store.set_meta("states_day", today.isoformat())
+
+
+def _index(config: Config, store: Store, specs: list[FeedSpec], totals: dict[str, int], today: date) -> bytes:
+    last_run = json.loads(store.meta("last_run") or "{}").get("finished")
+    return render_index(specs, config, source_health(config, store, totals), open_hearings_on(store, today), today,
+                        from_iso(last_run))
+
+
 def _render(config: Config, store: Store, specs: list[FeedSpec], affected: set[str] | None,
             today: date) -> dict[str, bytes | None]:
     """Every file's bytes; None for a feed whose entries did not change (its file stands as it is)."""
@@ -94,17 +125,18 @@ def _render(config: Config, store: Store, specs: list[FeedSpec], affected: set[s
         spec_total = totals.get(spec.path, 0)
         if spec.path == OPEN_HEARINGS:  # chosen anew each day: always rendered
             fill(spec, store, config.max_entries, open_now=hearings)
-            files[name] = render_atom(spec, config, topic_titles, hearing_facts(store, spec.entries, today))
+            files[name] = render_atom(spec, config, topic_titles, hearing_facts(store, spec.entries, today, today))
         elif affected is None or spec.path in affected or not (out / name).exists():
             fill(spec, store, config.max_entries, spec_total)
-            files[name] = render_atom(spec, config, topic_titles, hearing_facts(store, spec.entries))
+            files[name] = render_atom(spec, config, topic_titles, hearing_facts(store, spec.entries, on=today))
         else:
-            fill(spec, store, 3, spec_total)  # what index.html shows of it; its file stands as it is
+            # what index.html shows of it (as of a feed of max_entries); its file stands as it is
+            fill(spec, store, min(INDEX_ENTRIES, config.max_entries), spec_total)
             files[name] = None
-    files[CALENDAR] = render_calendar(hearings, hearing_facts(store, hearings), config.base_url,
-                                      store.deadline_changes([h["id"] for h in hearings]), config.title,
+    files[CALENDAR] = render_calendar(hearings, hearing_facts(store, hearings, on=today), config.base_url,
+                                      store.deadline_changes([h["id"] for h in hearings]), config.title, config.language,
                                       _meetings(store, today))
-    files["index.html"] = render_index(specs, config, source_health(config, store, totals), hearings, today)
+    files["index.html"] = _index(config, store, specs, totals, today)
     files["feeds.opml"] = render_opml(specs, config)
     return files
 

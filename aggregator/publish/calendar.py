@@ -53,7 +53,7 @@ def _day(moment: datetime) -> date:
 
 
 def render_calendar(open_hearings: list[Item], facts: HearingFacts, base_url: str, sequence: dict[str, int],
-                    site_title: str, meetings: Meetings | None = None) -> bytes:
+                    site_title: str, language: str = "nb", meetings: Meetings | None = None) -> bytes:
     """One all-day event per open hearing on its deadline, one timed event per meeting ahead. DTSTAMP is the
     hearing's own last change (not the clock), so an unchanged calendar is the same bytes; SEQUENCE counts the
     moves of its deadline (of the meeting)."""
@@ -62,7 +62,7 @@ def render_calendar(open_hearings: list[Item], facts: HearingFacts, base_url: st
     calendar.add("prodid", f"-//aggregator//{site_title} hearings//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", feed_title("calendar", site_title))
+    calendar.add("x-wr-calname", feed_title("calendar", site_title, language))
     calendar.add("x-wr-timezone", "Europe/Oslo")
     for item in open_hearings:
         hearing = hearing_of(item)

@@ -10,11 +10,11 @@ from html import escape
 
 from ..hearings import Hearing, Response, hearing_of, is_answer, is_hearing
 from ..hearings.links import respondent
-from ..hearings.rules import stated, update_line, update_lines
+from ..hearings.rules import DEADLINE_PASSED, state_on, stated, update_line, update_lines
 from ..normalize import xml_safe
 from ..records import Item
 from ..store import Store
-from ..words import days_left_line, format_date, label
+from ..words import days_left_line, format_date, label, state_label, state_line
 from .committee_entries import add_committee_links, committee_lines, committee_parts, form_label
 
 
@@ -29,17 +29,18 @@ class HearingFacts:
     answered: dict[str, dict] = field(default_factory=dict)
     today: date | None = None  # set: each entry states its days left
     related: dict[str, list[dict]] = field(default_factory=dict)
+    on: date | None = None  # the day each hearing's state is told for (hearings.rules.state_on); None: as stated
 
 
-def hearing_facts(store: Store, items: list[Item], today: date | None = None) -> HearingFacts:
+def hearing_facts(store: Store, items: list[Item], today: date | None = None, on: date | None = None) -> HearingFacts:
     """What the store knows around these entries: hearings' latest updates and linked answers, answers' hearings,
-    related entries."""
+    related entries; states are told as on `on` (default `today`)."""
     hearing_ids = [i["id"] for i in items if is_hearing(i)]
     answer_ids = [i["id"] for i in items if is_answer(i)]
     answers = {hearing_id: [{"link": a["link"], "title": a["title"], "by": respondent(a)} for a, _ in linked]
                for hearing_id, linked in store.answers_of(hearing_ids).items()}
     return HearingFacts(store.latest_updates(hearing_ids), answers, store.hearings_answered(answer_ids), today,
-                        store.related_entries([i["id"] for i in items]))
+                        store.related_entries([i["id"] for i in items]), on or today)
 
 
 def shows_hearing(item: Item) -> Hearing | None:
@@ -58,7 +59,7 @@ def hearing_content(item: Item, hearing: Hearing, facts: HearingFacts) -> str:
         parts.append(f"<p><strong>{escape(update_lines(update, language))}</strong></p>")
     if facts.today is not None and hearing.deadline is not None:
         parts.append(f"<p><strong>{escape(days_left_line((hearing.deadline - facts.today).days, language))}</strong></p>")
-    lines = fact_lines(hearing, language)
+    lines = fact_lines(hearing, language, facts.on)
     if lines:
         parts.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
     if hearing.responses and hearing.responses.by:
@@ -83,13 +84,17 @@ def _respondent(response: Response) -> str:
     return response.name + (f" ({', '.join(known)})" if known else "")
 
 
-def fact_lines(hearing: Hearing, language: str | None) -> list[str]:
+def fact_lines(hearing: Hearing, language: str | None, on: date | None = None) -> list[str]:
     """Status, deadline, reference and responses, one line each, in the hearing's language (a committee's hearing:
-    committee_entries.committee_lines)."""
+    committee_entries.committee_lines). With `on`, a hearing whose deadline is behind says so beside the site's
+    words, which may still be "På høring"."""
     if hearing.committee is not None:
         return committee_lines(hearing, language)
     lines = []
-    if hearing.status:
+    if on is not None and state_on(hearing, on) == DEADLINE_PASSED:
+        passed = state_line(DEADLINE_PASSED, hearing.deadline, language)
+        lines.append(f"{label('status', language)}: " + (f"{hearing.status} ({passed})" if hearing.status else passed))
+    elif hearing.status:
         lines.append(f"{label('status', language)}: {hearing.status}")
     if hearing.deadline is not None:
         lines.append(f"{label('deadline', language)}: {format_date(hearing.deadline)}")
@@ -119,8 +124,8 @@ def add_hearing_links(entry, item: Item, facts: HearingFacts, base_url: str) -> 
     to it (a parliament hearing, the government's documents), as related links."""
     hearing = shows_hearing(item)
     if hearing is not None:
-        if state := stated(hearing):
-            entry.category(term=state, scheme=f"{base_url}hearing-status/", label=hearing.status or state)
+        if state := (state_on(hearing, facts.on) if facts.on is not None else stated(hearing)):
+            entry.category(term=state, scheme=f"{base_url}hearing-status/", label=state_label(state, item["language"]))
         for document in hearing.documents or []:
             kind = document.type
             entry.link(href=document.url, rel="related", title=document.title, **({"type": kind} if kind else {}))

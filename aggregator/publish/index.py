@@ -10,11 +10,21 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..config import Config
 from ..feeds import FeedSpec, entry_authors
-from ..hearings import hearing_of
+from ..hearings import hearing_of, is_hearing
+from ..hearings.rules import state_on
 from ..normalize import OSLO
 from ..records import Item
-from ..store import Store
-from ..words import days_left_line, document_type_title, feed_title, format_date, format_long_date, reader_language
+from ..store import Store, from_iso
+from ..words import (
+    counted,
+    days_left_line,
+    document_type_title,
+    feed_title,
+    format_long_date,
+    reader_language,
+    site_words,
+    state_line,
+)
 
 CALENDAR = "hearings/deadlines.ics"
 
@@ -32,6 +42,7 @@ class SourceHealth:
     status: str  # ok | failing | new
     since: datetime | None = None  # failing since
     last_error: str | None = None
+    last_success: datetime | None = None
 
 
 def source_health(config: Config, store: Store, totals: dict[str, int] | None = None) -> list[SourceHealth]:
@@ -44,17 +55,20 @@ def source_health(config: Config, store: Store, totals: dict[str, int] | None = 
         else:
             status, since = ("ok" if state.get("last_success") else "new"), None
         items = totals.get(f"sources/{source.id}", 0) if totals is not None else store.count_items(source.id)
-        health.append(SourceHealth(source.id, source.title or source.id, source.url, items,
-                                   status, since, state.get("last_error") if status == "failing" else None))
+        health.append(SourceHealth(source.id, source.title or source.id, source.url, items, status, since,
+                                   state.get("last_error") if status == "failing" else None,
+                                   from_iso(state.get("last_success"))))
     return health
 
 
 def item_view(item: Item, today: date | None = None) -> dict:
-    """What the index shows of an item, in the item's own language (with `today`: a hearing's days left)."""
+    """What the index shows of an item, in the item's own language (with `today`: a hearing's state and days left:
+    "Fristen gikk ut 10.06.2026" once its deadline passed, never "open")."""
     language = reader_language(item["language"])
-    hearing = hearing_of(item) if today else None
+    hearing = hearing_of(item) if today and is_hearing(item) else None
     deadline = hearing.deadline if hearing else None
     days_left = (deadline - today).days if deadline and today else None
+    state = state_on(hearing, today) if hearing and today else None
     return {
         "title": item["title"], "link": item["link"], "language": language,
         "date": format_long_date(item["published"], language),
@@ -63,35 +77,44 @@ def item_view(item: Item, today: date | None = None) -> dict:
         "deadline": format_long_date(deadline, language) if deadline else "",
         "days_left": days_left,
         "days_left_text": days_left_line(days_left, language) if days_left is not None else "",
+        "state": state or "",
+        "state_text": state_line(state, deadline, language) if state else "",
     }
 
 
 def render_index(specs: list[FeedSpec], config: Config, health: list[SourceHealth] | None = None,
-                 hearings: list[Item] | None = None, today: date | None = None) -> bytes:
-    """index.html: what is here and how fresh it is, readable on a phone, no JavaScript."""
+                 hearings: list[Item] | None = None, today: date | None = None,
+                 last_run: datetime | None = None) -> bytes:
+    """index.html: what is here and how fresh it is (the last run that completed, each source's last success), in
+    [output] language; readable on a phone, no JavaScript. Every link to a feed is relative, so the page works
+    wherever the folder is served (feeds.opml and the feeds' self links are absolute: they need base_url)."""
+    words = site_words(config.language)
+    today = today or datetime.now(OSLO).date()
     groups = [
-        ("All", [s for s in specs if "/" not in s.path]),
-        ("Sources", [s for s in specs if s.path.startswith("sources/")]),
-        ("Topics", [s for s in specs if s.path.startswith("topics/")]),
-        ("Ministries", [s for s in specs if s.path.startswith("ministries/")]),
-        ("Committees (Stortinget)", [s for s in specs if s.path.startswith("committees/")]),
-        ("Hearings", [s for s in specs if s.path.startswith("hearings/")]),
+        (words["all"], [s for s in specs if "/" not in s.path]),
+        (words["sources"], [s for s in specs if s.path.startswith("sources/")]),
+        (words["topics"], [s for s in specs if s.path.startswith("topics/")]),
+        (words["ministries"], [s for s in specs if s.path.startswith("ministries/")]),
+        (words["committees"], [s for s in specs if s.path.startswith("committees/")]),
+        (words["hearings"], [s for s in specs if s.path.startswith("hearings/")]),
     ]
-    newest = max((e["updated"] or e["first_seen"] for s in specs for e in s.entries), default=None)
     html = _templates.get_template("index.html.j2").render(
-        groups=groups, specs=specs, base_url=config.base_url, view=item_view, title=feed_title("index", config.title),
-        last_updated=format_date(newest) if newest else None,
-        health=health or [], hearings=[item_view(h, today or datetime.now(OSLO).date()) for h in hearings or []],
-        calendar=f"{config.base_url}{CALENDAR}",
-        when=lambda value: value.astimezone(OSLO).strftime("%d.%m.%Y %H:%M") if value else "",
+        groups=groups, specs=specs, view=lambda item: item_view(item, today), words=words, language=config.language,
+        title=feed_title("index", config.title, config.language), last_updated=_when(last_run),
+        health=health or [], hearings=[item_view(h, today) for h in hearings or []], calendar=CALENDAR, when=_when,
+        counted=counted,
     )
     return html.encode("utf-8")
+
+
+def _when(value: datetime | None) -> str:
+    return value.astimezone(OSLO).strftime("%d.%m.%Y %H:%M") if value else ""
 
 
 def render_opml(specs: list[FeedSpec], config: Config) -> bytes:
     opml = ET.Element("opml", version="2.0")
     head = ET.SubElement(opml, "head")
-    ET.SubElement(head, "title").text = feed_title("opml", config.title)
+    ET.SubElement(head, "title").text = feed_title("opml", config.title, config.language)
     body = ET.SubElement(opml, "body")
     for spec in specs:
         ET.SubElement(

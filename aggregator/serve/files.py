@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import mimetypes
 import os
 import re
 import socket
+from collections.abc import Callable
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -88,6 +90,7 @@ class FileHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: the connection waits for its next request without a thread
     server_version = "aggregator-serve"
     root = Path(".")
+    health: Callable[[], tuple[int, bytes]] | None = None  # /health's answer (status, JSON), where there is one
     request: Request
 
     def setup(self) -> None:
@@ -109,6 +112,9 @@ class FileHandler(BaseHTTPRequestHandler):
         self._answer(body=False)
 
     def _answer(self, body: bool) -> None:
+        if self.health is not None and urlsplit(self.path).path == "/health":
+            self._health(body)
+            return
         target = resolve(self.root, self.path)
         try:
             handle = open(target, "rb") if target is not None else None  # noqa: SIM115 (closed below)
@@ -151,6 +157,21 @@ class FileHandler(BaseHTTPRequestHandler):
                 return False
         return False
 
+    def _health(self, body: bool) -> None:
+        """The aggregator's health (health.py): 200, or 503 while a source keeps failing; never cached."""
+        assert self.health is not None
+        try:
+            status, data = self.health()
+        except Exception as error:  # no store yet, a damaged one: no health to give
+            status, data = 503, (json.dumps({"ok": False, "error": f"{error.__class__.__name__}: {error}"}) + "\n").encode()
+        self.send_response(status)
+        self.send_header("Content-Type", TYPES[".json"])
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
     def _plain(self, status: int, text: str, body: bool) -> None:
         data = text.encode()
         self.send_response(status)
@@ -165,5 +186,6 @@ class FileHandler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-def make_handler(root: Path) -> type[FileHandler]:
-    return type("Handler", (FileHandler,), {"root": Path(root)})
+def make_handler(root: Path, health: Callable[[], tuple[int, bytes]] | None = None) -> type[FileHandler]:
+    """A handler class for the folder `root`; with `health`, /health is answered by it."""
+    return type("Handler", (FileHandler,), {"root": Path(root), "health": staticmethod(health) if health else None})

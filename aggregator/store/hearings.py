@@ -199,3 +199,15 @@ class HearingsMixin(StoreBase):
         rows = self.query(f"SELECT * FROM items WHERE deadline >= ? AND document_type IN ({_HEARING_TYPES}) "
                              "ORDER BY deadline, id", [today])
         return [decode_item(r) for r in rows]
+
+    def renew_hearings_with_deadline(self, first: str, last: str) -> int:
+        """A new content version for the hearings whose deadline (ISO date) is from `first` to `last`: their state
+        changed with the day, so the feeds holding them are redone. Returns how many."""
+        with self.transaction():
+            ids = [r[0] for r in self.conn.execute(
+                f"SELECT id FROM items WHERE deadline BETWEEN ? AND ? AND document_type IN ({_HEARING_TYPES})",
+                [first, last])]
+            if ids:
+                version = self._next_version()
+                self.conn.executemany("UPDATE items SET version = ? WHERE id = ?", [(version, i) for i in ids])
+        return len(ids)

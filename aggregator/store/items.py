@@ -44,6 +44,11 @@ class ItemsMixin(SourcesMixin, HearingsMixin):  # a plan holds validators, healt
                 found[row["id"]] = (decode_item(row), row["first_run"])
         return found
 
+    def item_by_link(self, link: str) -> Item | None:
+        """The item whose canonical link this is (one scan: for `explain`, not for a run)."""
+        row = next(self.db.query("SELECT * FROM items WHERE link = ? LIMIT 1", [link]), None)
+        return decode_item(row) if row else None
+
     def items(self, where: str = "1", params: list | tuple = ()) -> list[Item]:
         """Decoded items matching an SQL condition, newest first (published, else first seen)."""
         rows = self.query(

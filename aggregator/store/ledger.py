@@ -275,6 +275,15 @@ def mark_sent(conn: sqlite3.Connection, message_id: int, url_key: str, now: date
                  "WHERE message_id = ? AND url_key = ?", [iso(now), message_id, url_key])
 
 
+def record_test(conn: sqlite3.Connection, subscription_id: str, url_key: str, url_label: str, now: datetime) -> None:
+    """A test message (`test-notify`) that was sent, as a delivery of its own: `status` shows it, nothing resends it."""
+    cursor = conn.execute("INSERT OR IGNORE INTO messages (subscription_id, kind, key, item_ids, data, created) "
+                          "VALUES (?, 'test', ?, '[]', '{}', ?)", [subscription_id, f"{iso(now)} {url_key}", iso(now)])
+    if cursor.rowcount:  # one a second per URL is plenty
+        conn.execute("INSERT INTO deliveries (message_id, url_key, url_label, status, attempts, last_attempt_at, "
+                     "sent_at) VALUES (?, ?, ?, 'sent', 1, ?, ?)", [cursor.lastrowid, url_key, url_label, iso(now), iso(now)])
+
+
 # ------------------------------------------------------------------------------------------ status
 
 

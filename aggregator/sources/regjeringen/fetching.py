@@ -105,7 +105,7 @@ def _fetch_listing(source: SourceConfig, ctx: SourceContext) -> FetchResult:
         response = _get_listing_page(url, page, ctx, result)
         if response is None:
             break
-        if page == 1 and _looks_like_feed(response):
+        if page == 1 and _looks_like_feed(response):  # no pages after all
             # A URL without /rss/ that answers with XML is a feed after all.
             result.records = parse_rss(response.url, response.content, result.warnings)
             _complete(result.records, ctx, result, origin=response.url)
@@ -117,6 +117,7 @@ def _fetch_listing(source: SourceConfig, ctx: SourceContext) -> FetchResult:
                 raise
             result.warnings.append(f"{error}; kept the {len(result.records)} items of the pages before")
             break
+        result.pages = page
         records = [r for r in records if r.id not in seen]
         seen.update(r.id for r in records)
         # This source's own history decides, not the store's: another source holding these items says
