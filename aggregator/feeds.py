@@ -134,6 +134,11 @@ def feed_specs(config: Config, store: Store, *, entries: int | None = None, ever
     return specs
 
 
+def specs_by_path(config: Config, store: Store, language: str | None = None) -> dict[str, FeedSpec]:
+    """Every feed a subscription may name, by path (titles in `language`, default [output] language)."""
+    return {spec.path: spec for spec in feed_specs(config, store, every_possible=True, language=language)}
+
+
 def _source_spec(source, site: str, lang: str) -> FeedSpec:
     url = public_url(source.url)
     name = source.title or feed_title("source_unnamed", site, lang, id=source.id)

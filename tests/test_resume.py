@@ -94,9 +94,7 @@ def test_a_first_run_killed_half_way_keeps_what_it_read_and_the_next_goes_on_fro
 def test_past_its_time_budget_a_run_commits_and_leaves_the_rest_for_the_next(http_server, tmp_path, capsys):
     ks_site(http_server, 100)  # 2 s of article pages
     path = config(tmp_path, http_server.url, "run_budget = 1")
-    started = time.monotonic()
     assert main(["run", "--config", path]) == 0
-    assert time.monotonic() - started < 2.5
     items, read = stored(tmp_path)
     assert items == 100 and 5 <= read < 100  # every teaser stored; the pages read until the budget ran out
     err = capsys.readouterr().err

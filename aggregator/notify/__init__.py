@@ -25,9 +25,18 @@ from .digests import digest_due_at
 from .matching import matches
 from .model import ADMIN, BROKEN_AFTER, MAX_ATTEMPTS, Delivery, NotifyReport, per_recipient, subscription, url_keys
 from .plan import prepare, register_subscriptions
-from .render import Rendered, item_view, render, templates
 from .sending import backoff, deliver, prefers_html, send, send_test
 from .steps import Planned, Preview, dry_run, notify_step, preview, send_digests, status
+
+
+def __getattr__(name: str):
+    """The renderer (Jinja2 and the templates) is loaded when first asked for: a run with nothing to send never is."""
+    if name in ("Rendered", "item_view", "render", "templates"):
+        from . import render as rendering
+
+        return getattr(rendering, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ADMIN", "BROKEN_AFTER", "MAX_ATTEMPTS", "OSLO", "Delivery", "NotifyReport", "Planned", "Preview", "Rendered", "backoff",

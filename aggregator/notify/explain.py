@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..config import Config, SubscriptionConfig
+from ..feeds import specs_by_path
 from ..normalize import OSLO, canonical_url, item_id_for_url
 from ..records import Item
 from ..store import Store, from_iso, ledger
@@ -21,7 +22,6 @@ from ..store import explain as reads
 from .digests import digest_due_at
 from .matching import undecided, why_not
 from .plan import WAIT_FOR_FACTS
-from .render import specs_by_path
 
 
 @dataclass

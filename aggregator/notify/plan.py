@@ -9,6 +9,7 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from ..config import Config, SubscriptionConfig
+from ..feeds import specs_by_path
 from ..records import Item
 from ..store import Store, from_iso, iso, ledger, utc_now
 from .alerts import check_sources
@@ -16,7 +17,6 @@ from .digests import digest_if_due, make_digest
 from .hearing_news import plan_reminders, plan_updates
 from .matching import matches, undecided
 from .model import NotifyReport, deliveries_of
-from .render import specs_by_path
 
 log = logging.getLogger("aggregator.notify")
 

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateNotFound, select_autoescape
 
 from ..config import Config
-from ..feeds import FeedSpec, entry_authors, feed_specs
+from ..feeds import FeedSpec, entry_authors, specs_by_path
 from ..hearings import Hearing, hearing_of, is_hearing
 from ..hearings.rules import OPEN, short_update, state_on, update_lines
 from ..normalize import OSLO
@@ -40,11 +40,6 @@ BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "notifiers"
 TEMPLATE_OF = {"item": "instant", "batch": "batch", "digest": "digest", "admin": "admin", "test": "test",
                "update": "update", "reminder": "reminder"}
 SUBJECT_LENGTH = 78  # an update's subject: what a mail client shows in one line
-
-
-def specs_by_path(config: Config, store: Store, language: str | None = None) -> dict[str, FeedSpec]:
-    """Every feed a subscription may name, by path (titles in `language`, default [output] language)."""
-    return {spec.path: spec for spec in feed_specs(config, store, every_possible=True, language=language)}
 
 
 def templates(config: Config) -> Environment:

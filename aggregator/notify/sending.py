@@ -8,17 +8,19 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
-
-from jinja2 import Environment
 
 from ..config import Config, redact
 from ..store import Store, ledger, utc_now
 from .alerts import alert
 from .mail import list_headers, with_headers
 from .model import ADMIN, MAX_ATTEMPTS, Delivery, subscription, unknown, url_keys, urls_of
-from .render import Rendered, render, templates
+
+if TYPE_CHECKING:  # Jinja2 and the templates are loaded when a delivery is due, not by every run
+    from jinja2 import Environment
+
+    from .render import Rendered
 
 log = logging.getLogger("aggregator.notify")
 
@@ -30,8 +32,13 @@ def backoff(run: int, attempts: int) -> int:
 
 def deliver(config: Config, store: Store, run: int, *, message_ids: list[int] | None = None) -> list[Delivery]:
     """Send every due delivery (or those of some messages), each to its one URL, each result committed at once."""
+    due = ledger.due(store, run, message_ids)
+    if not due:
+        return []
+    from .render import templates
+
     environment = templates(config)
-    return [_deliver_one(config, store, environment, row, run) for row in ledger.due(store, run, message_ids)]
+    return [_deliver_one(config, store, environment, row, run) for row in due]
 
 
 def _deliver_one(config: Config, store: Store, environment: Environment, row: dict, run: int) -> Delivery:
@@ -43,6 +50,8 @@ def _deliver_one(config: Config, store: Store, environment: Environment, row: di
         with ledger.write(store) as conn:
             ledger.set_status(conn, *where, "dropped", result.error)
         return result
+    from .render import render
+
     message = ledger.message(store.conn, row["message_id"])
     rendered: Rendered | None
     try:
@@ -261,6 +270,8 @@ def send_test(config: Config, subscription_id: str | None, store: Store | None =
         if sub is None:
             raise ValueError(unknown(config, subscription_id))
         urls, name = sub.urls, sub.id
+    from .render import render, templates
+
     environment = templates(config)
     results = []
     for key, label, url in url_keys(urls):

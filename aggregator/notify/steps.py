@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config
+from ..feeds import specs_by_path
 from ..records import Item
 from ..store import Store, iso, ledger, utc_now
 from .digests import digest_data, digest_due_at
@@ -16,8 +17,10 @@ from .mail import is_email, list_headers
 from .matching import matches
 from .model import ADMIN, NotifyReport, subscription, unknown, url_keys, urls_of
 from .plan import instant_messages, prepare, prepare_in
-from .render import Rendered, render, specs_by_path, templates
 from .sending import deliver, prefers_html
+
+if TYPE_CHECKING:
+    from .render import Rendered
 
 log = logging.getLogger("aggregator.notify")
 
@@ -68,6 +71,8 @@ class Planned:
 
 def dry_run(config: Config, store: Store, now: datetime | None = None) -> list[Planned]:
     """`aggregator notify --dry-run`: what a notify step would send now, rendered as text. Changes nothing."""
+    from .render import render, templates
+
     environment = templates(config)
     planned = []
     with ledger.write(store, commit=False) as conn:  # prepare for real, look, and roll it all back
@@ -100,6 +105,8 @@ def preview(config: Config, store: Store, subscription_id: str, count: int = 5) 
     """`aggregator preview`: the messages a subscription would get for its `count` latest matching items, exactly as
     they would be sent to its first email URL (else its first URL): the same grouping (one message per item, or one
     combined above batch_over; a digest), subject, parts and headers. Sends nothing and writes nothing."""
+    from .render import render, templates
+
     sub = subscription(config, subscription_id)
     if sub is None:
         raise ValueError(unknown(config, subscription_id))

@@ -15,17 +15,19 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..feeds import FEED_FOLDERS, OPEN_HEARINGS, FeedRules, FeedSpec, config_fingerprint, feed_specs, fill, open_hearings_on
 from ..hearings.follow import FOLLOW_AFTER_DEADLINE
 from ..normalize import OSLO
 from ..store import Store, from_iso, sort_key
-from .atom import render_atom
-from .calendar import Meetings, meetings_ahead, render_calendar
 from .files import remove_leftovers, write_if_changed
+from .freshness import CALENDAR, source_health, with_times
 from .hearing_entries import hearing_facts
-from .index import CALENDAR, render_index, render_opml, source_health
+
+if TYPE_CHECKING:
+    from .calendar import Meetings
 
 log = logging.getLogger(__name__)
 INDEX_ENTRIES = 3  # each feed's newest entries on index.html
@@ -84,14 +86,25 @@ def _publish(config: Config, store: Store) -> PublishReport:
 
 
 def _index_only(config: Config, store: Store, report: PublishReport, today: date) -> PublishReport:
-    """Nothing changed since the last build but the run's time (and the sources' last successes): index.html only."""
-    report.specs, totals = feed_specs(config, store), store.feed_totals()
-    for spec in report.specs:
-        fill(spec, store, min(INDEX_ENTRIES, config.max_entries), totals.get(spec.path, 0),
-             open_now=open_hearings_on(store, today) if spec.path == OPEN_HEARINGS else None)
-    index = _index(config, store, report.specs, totals, today)
-    (report.written if write_if_changed(config.output_dir / "index.html", index) else report.unchanged).append("index.html")
-    report.unchanged += [f"{s.path}.atom" for s in report.specs] + [CALENDAR, "feeds.opml"]
+    """Nothing changed since the last build but the run's time and the sources' last successes: their times in
+    index.html, as the page stands (freshness.with_times), else the page rendered anew."""
+    index = config.output_dir / "index.html"
+    successes = {source.id: from_iso(store.source_state(source.id).get("last_success")) for source in config.sources}
+    try:
+        page = with_times(index.read_text("utf-8"), _last_run(store), successes)
+    except (OSError, UnicodeDecodeError):
+        page = None
+    if page is None:
+        report.specs, totals = feed_specs(config, store), store.feed_totals()
+        for spec in report.specs:
+            fill(spec, store, min(INDEX_ENTRIES, config.max_entries), totals.get(spec.path, 0),
+                 open_now=open_hearings_on(store, today) if spec.path == OPEN_HEARINGS else None)
+        content = _index(config, store, report.specs, totals, today)
+    else:
+        content = page.encode("utf-8")
+    (report.written if write_if_changed(index, content) else report.unchanged).append("index.html")
+    out = config.output_dir
+    report.unchanged += sorted(str(path.relative_to(out)) for path in out.rglob("*.atom")) + [CALENDAR, "feeds.opml"]
     log.info("feeds: nothing changed since the last build")
     return report
 
@@ -107,15 +120,26 @@ def _renew_passed_deadlines(store: Store, today: date) -> None:
         store.set_meta("states_day", today.isoformat())
 
 
+def _last_run(store: Store) -> datetime | None:
+    return from_iso(json.loads(store.meta("last_run") or "{}").get("finished"))
+
+
 def _index(config: Config, store: Store, specs: list[FeedSpec], totals: dict[str, int], today: date) -> bytes:
-    last_run = json.loads(store.meta("last_run") or "{}").get("finished")
+    from .index import render_index  # Jinja2: only when the page is rendered anew
+
     return render_index(specs, config, source_health(config, store, totals), open_hearings_on(store, today), today,
-                        from_iso(last_run))
+                        _last_run(store))
 
 
 def _render(config: Config, store: Store, specs: list[FeedSpec], affected: set[str] | None,
             today: date) -> dict[str, bytes | None]:
     """Every file's bytes; None for a feed whose entries did not change (its file stands as it is)."""
+    # Here, not at the top: the feed writer (feedgen, lxml) and icalendar cost ~70 ms to load, which a run with
+    # nothing to write (_index_only) never pays.
+    from .atom import render_atom
+    from .calendar import render_calendar
+    from .index import render_opml
+
     out, totals = config.output_dir, store.feed_totals()
     topic_titles = {**store.topic_titles(), **{t.id: t.title for t in config.topics if t.title}}
     files: dict[str, bytes | None] = {}
@@ -144,13 +168,16 @@ def _render(config: Config, store: Store, specs: list[FeedSpec], affected: set[s
 def _meetings(store: Store, today: date) -> Meetings:
     """The hearings whose meetings lie ahead (a meeting may come after the deadline for written input, so these are
     the recently followed hearings, not only the open ones)."""
+    from .calendar import Meetings, meetings_ahead
+
     ahead = meetings_ahead(store.recent_hearings((today - FOLLOW_AFTER_DEADLINE).isoformat()), today)
     return Meetings(today, ahead, store.meeting_changes([h["id"] for h in ahead]))
 
 
 def _state(config: Config, store: Store, today: date) -> str:
     """Everything the output depends on: the items (their version), the config, the sources' health, the day."""
-    health = [(h.id, h.status, h.since.isoformat() if h.since else None) for h in source_health(config, store, {})]
+    health = [(h.id, h.status, h.since.isoformat() if h.since else None, h.last_error)
+              for h in source_health(config, store, {})]
     return json.dumps([store.content_version(), config_fingerprint(config), today.isoformat(), health])
 
 

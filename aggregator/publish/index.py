@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -14,7 +13,6 @@ from ..hearings import hearing_of, is_hearing
 from ..hearings.rules import state_on
 from ..normalize import OSLO
 from ..records import Item
-from ..store import Store, from_iso
 from ..words import (
     counted,
     days_left_line,
@@ -25,40 +23,9 @@ from ..words import (
     site_words,
     state_line,
 )
-
-CALENDAR = "hearings/deadlines.ics"
+from .freshness import CALENDAR, SourceHealth, when
 
 _templates = Environment(loader=PackageLoader("aggregator", "templates"), autoescape=select_autoescape(["html", "j2"]))
-
-
-@dataclass
-class SourceHealth:
-    """A configured source as the index shows it."""
-
-    id: str
-    title: str
-    url: str
-    items: int
-    status: str  # ok | failing | new
-    since: datetime | None = None  # failing since
-    last_error: str | None = None
-    last_success: datetime | None = None
-
-
-def source_health(config: Config, store: Store, totals: dict[str, int] | None = None) -> list[SourceHealth]:
-    """Each configured source's health; its item count from `totals` (feed -> entries) where given."""
-    health = []
-    for source in config.sources:
-        state = store.source_state(source.id)
-        if state.get("consecutive_failures"):
-            status, since = "failing", datetime.fromisoformat(state["failing_since"]) if state.get("failing_since") else None
-        else:
-            status, since = ("ok" if state.get("last_success") else "new"), None
-        items = totals.get(f"sources/{source.id}", 0) if totals is not None else store.count_items(source.id)
-        health.append(SourceHealth(source.id, source.title or source.id, source.url, items, status, since,
-                                   state.get("last_error") if status == "failing" else None,
-                                   from_iso(state.get("last_success"))))
-    return health
 
 
 def item_view(item: Item, today: date | None = None) -> dict:
@@ -89,6 +56,7 @@ def render_index(specs: list[FeedSpec], config: Config, health: list[SourceHealt
     [output] language; readable on a phone, no JavaScript. Every link to a feed is relative, so the page works
     wherever the folder is served (feeds.opml and the feeds' self links are absolute: they need base_url)."""
     words = site_words(config.language)
+    ok_before, ok_after = words["ok"].split("{when}", 1)  # the time goes in a <time> of its own (freshness.py)
     today = today or datetime.now(OSLO).date()
     groups = [
         (words["all"], [s for s in specs if "/" not in s.path]),
@@ -100,15 +68,11 @@ def render_index(specs: list[FeedSpec], config: Config, health: list[SourceHealt
     ]
     html = _templates.get_template("index.html.j2").render(
         groups=groups, specs=specs, view=lambda item: item_view(item, today), words=words, language=config.language,
-        title=feed_title("index", config.title, config.language), last_updated=_when(last_run),
-        health=health or [], hearings=[item_view(h, today) for h in hearings or []], calendar=CALENDAR, when=_when,
-        counted=counted,
+        title=feed_title("index", config.title, config.language), last_updated=when(last_run),
+        health=health or [], hearings=[item_view(h, today) for h in hearings or []], calendar=CALENDAR, when=when,
+        counted=counted, ok_before=ok_before, ok_after=ok_after,
     )
     return html.encode("utf-8")
-
-
-def _when(value: datetime | None) -> str:
-    return value.astimezone(OSLO).strftime("%d.%m.%Y %H:%M") if value else ""
 
 
 def render_opml(specs: list[FeedSpec], config: Config) -> bytes:

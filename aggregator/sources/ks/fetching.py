@@ -8,7 +8,6 @@ from ...hearings import AnswerTo, answer_to, is_answer, put_answer
 from ...http import FetchError
 from ...records import FetchResult, Record, SourceError
 from .. import SourceContext, read_article
-from .article import parse_article
 from .listing import parse_listing
 
 if TYPE_CHECKING:
@@ -41,6 +40,8 @@ def _article_record(teaser: Record, url: str, html: str, source: SourceConfig, w
     The teaser's title stands unless it is cut off; the ingress replaces the teaser's lead when it is
     longer; dates come from the article only (teasers rarely carry them).
     """
+    from .article import parse_article  # here: only a run that reads an article page loads its parser
+
     facts = parse_article(url, html, source.options["selectors"])
     extra: dict = {}
     if is_answer(teaser):  # what the page says of the hearing answered: its links, and a reference the teaser lacks

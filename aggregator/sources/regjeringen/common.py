@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from selectolax.lexbor import LexborNode
 
 from ...hearings import Hearing
 from ...normalize import clean_text, item_id_for_url, ministry_name, parse_date, regjeringen_doc_id, regjeringen_item_id
 from ..html import fragment_text
+
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborNode
 
 # Language sections of the site's paths and the language their items are in until a page says more
 # precisely (/no/ holds both bokmål and nynorsk; the article page's DC.Language tells which).

@@ -16,11 +16,10 @@ from ...http import Response as HttpResponse
 from ...normalize import ministry_abbr, regjeringen_doc_id
 from ...records import FetchResult, Item, Record, SourceError
 from .. import SourceContext, get_subscribed_feed, read_article
-from .article import parse_article
 from .common import HEARING, SECTION_LANGUAGES
-from .hearing_page import MAX_RESPONSE_PAGES, RESPONSE_PAGE_SIZE, parse_responses, responses_url
-from .listing import parse_listing
-from .rss import parse_rss
+
+# The parsers (rss, listing, article, hearing_page: selectolax, nh3) are imported where a page is parsed: a run whose
+# pages all answer 304 never loads them.
 
 if TYPE_CHECKING:
     from ...config import SourceConfig
@@ -74,6 +73,8 @@ def rss_url_for_listing(url: str) -> str:
 
 
 def _fetch_rss(source: SourceConfig, ctx: SourceContext) -> FetchResult:
+    from .rss import parse_rss
+
     result = FetchResult()
     response = get_subscribed_feed(source.url, ctx, result, "RSS feed", site_only=True)
     if response is None:
@@ -98,6 +99,9 @@ def _filters_hearings(url: str) -> bool:
 
 
 def _fetch_listing(source: SourceConfig, ctx: SourceContext) -> FetchResult:
+    from .listing import parse_listing
+    from .rss import parse_rss
+
     result = FetchResult()
     seen: set[str] = set()
     url: str = source.url
@@ -177,6 +181,8 @@ def _complete(records: list[Record], ctx: SourceContext, result: FetchResult, or
 
 def _read_page(record: Record, ctx: SourceContext, result: FetchResult) -> None:
     """A document's article page into the result, and a hearing's responses with it."""
+    from .article import parse_article
+
     article = read_article(record, ctx, result, parse_article)
     if article is not None and (is_hearing(article) or is_hearing(record)):
         _read_responses(article, ctx, result)
@@ -186,6 +192,8 @@ def _read_responses(article: Record, ctx: SourceContext, result: FetchResult) ->
     """The hearing's published responses (`?showSvar=true…`, page by page) into the article's facts. When they
     cannot be read, the article gives none, and the store keeps the ones read before (rules.keep_known_facts),
     so that a failed look neither loses them nor makes the next look announce them all again."""
+    from .hearing_page import MAX_RESPONSE_PAGES, RESPONSE_PAGE_SIZE, parse_responses, responses_url
+
     responses: list[Response] = []
     total: int | None = None
     for page in range(1, MAX_RESPONSE_PAGES + 1):
