@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
+import queue
 import ssl
 import threading
 from collections.abc import Callable, Collection
@@ -49,24 +51,56 @@ class Overrun(FetchError):
     """The exchange took longer than its whole allowance; its connection was abandoned."""
 
 
+class _Helper:
+    """A thread that runs exchanges one after another for `bounded`: starting a thread for every request costs more
+    than the request's own work on a fast server (a backfill makes thousands). One that overruns is dropped: it ends
+    after that exchange, and the next one gets a new helper."""
+
+    def __init__(self) -> None:
+        self.tasks: queue.SimpleQueue = queue.SimpleQueue()
+        self.dropped = False
+        threading.Thread(target=self._serve, name="aggregator HTTP exchange", daemon=True).start()
+
+    def _serve(self) -> None:
+        while not self.dropped:
+            call, outcome, done = self.tasks.get()
+            try:
+                outcome["value"] = call()
+            except BaseException as error:  # handed to the caller's thread as it is
+                outcome["error"] = error
+            finally:
+                done.set()
+
+
+_idle_helpers: list[_Helper] = []
+_helpers_lock = threading.Lock()
+
+
+def _forget_helpers() -> None:
+    """In a forked child: the parent's helper threads did not come along (a warm process forks runs)."""
+    global _helpers_lock
+    _idle_helpers.clear()
+    _helpers_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_helpers)
+
+
 def bounded(call: Callable[[], T], seconds: float, url: str) -> T:
     """`call()`, given at most `seconds`: httpx's timeout is per read, so a server sending a byte a second would hold
     the run (and the store's lock) for ever. It runs in a helper thread; one that overruns is abandoned (raises
     Overrun, and the caller drops the httpx client whose connection it holds)."""
+    with _helpers_lock:
+        helper = _idle_helpers.pop() if _idle_helpers else None
+    helper = helper or _Helper()
     outcome: dict = {}
     done = threading.Event()
-
-    def run() -> None:
-        try:
-            outcome["value"] = call()
-        except BaseException as error:  # handed to the caller's thread as it is
-            outcome["error"] = error
-        finally:
-            done.set()
-
-    threading.Thread(target=run, name=f"GET {url}", daemon=True).start()
+    helper.tasks.put((call, outcome, done))
     if not done.wait(seconds):
+        helper.dropped = True
         raise Overrun(url, f"no complete answer within {seconds:g} s (a server sending very slowly?)")
+    with _helpers_lock:
+        _idle_helpers.append(helper)
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]

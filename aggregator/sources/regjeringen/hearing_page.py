@@ -62,7 +62,7 @@ def hearing_facts(url: str, doc: LexborHTMLParser) -> Hearing:
     recipients = doc.css_first("#horingsinstanser")
     if recipients is not None:
         hearing.recipients = _recipients(recipients)
-    answer = doc.css_first(".horing-cta a[href]") or _answer_link(doc)
+    answer = doc.css_first(".horing-cta a[href]") or doc.css_first('a[href*="svar.regjeringen.no"]')
     hearing.answer_url = _absolute(answer.attributes.get("href") or "", url) if answer is not None else None
     return hearing
 
@@ -129,13 +129,6 @@ def _recipients(box: LexborNode) -> list[str]:
             lines = LexborHTMLParser(marked).text(separator=" ").split(_LINE_MARK)
         names.update((name, None) for line in lines if (name := clean_text(line)))
     return list(names)
-
-
-def _answer_link(doc: LexborHTMLParser) -> LexborNode | None:
-    for anchor in doc.css("a[href]"):
-        if "svar.regjeringen.no" in (anchor.attributes.get("href") or ""):
-            return anchor
-    return None
 
 
 # ------------------------------------------------------------------------------------------ responses
