@@ -35,6 +35,7 @@ _MONTH_NAME_DATE = re.compile(
     r"(?:[ ,kl.]*(\d{1,2})[:.](\d{2}))?",
     re.I,
 )
+_BARE_NUMERIC_DATE = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})")
 _RFC_822 = re.compile(r"[A-Za-z]{3},?\s+\d")  # "Fri, 03 Jul 2026 …"
 
 
@@ -82,6 +83,12 @@ def parse_date(value: str | None) -> datetime | None:
     text = clean_text(value)
     if not text:
         return None
+    if bare := _BARE_NUMERIC_DATE.fullmatch(text):  # a listing's "20/12/2024": the common case, and quick
+        day, month, year = map(int, bare.groups())
+        try:
+            return _plausible(oslo_datetime(date(year, month, day)))
+        except ValueError:
+            return None
     if _RFC_822.match(text):
         try:
             return _plausible(_aware(parsedate_to_datetime(text)))
