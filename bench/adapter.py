@@ -26,19 +26,6 @@ def aggregator_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "aggregator.cli"]
 
 
-def help_probe(modules: tuple[str, ...]) -> str:
-    """Python code that runs `aggregator --help` and prints which of `modules` it loaded (LOADED:a,b)."""
-    return ("import sys\nfrom aggregator.cli import main\nmain(['--help'])\n"
-            f"print('LOADED:' + ','.join(m for m in {modules!r} if m in sys.modules))\n"
-            "print('MODULES:%d' % len(sys.modules))")
-
-
-HELP_CODE = "from aggregator.cli import main; main(['--help'])"
-# What `aggregator run` loads before it does anything: the pipeline, the source kinds, publishing and notifying.
-RUN_IMPORTS_CODE = ("import aggregator.cli, aggregator.pipeline, aggregator.publish, aggregator.sources.regjeringen.fetching, "
-                    "aggregator.sources.ks.fetching, aggregator.sources.feed")
-
-
 # ------------------------------------------------------------------------------------------ configuration
 
 

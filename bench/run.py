@@ -151,6 +151,26 @@ def run_sized(name: str, options: dict, sizes: list[int], timeout: float) -> dic
     return merged
 
 
+def prepare_environment() -> dict:
+    """Make every process the bench starts run this checkout's code as an installed aggregator runs it.
+
+    - PYTHONPATH: the `aggregator` script and `python -c` children import this checkout's package, not whichever
+      checkout the venv's editable install points to.
+    - Bytecode: an installed aggregator loads its modules from cached bytecode after its first run. With
+      PYTHONDONTWRITEBYTECODE set (as some shells and CI set it) every process would compile the package's ~150
+      modules from source, a cost no deployed run pays (hundreds of ms, all of it counted as start-up). So the
+      variable is removed for the bench's processes and the package is compiled once beforehand (its
+      __pycache__ folders are git-ignored).
+    """
+    import compileall
+
+    had = os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is not None
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+    compileall.compile_dir(str(ROOT / "aggregator"), quiet=1)
+    return {"aggregator": str(ROOT / "aggregator"), "bytecode_cached": True,
+            "PYTHONDONTWRITEBYTECODE_was_set": had}
+
+
 # ================================================================================================ derived figures
 
 
@@ -285,6 +305,8 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.ArgumentParser, argpars
     parser.add_argument("--timeout", type=float, help="seconds per scenario and store size (default 1800; "
                                                       "--quick 300)")
     parser.add_argument("--list", action="store_true", help="print the scenarios' names and stop")
+    parser.add_argument("--report", metavar="JSON", help="print the figures of an earlier run's results (with the "
+                                                         "causes as this file now gives them) and stop")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--options", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
@@ -300,12 +322,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         print("\n".join(SCENARIOS))
         return 0
+    if args.report:
+        document = json.loads(Path(args.report).read_text("utf-8"))
+        print(f"bench results of {document['meta'].get('when')}: " + ", ".join(
+            f"{k}={document['meta'].get(k)}" for k in ("quick", "smoke", "store_sizes", "build_large", "pages")))
+        print_results(document["scenarios"])
+        return 0
     options = sizes(args)
     names = [n.strip() for n in args.only.split(",")] if args.only else list(SCENARIOS)
     unknown = [n for n in names if n not in SCENARIOS]
     if unknown:
         parser.error(f"unknown scenario(s) {', '.join(unknown)}; known: {', '.join(SCENARIOS)}")
     timeout = args.timeout or (300 if args.quick else 1800)
+    environment = prepare_environment()
     print(f"bench: {', '.join(f'{k}={v}' for k, v in options.items())} on {platform.machine()}, "
           f"{os.cpu_count()} CPUs, Python {platform.python_version()}", flush=True)
     results: dict[str, dict] = {}
@@ -323,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     document = {
         "meta": {**options, "machine": platform.machine(), "cpus": os.cpu_count(), "python": platform.python_version(),
                  "platform": platform.platform(), "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                 "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
+                 "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None, **environment,
                  "wall_s": round(time.perf_counter() - started, 1),
                  "issue_reference": {"rss_bridge_ms": RSS_BRIDGE_MS, "lexbor_ms": ISSUE_LEXBOR_MS}},
         "scenarios": results,
