@@ -85,6 +85,25 @@ def close_store(store) -> None:
     store.close()
 
 
+def settle(config) -> None:
+    """Fold a closed store's write-ahead log into its database file (what SQLite's automatic checkpoints do in a
+    store that has been in use for a while)."""
+    import sqlite3
+
+    conn = sqlite3.connect(database_path(config))
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+def store_bytes(config) -> int:
+    """The store's size on disk: its database file and write-ahead log."""
+    database = database_path(config)
+    return sum(path.stat().st_size for path in (database, database.with_name(database.name + "-wal"))
+               if path.exists())
+
+
 def rows_written(store) -> int:
     """Rows SQLite has inserted, updated or deleted through this store's connection so far."""
     return store.conn.total_changes

@@ -93,9 +93,7 @@ def scenario_large_store(s: Scenario) -> None:
         sources = site_sources(server.url, 2)
         config_path = adapter.write_config(Path(folder), sources, BUILD_TOPICS)
         config = adapter.load_config(config_path)
-        store = adapter.open_store(config)
-        inserted, seconds = fill(store, count, [x["id"] for x in sources], [x["id"] for x in BUILD_TOPICS])
-        adapter.close_store(store)
+        inserted, seconds = fill(config, count, [x["id"] for x in sources], [x["id"] for x in BUILD_TOPICS])
         s.step(f"store filled with {inserted} items (not timed)", wall_s=seconds, items=inserted)
         peaks = {}
         server.reset()
