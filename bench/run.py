@@ -25,7 +25,8 @@ Issue 21's targets and the scenarios that check them (sizes: full run / --quick 
                   ~120 kB hearings page. Info: article pages and ks.no.
   backfill     4. `backfill` with min_delay = 0 ≥ 1 000 documents/s (in-process), and `aggregator backfill` of
                   the same pages ≤ 100 MB peak memory (own process).
-  build_small  5. builds with 10 000 items (quick 1 000; --items N: N/10) and 40 feeds: what build_large compares with
+  build_small  5. builds with 10 000 items (quick 1 000; --items N: N/10), 7 sources and 15 topics: what
+                  build_large compares with
   build_large  5. the same with 100 000 items (quick 10 000; --items N): after one new item ≤ 0.3 s (wall, median of
                   at least 7), and ≤ 1.5× build_small's CPU (a derived figure)
 Info only (issue 13's checks, kept so nothing measured is lost; issue 21 has no target for them):
