@@ -97,6 +97,17 @@ def settle(config) -> None:
         conn.close()
 
 
+def stored_items(config) -> int:
+    """Items in a closed store, read through a connection of its own (what was committed)."""
+    import sqlite3
+
+    conn = sqlite3.connect(database_path(config))
+    try:
+        return conn.execute("SELECT count(*) FROM items").fetchone()[0]
+    finally:
+        conn.close()
+
+
 def store_bytes(config) -> int:
     """The store's size on disk: its database file and write-ahead log."""
     database = database_path(config)
@@ -257,8 +268,11 @@ def bulk_insert_items(store, count: int, source_ids: list[str], topic_ids: list[
     for n in range(min(4, count)):
         record, source_id = _record(first_number + n, rng, source_ids, topic_ids, now - spacing * n, abbrs)
         commit_record(store, record, source_id, now=now)
-        store.conn.execute("INSERT OR IGNORE INTO article_state (item_id, url, status, last_attempt_at) "
-                           "VALUES (?, ?, 'read', ?)", [record.id, record.link, now.isoformat()])
+        # in a transaction of its own: outside one, sqlite3 would open one implicitly and leave it open, and every
+        # later write (the copies below) would be a savepoint in it, never committed (the store kept 1 item)
+        with store.transaction():
+            store.conn.execute("INSERT OR IGNORE INTO article_state (item_id, url, status, last_attempt_at) "
+                               "VALUES (?, ?, 'read', ?)", [record.id, record.link, now.isoformat()])
         templates.append(record.id)
     conn = store.conn
     columns = [row[1] for row in conn.execute("PRAGMA table_info(items)")]

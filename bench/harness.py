@@ -158,6 +158,9 @@ def fill(config, count: int, source_ids: list[str], topic_ids: list[str]) -> tup
         adapter.close_store(store)
         adapter.settle(config)
         os.sync()
+    stored = adapter.stored_items(config)
+    if stored != inserted:  # a fill that was never committed would make every figure at "N items" a lie
+        raise RuntimeError(f"the store holds {stored} items after a fill of {inserted}")
     return inserted, t.wall_s
 
 
