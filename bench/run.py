@@ -92,7 +92,7 @@ WHY_MISSED = {
        "URLs, ministry lists, and a web-TV label check that walks every element of an item whose text holds "
        "\"tv\" (~17 % on the hearings page); on the 18 kB page lexbor's own parse is ~0.1 ms, so 20 items' "
        "Python work weighs ×10 there",
-    4: "~7-8 ms CPU a document where 1 000/s allows 1 ms: two requests each (the article page and, for a hearing, "
+    4: "~5-8 ms CPU a document where 1 000/s allows 1 ms: two requests each (the article page and, for a hearing, "
        "its answers list; ~1-1.5 ms CPU each in the HTTP client, which exchanges on a helper thread: the lock "
        "waits in the profile), parsing a ~67 kB article page (~1.8 ms), and storing it (observation, merge, "
        "hearing links; ~3-4 ms with the feeds written once at the end)",
