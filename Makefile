@@ -44,7 +44,7 @@ test: install
 demo: install
 	$(BIN)/python demo/run_demo.py
 
-# make bench BENCH="--quick" (or --items 20000, --only parse,startup; see bench/run.py --help)
+# make bench BENCH="--quick" (or --only large_store --items 30000, --only parse,startup; see bench/run.py --help)
 bench: install
 	$(BIN)/python bench/run.py $(BENCH)
 

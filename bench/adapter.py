@@ -26,19 +26,6 @@ def aggregator_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "aggregator.cli"]
 
 
-def help_probe(modules: tuple[str, ...]) -> str:
-    """Python code that runs `aggregator --help` and prints which of `modules` it loaded (LOADED:a,b)."""
-    return ("import sys\nfrom aggregator.cli import main\nmain(['--help'])\n"
-            f"print('LOADED:' + ','.join(m for m in {modules!r} if m in sys.modules))\n"
-            "print('MODULES:%d' % len(sys.modules))")
-
-
-HELP_CODE = "from aggregator.cli import main; main(['--help'])"
-# What `aggregator run` loads before it does anything: the pipeline, the source kinds, publishing and notifying.
-RUN_IMPORTS_CODE = ("import aggregator.cli, aggregator.pipeline, aggregator.publish, aggregator.sources.regjeringen.fetching, "
-                    "aggregator.sources.ks.fetching, aggregator.sources.feed")
-
-
 # ------------------------------------------------------------------------------------------ configuration
 
 
@@ -96,6 +83,36 @@ def open_store(config):
 
 def close_store(store) -> None:
     store.close()
+
+
+def settle(config) -> None:
+    """Fold a closed store's write-ahead log into its database file (what SQLite's automatic checkpoints do in a
+    store that has been in use for a while)."""
+    import sqlite3
+
+    conn = sqlite3.connect(database_path(config))
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+def stored_items(config) -> int:
+    """Items in a closed store, read through a connection of its own (what was committed)."""
+    import sqlite3
+
+    conn = sqlite3.connect(database_path(config))
+    try:
+        return conn.execute("SELECT count(*) FROM items").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def store_bytes(config) -> int:
+    """The store's size on disk: its database file and write-ahead log."""
+    database = database_path(config)
+    return sum(path.stat().st_size for path in (database, database.with_name(database.name + "-wal"))
+               if path.exists())
 
 
 def rows_written(store) -> int:
@@ -251,8 +268,11 @@ def bulk_insert_items(store, count: int, source_ids: list[str], topic_ids: list[
     for n in range(min(4, count)):
         record, source_id = _record(first_number + n, rng, source_ids, topic_ids, now - spacing * n, abbrs)
         commit_record(store, record, source_id, now=now)
-        store.conn.execute("INSERT OR IGNORE INTO article_state (item_id, url, status, last_attempt_at) "
-                           "VALUES (?, ?, 'read', ?)", [record.id, record.link, now.isoformat()])
+        # in a transaction of its own: outside one, sqlite3 would open one implicitly and leave it open, and every
+        # later write (the copies below) would be a savepoint in it, never committed (the store kept 1 item)
+        with store.transaction():
+            store.conn.execute("INSERT OR IGNORE INTO article_state (item_id, url, status, last_attempt_at) "
+                               "VALUES (?, ?, 'read', ?)", [record.id, record.link, now.isoformat()])
         templates.append(record.id)
     conn = store.conn
     columns = [row[1] for row in conn.execute("PRAGMA table_info(items)")]

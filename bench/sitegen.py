@@ -45,7 +45,7 @@ REAL_HOST = "https://www.regjeringen.no"
 # Target sizes of the furniture around the items, calibrated so that page 1 of the hearings listing is ~120 KB
 # and page 1 of the English topic listing ~18 KB, as in the issue.
 HEARINGS_FURNITURE = 98_000
-TOPIC_FURNITURE = 3_000
+TOPIC_FURNITURE = 1_500
 ARTICLE_FURNITURE = 60_000
 KS_FURNITURE = 20_000
 
