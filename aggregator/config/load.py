@@ -15,7 +15,6 @@ from .. import checks
 from ..http_settings import DEFAULT_USER_AGENT, HttpSettings
 from ..redact import hide, register_secret
 from ..words import default_title
-from .lines import layout, place
 from .model import Config, ConfigError, NotifyConfig, SourceConfig, SubscriptionConfig, TopicConfig
 from .subscriptions import check_subscriptions
 
@@ -154,6 +153,8 @@ def parse_config(raw: dict, path: Path, text: str | None = None) -> Config:
 
 def _problems(path: Path, raw: dict, text: str | None, found: list[tuple[str, str]]) -> ConfigError:
     """One ConfigError: the first mistake as its message, every mistake (placed on its line) in `problems`."""
+    from .lines import layout, place  # here: only a file with mistakes needs its lines found
+
     where = layout(text or "")
     messages = []
     for key, reason in found:

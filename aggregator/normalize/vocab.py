@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 from .text import clean_text
+
+# The package's data files, read from beside this module (importlib.resources would load tempfile, shutil and
+# lzma for nothing: the package is never run from a zip)
+_DATA = Path(__file__).resolve().parent.parent / "data"
 
 # --------------------------------------------------------------------------------------------- ministries
 
@@ -14,7 +18,7 @@ from .text import clean_text
 @cache
 def ministries() -> dict[str, dict]:
     """The ministries by abbreviation, as in data/ministries.toml."""
-    return tomllib.loads(resources.files("aggregator.data").joinpath("ministries.toml").read_text("utf-8"))
+    return tomllib.loads(_DATA.joinpath("ministries.toml").read_text("utf-8"))
 
 
 @cache
@@ -97,7 +101,7 @@ def unknown_ministry_names(text: str | None) -> list[str]:
 @cache
 def document_types() -> dict[str, dict]:
     """The project's document-type vocabulary, as in data/document_types.toml."""
-    return tomllib.loads(resources.files("aggregator.data").joinpath("document_types.toml").read_text("utf-8"))
+    return tomllib.loads(_DATA.joinpath("document_types.toml").read_text("utf-8"))
 
 
 @cache

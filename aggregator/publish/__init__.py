@@ -24,7 +24,6 @@ from ..normalize import OSLO
 from ..store import Store, from_iso, sort_key
 from .files import remove_leftovers, write_if_changed
 from .freshness import CALENDAR, source_health, with_times
-from .hearing_entries import hearing_facts
 
 if TYPE_CHECKING:
     from .calendar import Meetings
@@ -69,7 +68,10 @@ def _publish(config: Config, store: Store) -> PublishReport:
         return _index_only(config, store, report, today)
     affected = _file_items(config, store)  # None: everything
     report.specs = feed_specs(config, store)
-    files = _render(config, store, report.specs, affected, today)
+    hearings_state = _hearings_state(config, store, today)
+    hearings_done = store.meta("hearings_state") == hearings_state and all(
+        (out / name).exists() for name in (f"{OPEN_HEARINGS}.atom", CALENDAR))
+    files = _render(config, store, report.specs, affected, today, hearings_done)
     for name, content in files.items():
         written = content is not None and write_if_changed(out / name, content)
         (report.written if written else report.unchanged).append(name)
@@ -80,6 +82,7 @@ def _publish(config: Config, store: Store) -> PublishReport:
             if name not in files:
                 stale.unlink()
                 report.removed.append(name)
+    store.set_meta("hearings_state", hearings_state)  # after the files, as the next line
     store.set_meta("published_state", state)  # after the files: a run killed before this redoes them
     log.info("feeds: %d written, %d unchanged, %d removed", len(report.written), len(report.unchanged), len(report.removed))
     return report
@@ -132,12 +135,14 @@ def _index(config: Config, store: Store, specs: list[FeedSpec], totals: dict[str
 
 
 def _render(config: Config, store: Store, specs: list[FeedSpec], affected: set[str] | None,
-            today: date) -> dict[str, bytes | None]:
-    """Every file's bytes; None for a feed whose entries did not change (its file stands as it is)."""
+            today: date, hearings_done: bool) -> dict[str, bytes | None]:
+    """Every file's bytes; None for a feed whose entries did not change (its file stands as it is). `hearings_done`:
+    hearings/open.atom and the calendar stand as they are (_hearings_state)."""
     # Here, not at the top: the feed writer (feedgen, lxml) and icalendar cost ~70 ms to load, which a run with
     # nothing to write (_index_only) never pays.
     from .atom import render_atom
     from .calendar import render_calendar
+    from .hearing_entries import hearing_facts
     from .index import render_opml
 
     out, totals = config.output_dir, store.feed_totals()
@@ -147,9 +152,12 @@ def _render(config: Config, store: Store, specs: list[FeedSpec], affected: set[s
     for spec in specs:
         name = f"{spec.path}.atom"
         spec_total = totals.get(spec.path, 0)
-        if spec.path == OPEN_HEARINGS:  # chosen anew each day: always rendered
+        if spec.path == OPEN_HEARINGS and not hearings_done:  # chosen anew each day
             fill(spec, store, config.max_entries, open_now=hearings)
             files[name] = render_atom(spec, config, topic_titles, hearing_facts(store, spec.entries, today, today))
+        elif spec.path == OPEN_HEARINGS:
+            fill(spec, store, min(INDEX_ENTRIES, config.max_entries), open_now=hearings)
+            files[name] = None
         elif affected is None or spec.path in affected or not (out / name).exists():
             fill(spec, store, config.max_entries, spec_total)
             files[name] = render_atom(spec, config, topic_titles, hearing_facts(store, spec.entries, on=today))
@@ -157,9 +165,9 @@ def _render(config: Config, store: Store, specs: list[FeedSpec], affected: set[s
             # what index.html shows of it (as of a feed of max_entries); its file stands as it is
             fill(spec, store, min(INDEX_ENTRIES, config.max_entries), spec_total)
             files[name] = None
-    files[CALENDAR] = render_calendar(hearings, hearing_facts(store, hearings, on=today), config.base_url,
-                                      store.deadline_changes([h["id"] for h in hearings]), config.title, config.language,
-                                      _meetings(store, today))
+    files[CALENDAR] = None if hearings_done else render_calendar(
+        hearings, hearing_facts(store, hearings, on=today), config.base_url,
+        store.deadline_changes([h["id"] for h in hearings]), config.title, config.language, _meetings(store, today))
     files["index.html"] = _index(config, store, specs, totals, today)
     files["feeds.opml"] = render_opml(specs, config)
     return files
@@ -172,6 +180,15 @@ def _meetings(store: Store, today: date) -> Meetings:
 
     ahead = meetings_ahead(store.recent_hearings((today - FOLLOW_AFTER_DEADLINE).isoformat()), today)
     return Meetings(today, ahead, store.meeting_changes([h["id"] for h in ahead]))
+
+
+def _hearings_state(config: Config, store: Store, today: date) -> str:
+    """What hearings/open.atom and the calendar are made of: the day, the config, and the content version of every
+    hearing that may be in them (the open ones, and the recent ones whose meetings may lie ahead) and of the answers
+    linked to them. A build whose other feeds changed leaves these two alone when it is the same (at 100 000 items,
+    rendering the calendar of every open hearing was half of a build after one new item)."""
+    versions = store.hearing_versions((today - FOLLOW_AFTER_DEADLINE).isoformat())
+    return json.dumps([today.isoformat(), config_fingerprint(config), versions])
 
 
 def _state(config: Config, store: Store, today: date) -> str:

@@ -4,6 +4,7 @@ open or followed (by the `deadline` column). Statements only: what they mean is 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from datetime import datetime
@@ -193,6 +194,20 @@ class HearingsMixin(StoreBase):
             f"UNION ALL SELECT * FROM items WHERE document_type IN ({_HEARING_TYPES}) AND deadline IS NULL "
             "AND COALESCE(published, first_seen) >= ? ORDER BY id", [since, since])
         return [decode_item(r) for r in rows]
+
+    def hearing_versions(self, since: str) -> str:
+        """The content versions of recent_hearings(since) and of the answers linked to them, as one text that
+        changes whenever one of them does (publish's state of hearings/open.atom and the calendar)."""
+        digest = hashlib.sha256()
+        for row in self.conn.execute(
+                f"SELECT id, version FROM items WHERE document_type IN ({_HEARING_TYPES}) AND deadline >= ? "
+                f"UNION ALL SELECT id, version FROM items WHERE document_type IN ({_HEARING_TYPES}) "
+                "AND deadline IS NULL AND COALESCE(published, first_seen) >= ? "
+                "UNION ALL SELECT a.hearing_id || '>' || a.answer_id, i.version FROM answer_links a "
+                "JOIN items i ON i.id = a.answer_id JOIN items h ON h.id = a.hearing_id WHERE h.deadline >= ? "
+                "ORDER BY 1", [since, since, since]):
+            digest.update(f"{row[0]}\t{row[1]}\n".encode())
+        return digest.hexdigest()
 
     def hearings_with_deadline_from(self, today: str) -> list[Item]:
         """Hearings whose deadline (ISO date) is today or later (hearings.rules.is_open decides on their state)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -28,6 +28,9 @@ from ..structure.teasers import (
 )
 from ..structure.tree import below, first, root_of, select, text_without
 from . import AUTHOR
+
+# The package's data files (see normalize/vocab.py)
+_DATA = Path(__file__).resolve().parent.parent.parent / "data"
 
 _NOU_SLUG = re.compile(r"\bnou-(\d{4})-(\d{1,3})(?:-|/|$)", re.I)
 
@@ -125,7 +128,7 @@ def ks_document_type(label: str | None, url: str) -> str:
 
 @cache
 def _ks_labels() -> dict:
-    spec = tomllib.loads(resources.files("aggregator.data").joinpath("ks_labels.toml").read_text("utf-8"))
+    spec = tomllib.loads(_DATA.joinpath("ks_labels.toml").read_text("utf-8"))
     return {"labels": {k.casefold(): v for k, v in spec["labels"].items()}, "sections": spec["sections"]}
 
 

@@ -100,7 +100,6 @@ def _filters_hearings(url: str) -> bool:
 
 def _fetch_listing(source: SourceConfig, ctx: SourceContext) -> FetchResult:
     from .listing import parse_listing
-    from .rss import parse_rss
 
     result = FetchResult()
     seen: set[str] = set()
@@ -110,6 +109,8 @@ def _fetch_listing(source: SourceConfig, ctx: SourceContext) -> FetchResult:
         if response is None:
             break
         if page == 1 and _looks_like_feed(response):  # no pages after all
+            from .rss import parse_rss
+
             # A URL without /rss/ that answers with XML is a feed after all.
             result.records = parse_rss(response.url, response.content, result.warnings)
             _complete(result.records, ctx, result, origin=response.url)
