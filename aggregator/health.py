@@ -15,7 +15,8 @@ from datetime import datetime
 from .config import Config
 from .notify.model import ADMIN, BROKEN_AFTER, url_keys, urls_of
 from .redact import hide
-from .store import iso, ledger, utc_now
+from .store import iso, utc_now
+from .store import status as status_sql
 from .store.status import file_sizes, items_per_source, row_counts, source_states, store_meta
 
 COUNTED_TABLES = ("items", "observations", "messages", "deliveries")
@@ -59,11 +60,11 @@ def _deliveries(config: Config, conn: sqlite3.Connection) -> list[dict]:
     names = [s.id for s in config.subscriptions] + ([ADMIN] if config.notify.admin_urls else [])
     for name in names:
         for key, label, _ in url_keys(urls_of(config, name) or []):
-            last = ledger.last_sent(conn, name, key)
-            failure = ledger.last_error(conn, name, key)
+            last = status_sql.last_sent(conn, name, key)
+            failure = status_sql.last_error(conn, name, key)
             report.append({
                 "subscription": "admin" if name == ADMIN else name, "url": label,
-                "counts": ledger.delivery_counts(conn, name, key),
+                "counts": status_sql.delivery_counts(conn, name, key),
                 "last_sent": {"at": last["sent_at"], "kind": last["kind"]} if last else None,
                 "last_failure": {"at": failure["last_attempt_at"], "error": failure["last_error"],
                                  "attempts": failure["attempts"], "status": failure["status"]} if failure else None,

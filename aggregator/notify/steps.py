@@ -12,6 +12,7 @@ from ..config import Config
 from ..feeds import specs_by_path
 from ..records import Item
 from ..store import Store, iso, ledger, utc_now
+from ..store import status as status_sql
 from .digests import digest_data, digest_due_at
 from .mail import is_email, list_headers
 from .matching import matches
@@ -141,9 +142,9 @@ def status(config: Config, store: Store) -> list[dict]:
     for sub_id, sub in subscriptions:
         entry: dict[str, Any] = {"id": sub_id, "config": sub, "urls": [], "next_digest": None, "collected": 0}
         for key, label, _ in url_keys(urls_of(config, sub_id) or []):
-            counts = ledger.delivery_counts(store.conn, sub_id, key)
-            last_sent = ledger.last_sent(store.conn, sub_id, key)
-            last_error = ledger.last_error(store.conn, sub_id, key)
+            counts = status_sql.delivery_counts(store.conn, sub_id, key)
+            last_sent = status_sql.last_sent(store.conn, sub_id, key)
+            last_error = status_sql.last_error(store.conn, sub_id, key)
             if last_error and last_error["status"] == "pending":
                 last_error["runs_to_wait"] = max(0, last_error["next_attempt_run"] - run - 1)
             entry["urls"].append({"url": label, "counts": counts, "last_sent": last_sent, "last_error": last_error})

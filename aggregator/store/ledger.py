@@ -282,25 +282,3 @@ def record_test(conn: sqlite3.Connection, subscription_id: str, url_key: str, ur
     if cursor.rowcount:  # one a second per URL is plenty
         conn.execute("INSERT INTO deliveries (message_id, url_key, url_label, status, attempts, last_attempt_at, "
                      "sent_at) VALUES (?, ?, ?, 'sent', 1, ?, ?)", [cursor.lastrowid, url_key, url_label, iso(now), iso(now)])
-
-
-# ------------------------------------------------------------------------------------------ status
-
-
-_LEDGER = "FROM deliveries d JOIN messages m ON m.id = d.message_id WHERE m.subscription_id = ? AND d.url_key = ?"
-
-
-def delivery_counts(conn: sqlite3.Connection, subscription_id: str, url_key: str) -> dict[str, int]:
-    return {r["status"]: r["n"] for r in rows(
-        conn, f"SELECT d.status, count(*) AS n {_LEDGER} GROUP BY d.status", [subscription_id, url_key])}
-
-
-def last_sent(conn: sqlite3.Connection, subscription_id: str, url_key: str) -> dict | None:
-    return row(conn, f"SELECT d.sent_at, m.kind {_LEDGER} AND d.status = 'sent' ORDER BY d.sent_at DESC LIMIT 1",
-               [subscription_id, url_key])
-
-
-def last_error(conn: sqlite3.Connection, subscription_id: str, url_key: str) -> dict | None:
-    return row(conn, "SELECT d.last_error, d.last_attempt_at, d.attempts, d.status, d.next_attempt_run "
-                     f"{_LEDGER} AND d.last_error IS NOT NULL AND d.status IN ('pending', 'failed') "
-                     "ORDER BY d.last_attempt_at DESC LIMIT 1", [subscription_id, url_key])

@@ -47,3 +47,30 @@ def file_sizes(path: str | Path) -> dict[str, int]:
     path = Path(path)
     wal = path.with_name(path.name + "-wal")
     return {"bytes": path.stat().st_size if path.exists() else 0, "wal_bytes": wal.stat().st_size if wal.exists() else 0}
+
+
+def _first(conn: sqlite3.Connection, sql: str, params: list) -> dict | None:
+    found = _dicts(conn.execute(sql, params))
+    return found[0] if found else None
+
+
+# ------------------------------------------------------------------------------------------ deliveries, per URL
+
+
+_LEDGER = "FROM deliveries d JOIN messages m ON m.id = d.message_id WHERE m.subscription_id = ? AND d.url_key = ?"
+
+
+def delivery_counts(conn: sqlite3.Connection, subscription_id: str, url_key: str) -> dict[str, int]:
+    return {r["status"]: r["n"] for r in _dicts(conn.execute(
+        f"SELECT d.status, count(*) AS n {_LEDGER} GROUP BY d.status", [subscription_id, url_key]))}
+
+
+def last_sent(conn: sqlite3.Connection, subscription_id: str, url_key: str) -> dict | None:
+    return _first(conn, f"SELECT d.sent_at, m.kind {_LEDGER} AND d.status = 'sent' ORDER BY d.sent_at DESC LIMIT 1",
+                  [subscription_id, url_key])
+
+
+def last_error(conn: sqlite3.Connection, subscription_id: str, url_key: str) -> dict | None:
+    return _first(conn, "SELECT d.last_error, d.last_attempt_at, d.attempts, d.status, d.next_attempt_run "
+                        f"{_LEDGER} AND d.last_error IS NOT NULL AND d.status IN ('pending', 'failed') "
+                        "ORDER BY d.last_attempt_at DESC LIMIT 1", [subscription_id, url_key])
