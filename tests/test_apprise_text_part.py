@@ -9,7 +9,7 @@ import re
 
 import apprise
 import pytest
-from helpers import Mail, SMTPReceiver
+from helpers import Mail
 
 from aggregator.notify import sending
 from aggregator.notify.render import Rendered
@@ -19,13 +19,6 @@ LINK = "https://www.regjeringen.no/no/dokumenter/id3000001/"
 TEXT = f"Økt pensjonsalder for ærlige, søte og blå yrker.\n\nFra: Testdepartementet\nType: Høring\n\n{LINK}\n"
 HTML = f'<p><b>Økt pensjonsalder</b> for ærlige, søte og blå yrker.</p><p><a href="{LINK}">Les hele saken</a></p>'
 MESSAGE = Rendered("Høring: Endringer i særaldersgrenser", HTML, "html", TEXT)
-
-
-@pytest.fixture
-def smtp():
-    receiver = SMTPReceiver()
-    yield receiver
-    receiver.close()
 
 
 @pytest.fixture(autouse=True)

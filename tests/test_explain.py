@@ -8,7 +8,7 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from helpers import ChangingFeed, WebhookReceiver, hearing_extra
+from helpers import ChangingFeed, hearing_extra
 
 from aggregator.cli import main
 from aggregator.commit import commit_record
@@ -16,13 +16,6 @@ from aggregator.config import load_config
 from aggregator.normalize import OSLO
 from aggregator.records import Record
 from aggregator.store import Store
-
-
-@pytest.fixture
-def webhook():
-    receiver = WebhookReceiver()
-    yield receiver
-    receiver.close()
 
 
 @pytest.fixture

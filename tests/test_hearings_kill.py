@@ -7,7 +7,6 @@ from __future__ import annotations
 import collections
 import os
 import random
-import subprocess
 import time
 from datetime import datetime, timedelta
 
@@ -72,15 +71,7 @@ def test_killed_runs_lose_no_update_or_reminder_and_resend_nothing_marked_sent(t
         moving.deadline += timedelta(days=1)
         begun = time.monotonic()
         process = start_run(config, http_server.url)
-        try:
-            process.wait(timeout=moments_to_kill.next())
-            moments_to_kill.completed(time.monotonic() - begun)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-            kills += 1
-        else:
-            assert process.returncode == 0, process.errors()
+        kills += moments_to_kill.wait_or_kill(process, begun)
         time.sleep(0.05)
         counts, titles = received(), _titles(config)
         for delivery, status in statuses(config).items():

@@ -11,7 +11,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from helpers import ChangingFeed, SMTPReceiver, WebhookReceiver, hearing_extra
+from helpers import ChangingFeed, hearing_extra
 
 from aggregator.cli import main
 from aggregator.commit import commit_record
@@ -22,20 +22,6 @@ from aggregator.records import Record
 from aggregator.store import Store
 
 TODAY = datetime.now(OSLO).date()
-
-
-@pytest.fixture
-def smtp():
-    receiver = SMTPReceiver()
-    yield receiver
-    receiver.close()
-
-
-@pytest.fixture
-def webhook():
-    receiver = WebhookReceiver()
-    yield receiver
-    receiver.close()
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from helpers import ChangingFeed, WebhookReceiver, answer_extra, hearing_extra
+from helpers import ChangingFeed, answer_extra, hearing_extra
 
 from aggregator.cli import main
 from aggregator.commit import commit_record
@@ -19,13 +18,6 @@ from aggregator.store import Store
 NOW = datetime.now(UTC)
 LONG_AGO = NOW - timedelta(days=400)
 TODAY = datetime.now(OSLO).date()
-
-
-@pytest.fixture
-def webhook():
-    receiver = WebhookReceiver()
-    yield receiver
-    receiver.close()
 
 
 def record(name: str, days_ago: int, **more) -> Record:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import collections
 import os
 import random
-import subprocess
 import time
 from datetime import datetime, timedelta
 
@@ -80,15 +79,7 @@ respondents = ["KS"]
                 moving.inputs.append(("KS - Kommunesektorens organisasjon", oslo(TODAY, 10, 0)))
             begun = time.monotonic()
             process = runner.run(["run", "--config", str(config), "-q"])
-            try:
-                process.wait(timeout=moments_to_kill.next())
-                moments_to_kill.completed(time.monotonic() - begun)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-                kills += 1
-            else:
-                assert process.returncode == 0, process.errors()
+            kills += moments_to_kill.wait_or_kill(process, begun)
             time.sleep(0.05)
             counts, titles = received(), update_and_reminder_titles(database, config)
             for delivery, status in update_and_reminder_ledger(database).items():

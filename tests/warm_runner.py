@@ -16,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +35,19 @@ class KillMoments:
 
     def completed(self, seconds: float) -> None:
         self.durations.append(seconds)
+
+    def wait_or_kill(self, process, begun: float) -> bool:
+        """Let a run started at `begun` (time.monotonic) go on until the next moment, and SIGKILL it there (no
+        clean-up of any kind); one that completed first must have succeeded. Whether it was killed."""
+        try:
+            process.wait(timeout=self.next())
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            return True
+        self.completed(time.monotonic() - begun)
+        assert process.returncode == 0, process.errors()
+        return False
 
 
 class WarmRun:
