@@ -54,6 +54,10 @@ def scenario_parse(s: Scenario) -> None:
             s.figure(3, line, ratio, "×", f"≤ {goal:g}×", ratio <= goal,
                      evidence=profile_evidence(s.details[f"profile_{key}_listing"]))
             s.details[f"machine_vs_issue_{key}"] = round(bare * 1000 / ISSUE_LEXBOR_MS[key], 2)
+            # The millisecond targets (1, 2) were set on the issue's machine: how this one compares, on the same work
+            s.figure(None, f"this machine against issue 21's: a bare lexbor parse of the {key} listing page",
+                     bare * 1000 / ISSUE_LEXBOR_MS[key], "× as long",
+                     note=f"{bare * 1000:.3f} ms here, {ISSUE_LEXBOR_MS[key]:g} ms on the issue's machine")
         else:
             s.figure(None, line, ratio, "×", note="no target of its own")
 
