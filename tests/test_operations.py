@@ -192,3 +192,11 @@ def test_backfill_walks_pages_only_where_a_source_has_them(tmp_path, two_feeds, 
     err = capsys.readouterr().err
     assert "'ks-x' (ks) has no listing pages to walk" in err and "aggregator fetch --source ks-x" in err
     assert main(["backfill", "--config", config, "--source", "first", "--pages", "3"]) == 2  # a feed: no pages either
+
+
+@pytest.mark.parametrize("argv", [["backfill", "--source", "x", "--pages", "0"], ["preview", "--subscription", "x", "--items", "-1"],
+                                  ["preview", "--subscription", "x", "--items", "five"]])
+def test_a_count_below_one_is_a_usage_error_naming_the_option(argv, capsys):
+    assert main(argv) == 2
+    option = argv[-2]
+    assert f"argument {option}:" in capsys.readouterr().err

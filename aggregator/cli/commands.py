@@ -51,9 +51,6 @@ def cmd_build(config: Config, store: Store, args) -> int:
 
 
 def cmd_backfill(config: Config, store: Store, args) -> int:
-    if args.pages < 1:
-        say("aggregator: --pages must be at least 1", file=sys.stderr)
-        return EXIT_USAGE
     try:
         report = pipeline.backfill(config, store, args.source, args.pages)
     except ValueError as error:
@@ -90,9 +87,6 @@ def cmd_notify(config: Config, store: Store, args) -> int:
 
 
 def cmd_preview(config: Config, store: Store, args) -> int:
-    if args.items < 1:
-        say("aggregator: --items must be at least 1", file=sys.stderr)
-        return EXIT_USAGE
     try:
         previews = notify.preview(config, store, args.subscription, args.items)
     except ValueError as error:

@@ -7,6 +7,17 @@ import argparse
 from .. import __version__
 
 
+def at_least_one(text: str) -> int:
+    """A count of at least 1 (argparse says which option when it is not: exit 2, as for every usage error)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", metavar="FILE", help="config file (default: $AGGREGATOR_CONFIG, else ./config.toml)")
@@ -36,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     backfill = commands.add_parser("backfill", parents=[common],
                                    help="walk a listing's older pages once (their items reach the feeds, not notifications)")
     backfill.add_argument("--source", metavar="ID", required=True, help="the source to walk")
-    backfill.add_argument("--pages", metavar="N", type=int, required=True, help="how many pages, from page 1")
+    backfill.add_argument("--pages", metavar="N", type=at_least_one, required=True, help="how many pages, from page 1")
     notify_cmd = commands.add_parser("notify", parents=[common], help="send the notifications that are due now (run does this too)")
     notify_cmd.add_argument("--dry-run", action="store_true", help="print what would be sent; send nothing, change nothing")
     digest = commands.add_parser("digest", parents=[common], help="send the digests that are due (or, with --force, now)")
@@ -46,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     preview = commands.add_parser("preview", parents=[common],
                                   help="show the message a subscription would get for its latest items (sends nothing)")
     preview.add_argument("--subscription", metavar="ID", required=True, help="the subscription")
-    preview.add_argument("--items", metavar="N", type=int, default=5, help="how many of its latest items (default 5)")
+    preview.add_argument("--items", metavar="N", type=at_least_one, default=5, help="how many of its latest items (default 5)")
     preview.add_argument("--html", metavar="FILE", help="where to write the HTML version (default preview-<ID>.html)")
     serve = commands.add_parser("serve", parents=[common], help="serve the output folder over HTTP (Ctrl-C stops)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
