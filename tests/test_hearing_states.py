@@ -118,3 +118,17 @@ def test_a_deadline_that_passes_is_told_on_that_day_though_nothing_else_changed(
     term, label, content = states(feeds)["Frist i dag"]
     assert (term, label) == ("deadline-passed", "Fristen er ute")
     assert f"Fristen gikk ut {TODAY:%d.%m.%Y}" in content
+
+
+@pytest.mark.parametrize("committee", [None, ("KOMFORV", "Kommunal- og forvaltningskomiteen")])
+def test_every_hearing_says_its_deadline_passed_beside_the_sites_words(committee):
+    """The government's hearings and a parliament committee's alike: the status line keeps the site's words and adds
+    the derived state once the deadline is behind, never only "Pågår" or "På høring"."""
+    from aggregator.hearings import Committee, Hearing
+    from aggregator.publish.hearing_entries import fact_lines
+
+    hearing = Hearing(deadline=dt.date(2026, 6, 10), status="Pågår",
+                      committee=Committee(*committee) if committee else None)
+    lines = fact_lines(hearing, "nb", on=dt.date(2026, 12, 5))
+    assert "Status: Pågår (Fristen gikk ut 10.06.2026)" in lines
+    assert "Status: Pågår" in fact_lines(hearing, "nb", on=dt.date(2026, 6, 1))  # still open: the site's words alone

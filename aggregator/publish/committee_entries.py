@@ -10,13 +10,14 @@ from ..hearings import Hearing, Meeting
 from ..words import format_date, label
 
 
-def committee_lines(hearing: Hearing, language: str | None) -> list[str]:
-    """Committee, status, the deadline for written input and to ask to speak, the meetings, how much input."""
+def committee_lines(hearing: Hearing, language: str | None, status: str | None) -> list[str]:
+    """Committee, status (its line, as hearing_entries words it for every hearing), the deadline for written input
+    and to ask to speak, the meetings, how much input."""
     lines = []
     if hearing.committee is not None:
         lines.append(f"{label('committee', language)}: {hearing.committee.name or hearing.committee.id}")
-    if hearing.status:
-        lines.append(f"{label('status', language)}: {hearing.status}")
+    if status:
+        lines.append(status)
     if hearing.deadline is not None:
         lines.append(f"{label('input_deadline', language)}: {format_date(hearing.deadline)}")
     if hearing.speaking_deadline is not None:

@@ -88,14 +88,10 @@ def fact_lines(hearing: Hearing, language: str | None, on: date | None = None) -
     """Status, deadline, reference and responses, one line each, in the hearing's language (a committee's hearing:
     committee_entries.committee_lines). With `on`, a hearing whose deadline is behind says so beside the site's
     words, which may still be "På høring"."""
+    status = _status_line(hearing, language, on)
     if hearing.committee is not None:
-        return committee_lines(hearing, language)
-    lines = []
-    if on is not None and state_on(hearing, on) == DEADLINE_PASSED:
-        passed = state_line(DEADLINE_PASSED, hearing.deadline, language)
-        lines.append(f"{label('status', language)}: " + (f"{hearing.status} ({passed})" if hearing.status else passed))
-    elif hearing.status:
-        lines.append(f"{label('status', language)}: {hearing.status}")
+        return committee_lines(hearing, language, status)
+    lines = [status] if status else []
     if hearing.deadline is not None:
         lines.append(f"{label('deadline', language)}: {format_date(hearing.deadline)}")
     if hearing.reference:
@@ -103,6 +99,15 @@ def fact_lines(hearing: Hearing, language: str | None, on: date | None = None) -
     if hearing.responses is not None:
         lines.append(f"{label('responses', language)}: {hearing.responses.count}")
     return lines
+
+
+def _status_line(hearing: Hearing, language: str | None, on: date | None) -> str | None:
+    """"Status: På høring (Fristen gikk ut 10.06.2026)": the site's words, and the derived state once the deadline is
+    behind (as on `on`); None when there is neither."""
+    if on is not None and state_on(hearing, on) == DEADLINE_PASSED:
+        passed = state_line(DEADLINE_PASSED, hearing.deadline, language)
+        return f"{label('status', language)}: " + (f"{hearing.status} ({passed})" if hearing.status else passed)
+    return f"{label('status', language)}: {hearing.status}" if hearing.status else None
 
 
 def _links_and_bodies(hearing: Hearing, language: str | None) -> list[str]:
