@@ -6,24 +6,14 @@ from __future__ import annotations
 
 import time
 
-from helpers import validate_atom
+from helpers import validate_atom, write_config
 
 from aggregator.cli import main
 from aggregator.sources import MAX_SUMMARY, MAX_TITLE
 
 
 def feed_config(tmp_path, url: str) -> str:
-    path = tmp_path / "config.toml"
-    path.write_text(f"""
-[http]
-min_delay = 0
-retries = 0
-[[sources]]
-id = "hostile"
-kind = "feed"
-url = "{url}"
-""", encoding="utf-8")
-    return str(path)
+    return write_config(tmp_path, sources=[{"id": "hostile", "kind": "feed", "url": url}])
 
 
 def test_a_five_megabyte_title_is_cut_with_a_warning_naming_the_item(http_server, tmp_path, capsys):

@@ -8,7 +8,7 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from helpers import ChangingFeed, hearing_extra
+from helpers import ChangingFeed, hearing_extra, write_config
 
 from aggregator.cli import main
 from aggregator.commit import commit_record
@@ -22,37 +22,14 @@ from aggregator.store import Store
 def world(tmp_path, http_server, webhook):
     feed = ChangingFeed(http_server)
     feed.add("Gammel sak fra før", "Historie")
-    path = tmp_path / "config.toml"
-    path.write_text(f"""
-[http]
-min_delay = 0
-retries = 0
-timeout = 5
-[[sources]]
-id = "dep"
-kind = "feed"
-url = "{feed.url}"
-[[topics]]
-id = "hearings"
-title = "Høringer"
-document_types = ["consultation"]
-[[subscriptions]]
-id = "all-chat"
-urls = ["{webhook.url("all")}"]
-[[subscriptions]]
-id = "hearings-only"
-urls = ["{webhook.url("hearings")}"]
-feeds = ["topics/hearings"]
-[[subscriptions]]
-id = "apprentices"
-urls = ["{webhook.url("words")}"]
-keywords = ["lærling*"]
-[[subscriptions]]
-id = "bergen"
-urls = ["{webhook.url("bergen")}"]
-feeds = ["topics/hearings"]
-recipients = ["Bergen kommune"]
-""", encoding="utf-8")
+    path = write_config(tmp_path, sources=[{"id": "dep", "kind": "feed", "url": feed.url}], topics=[
+        {"id": "hearings", "title": "Høringer", "document_types": ["consultation"]},
+    ], subscriptions=[
+        {"id": "all-chat", "urls": [webhook.url("all")]},
+        {"id": "hearings-only", "urls": [webhook.url("hearings")], "feeds": ["topics/hearings"]},
+        {"id": "apprentices", "urls": [webhook.url("words")], "keywords": ["lærling*"]},
+        {"id": "bergen", "urls": [webhook.url("bergen")], "feeds": ["topics/hearings"], "recipients": ["Bergen kommune"]},
+    ])
     assert main(["run", "--config", str(path)]) == 0  # the baseline
     return feed, str(path)
 

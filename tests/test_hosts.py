@@ -5,7 +5,7 @@ on 127.0.0.1; "www.regjeringen.no" is one of them as the HTTP proxy, so that its
 from __future__ import annotations
 
 import pytest
-from helpers import LocalServer
+from helpers import LocalServer, write_config
 
 from aggregator.cli import main
 from aggregator.http import FetchError, HttpSettings, OffsiteRedirect, OffsiteURL, PoliteClient, PrivateAddress, configured_hosts
@@ -119,9 +119,7 @@ def test_a_feed_that_redirects_to_an_internal_service_publishes_nothing_from_the
                                                                                    capsys):
     port = internal.url.rsplit(":", 1)[1]
     http_server.add("/rss", "", status=302, Location=f"http://localhost:{port}/secret")
-    config = tmp_path / "config.toml"
-    config.write_text(f'[http]\nmin_delay = 0\nretries = 0\ntimeout = 5\n'
-                      f'[[sources]]\nid = "site"\nkind = "feed"\nurl = "{http_server.url}/rss"\n')
+    config = write_config(tmp_path, sources=[{"id": "site", "kind": "feed", "url": f"{http_server.url}/rss"}])
     assert main(["run", "--config", str(config)]) == 1
     err = capsys.readouterr().err
     assert "redirected to http://localhost:" in err and "localhost is this machine" in err and "Traceback" not in err

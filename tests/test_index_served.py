@@ -17,7 +17,7 @@ import urllib.request
 from datetime import datetime, timedelta
 
 import pytest
-from helpers import ROOT, ChangingFeed, hearing_extra
+from helpers import ROOT, ChangingFeed, hearing_extra, write_config
 from selectolax.lexbor import LexborHTMLParser
 
 from aggregator.cli import main
@@ -57,22 +57,9 @@ def served(tmp_path_factory, http_server_module):
     tmp_path = tmp_path_factory.mktemp("served")
     feed = ChangingFeed(http_server_module)
     feed.add("Ny ordning for lærlinger")
-    config = tmp_path / "config.toml"
-    config.write_text(f"""[output]
-base_url = "https://feeds.example.org/aggregator/"
-[http]
-min_delay = 0
-retries = 0
-[[sources]]
-id = "dep"
-kind = "feed"
-url = "{feed.url}"
-title = "Testdepartementet"
-[[topics]]
-id = "hearings"
-title = "Høringer"
-document_types = ["consultation"]
-""", encoding="utf-8")
+    config = write_config(tmp_path, output={"base_url": "https://feeds.example.org/aggregator/"},
+                          sources=[{"id": "dep", "kind": "feed", "url": feed.url, "title": "Testdepartementet"}],
+                          topics=[{"id": "hearings", "title": "Høringer", "document_types": ["consultation"]}])
     store = Store(load_config(config).database)
     try:
         for n, (title, days) in enumerate([("Høring med utløpt frist", -20), ("Høring som er åpen", 12)]):

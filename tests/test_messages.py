@@ -6,12 +6,11 @@ never in red as if it were live, `preview` showing exactly what is sent, and dig
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from helpers import ChangingFeed, hearing_extra
+from helpers import ChangingFeed, hearing_extra, write_config
 
 from aggregator.cli import main
 from aggregator.commit import commit_record
@@ -31,32 +30,19 @@ def feed(http_server):
     return feed
 
 
-def write_config(tmp_path, feed_url: str, subscriptions: str, notify: str = "") -> str:
-    path = tmp_path / "config.toml"
-    path.write_text(f"""
-[output]
-base_url = "https://feeds.example.org/"
-[http]
-min_delay = 0
-retries = 0
-timeout = 5
-[[sources]]
-id = "dep"
-kind = "feed"
-url = "{feed_url}"
-[[topics]]
-id = "hearings"
-title = "Høringer"
-document_types = ["consultation"]
-[notify]
-{notify}
-{subscriptions}""", encoding="utf-8")
-    assert main(["run", "--config", str(path)]) == 0  # the baseline: nobody hears of what the source held
-    return str(path)
+def run_config(tmp_path, feed_url: str, subscription: dict, notify: dict | None = None) -> str:
+    """The feed as source "dep", a topic of hearings, this subscription; after the baseline run (nobody hears of what
+    the source held)."""
+    path = write_config(tmp_path, output={"base_url": "https://feeds.example.org/"}, notify=notify,
+                        sources=[{"id": "dep", "kind": "feed", "url": feed_url}],
+                        topics=[{"id": "hearings", "title": "Høringer", "document_types": ["consultation"]}],
+                        subscriptions=[subscription])
+    assert main(["run", "--config", path]) == 0
+    return path
 
 
-def sub(id: str, *urls: str, feeds=("all",), extra: str = "") -> str:
-    return f'\n[[subscriptions]]\nid = "{id}"\nurls = {json.dumps(list(urls))}\nfeeds = {json.dumps(list(feeds))}\n{extra}\n'
+def sub(id: str, *urls: str, feeds=("all",), **keys) -> dict:
+    return {"id": id, "urls": list(urls), "feeds": list(feeds), **keys}
 
 
 def hearing(n: int, title: str, deadline: date | None, language: str = "nb", status: str = "På høring") -> Record:
@@ -86,8 +72,8 @@ def crlf(text: str) -> str:
 
 
 def test_an_email_has_list_headers_a_whole_html_document_and_a_footer_that_says_how_to_leave(tmp_path, feed, smtp):
-    config = write_config(tmp_path, feed.url, sub("hearings-mail", smtp.url(), feeds=["topics/hearings"]),
-                          'unsubscribe = "mailto:leave@kommune.example"')
+    config = run_config(tmp_path, feed.url, sub("hearings-mail", smtp.url(), feeds=["topics/hearings"]),
+                          {"unsubscribe": "mailto:leave@kommune.example"})
     deadline = TODAY + timedelta(days=33)
     store_items(config, hearing(1, "Høring om digital beredskap", deadline))
     assert main(["notify", "--config", config]) == 0
@@ -113,8 +99,8 @@ def test_an_email_has_list_headers_a_whole_html_document_and_a_footer_that_says_
 
 
 def test_an_https_unsubscribe_url_offers_one_click_beside_the_mailto(tmp_path, feed, smtp):
-    config = write_config(tmp_path, feed.url, sub("mail", smtp.url("staff@kommune.example")),
-                          'unsubscribe = ["mailto:leave@kommune.example", "https://feeds.example.org/leave"]')
+    config = run_config(tmp_path, feed.url, sub("mail", smtp.url("staff@kommune.example")),
+                          {"unsubscribe": ["mailto:leave@kommune.example", "https://feeds.example.org/leave"]})
     store_items(config, hearing(2, "Consultation on the Digital Services Act", TODAY + timedelta(days=9), "en"))
     assert main(["notify", "--config", config]) == 0
     [mail] = smtp.mails
@@ -129,7 +115,7 @@ def test_an_https_unsubscribe_url_offers_one_click_beside_the_mailto(tmp_path, f
 
 
 def test_chat_messages_get_no_list_headers_and_no_footer(tmp_path, feed, webhook):
-    config = write_config(tmp_path, feed.url, sub("chat", webhook.url()), 'unsubscribe = "mailto:leave@kommune.example"')
+    config = run_config(tmp_path, feed.url, sub("chat", webhook.url()), {"unsubscribe": "mailto:leave@kommune.example"})
     store_items(config, hearing(3, "Høring om kommunale avgifter", TODAY + timedelta(days=3)))
     assert main(["notify", "--config", config]) == 0
     [message] = webhook.messages
@@ -140,7 +126,7 @@ def test_chat_messages_get_no_list_headers_and_no_footer(tmp_path, feed, webhook
 
 
 def test_a_new_hearings_subject_says_so_with_its_deadline_in_the_hearings_language(tmp_path, feed, smtp):
-    config = write_config(tmp_path, feed.url, sub("mail", smtp.url(), feeds=["topics/hearings"]))
+    config = run_config(tmp_path, feed.url, sub("mail", smtp.url(), feeds=["topics/hearings"]))
     day = TODAY + timedelta(days=40)
     store_items(config, hearing(4, "Høring om skatt", day), hearing(5, "Høyring om vegar", day, "nn"),
                 hearing(6, "Consultation on ports", day), hearing(7, "Høring uten frist", None))
@@ -152,8 +138,7 @@ def test_a_new_hearings_subject_says_so_with_its_deadline_in_the_hearings_langua
 
 
 def test_an_updates_subject_is_short_and_starts_with_the_hearing(tmp_path, feed, smtp):
-    config = write_config(tmp_path, feed.url, sub("mail", smtp.url(), feeds=["topics/hearings"],
-                                                  extra='events = ["updated"]'))
+    config = run_config(tmp_path, feed.url, sub("mail", smtp.url(), feeds=["topics/hearings"], events=["updated"]))
     title = "Høring om forslag til endringer i forskrift om kommunale og fylkeskommunale budsjetter og økonomiplaner"
     first, moved = TODAY + timedelta(days=20), TODAY + timedelta(days=27)
     now = datetime.now(UTC)
@@ -167,7 +152,7 @@ def test_an_updates_subject_is_short_and_starts_with_the_hearing(tmp_path, feed,
 
 
 def test_a_hearing_whose_deadline_passed_is_told_so_never_in_red(tmp_path, feed, smtp):
-    config = write_config(tmp_path, feed.url, sub("mail", smtp.url(), feeds=["topics/hearings"]))
+    config = run_config(tmp_path, feed.url, sub("mail", smtp.url(), feeds=["topics/hearings"]))
     passed = TODAY - timedelta(days=10)
     store_items(config, hearing(9, "Høring med utløpt frist", passed))  # the site still says "På høring"
     assert main(["notify", "--config", config]) == 0
@@ -188,8 +173,8 @@ def preview(config: str, subscription: str, html, capsys, items: int = 5) -> str
 
 
 def test_preview_shows_exactly_what_is_sent_subject_parts_and_headers(tmp_path, feed, smtp, capsys):
-    config = write_config(tmp_path, feed.url, sub("hearings-mail", smtp.url(), feeds=["topics/hearings"]),
-                          'unsubscribe = "mailto:leave@kommune.example"')
+    config = run_config(tmp_path, feed.url, sub("hearings-mail", smtp.url(), feeds=["topics/hearings"]),
+                          {"unsubscribe": "mailto:leave@kommune.example"})
     store_items(config, hearing(10, "Høring om vann og avløp", TODAY + timedelta(days=14)))
     out = preview(config, "hearings-mail", tmp_path / "preview.html", capsys, items=1)
     assert main(["notify", "--config", config]) == 0
@@ -202,8 +187,8 @@ def test_preview_shows_exactly_what_is_sent_subject_parts_and_headers(tmp_path, 
 
 
 def test_preview_names_feeds_by_their_titles_and_groups_as_sending_does(tmp_path, feed, smtp, capsys):
-    config = write_config(tmp_path, feed.url, sub("two", smtp.url(), feeds=["topics/hearings", "hearings/open"]),
-                          "batch_over = 2")
+    config = run_config(tmp_path, feed.url, sub("two", smtp.url(), feeds=["topics/hearings", "hearings/open"]),
+                          {"batch_over": 2})
     store_items(config, *(hearing(20 + n, f"Høring nummer {n}", TODAY + timedelta(days=5 + n)) for n in range(3)))
     out = preview(config, "two", tmp_path / "p.html", capsys, items=3)
     subject = "Høringer, Åpne høringer – nærmeste frist først: 3 nye"  # titles, not paths; one combined message
@@ -215,7 +200,7 @@ def test_preview_names_feeds_by_their_titles_and_groups_as_sending_does(tmp_path
 
 
 def test_a_digest_sent_now_has_the_subject_its_preview_showed(tmp_path, feed, smtp, capsys):
-    config = write_config(tmp_path, feed.url, sub("weekly", smtp.url(), extra='mode = "digest"\nschedule = "weekly"'))
+    config = run_config(tmp_path, feed.url, sub("weekly", smtp.url(), mode="digest", schedule="weekly"))
     store_items(config, hearing(30, "Høring om havner", TODAY + timedelta(days=30)),
                 Record(id="https://example.org/sak", link="https://example.org/sak", title="En nyhet", language="nb"))
     out = preview(config, "weekly", tmp_path / "d.html", capsys, items=2)  # its two latest: the two new ones
@@ -244,8 +229,8 @@ def test_digests_go_out_on_workdays_or_on_the_day_chosen(schedule, day, first_se
 
 
 def test_status_shows_a_weekly_digest_due_on_its_day(tmp_path, feed, capsys):
-    config = write_config(tmp_path, feed.url, sub("friday", "json://127.0.0.1:9/x",
-                                                  extra='mode = "digest"\nschedule = "weekly"\ndigest_day = "Friday"'))
+    config = run_config(tmp_path, feed.url, sub("friday", "json://127.0.0.1:9/x", mode="digest", schedule="weekly",
+                                                digest_day="Friday"))
     capsys.readouterr()
     assert main(["status", "--config", config]) == 0
     when = re.search(r"next digest: (\d\d\.\d\d\.\d{4}) 07:00", capsys.readouterr().out)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from helpers import ChangingFeed, answer_extra, hearing_extra
+from helpers import ChangingFeed, answer_extra, hearing_extra, write_config
 
 from aggregator.cli import main
 from aggregator.commit import commit_record
@@ -33,30 +33,11 @@ def hearing(name: str, days_ago: int, deadline_in_days: int) -> Record:
 def test_run_and_prune_keep_what_is_still_needed_and_remove_the_rest(tmp_path, http_server, webhook, capsys):
     feed = ChangingFeed(http_server)
     feed.add("Dagens sak")
-    config = tmp_path / "config.toml"
-    config.write_text(f"""
-[storage]
-keep_days = 90
-[output]
-max_entries = 2
-[http]
-min_delay = 0
-retries = 0
-[[sources]]
-id = "dep"
-kind = "feed"
-url = "{feed.url}"
-[[topics]]
-id = "hearings"
-document_types = ["consultation"]
-[[subscriptions]]
-id = "chat"
-urls = ["{webhook.url()}"]
-[[subscriptions]]
-id = "slow"
-urls = ["{webhook.url("slow")}"]
-keywords = ["ikke-levert"]
-""", encoding="utf-8")
+    config = write_config(tmp_path, storage={"keep_days": 90}, output={"max_entries": 2},
+                          sources=[{"id": "dep", "kind": "feed", "url": feed.url}],
+                          topics=[{"id": "hearings", "document_types": ["consultation"]}],
+                          subscriptions=[{"id": "chat", "urls": [webhook.url()]},
+                                         {"id": "slow", "urls": [webhook.url("slow")], "keywords": ["ikke-levert"]}])
     assert main(["run", "--config", str(config)]) == 0  # the baseline
     reappearing = feed.add("Gammel sak som dukker opp igjen")
     feed.items.remove(reappearing)

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from helpers import ROOT, Route
+from helpers import ROOT, Route, write_config
 
 from aggregator.cli import main
 
@@ -37,20 +37,8 @@ def ks_site(server, teasers: int) -> list[str]:
     return paths
 
 
-def config(tmp_path, url: str, extra: str = "") -> str:
-    path = tmp_path / "config.toml"
-    path.write_text(f"""
-[http]
-min_delay = 0
-retries = 0
-timeout = 5
-{extra}
-[[sources]]
-id = "ks"
-kind = "ks"
-url = "{url}/fagomrader/integrering/"
-""", encoding="utf-8")
-    return str(path)
+def config(tmp_path, url: str, http: dict | None = None) -> str:
+    return write_config(tmp_path, http=http, sources=[{"id": "ks", "kind": "ks", "url": f"{url}/fagomrader/integrering/"}])
 
 
 def stored(tmp_path) -> tuple[int, int]:
@@ -93,7 +81,7 @@ def test_a_first_run_killed_half_way_keeps_what_it_read_and_the_next_goes_on_fro
 
 def test_past_its_time_budget_a_run_commits_and_leaves_the_rest_for_the_next(http_server, tmp_path, capsys):
     ks_site(http_server, 100)  # 2 s of article pages
-    path = config(tmp_path, http_server.url, "run_budget = 1")
+    path = config(tmp_path, http_server.url, {"run_budget": 1})
     assert main(["run", "--config", path]) == 0
     items, read = stored(tmp_path)
     assert items == 100 and 5 <= read < 100  # every teaser stored; the pages read until the budget ran out

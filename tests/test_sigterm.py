@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from helpers import ROOT, Route, validate_atom
+from helpers import ROOT, Route, validate_atom, write_config
 
 from aggregator.cli import main
 from aggregator.store import Store
@@ -32,10 +32,10 @@ def test_sigterm_ends_a_run_like_ctrl_c_with_143_and_keeps_what_was_committed(ht
 
     http_server.add("/fast.rss", feed("Rask", 1), content_type="application/rss+xml")
     http_server.add("/slow.rss", slow)
-    config = tmp_path / "config.toml"
-    config.write_text(f'[http]\nmin_delay = 0\nretries = 0\ntimeout = 10\n'
-                      f'[[sources]]\nid = "rask"\nkind = "feed"\nurl = "{http_server.url}/fast.rss"\n'
-                      f'[[sources]]\nid = "treg"\nkind = "feed"\nurl = "{http_server.url}/slow.rss"\n')
+    config = write_config(tmp_path, http={"timeout": 10}, sources=[
+        {"id": "rask", "kind": "feed", "url": f"{http_server.url}/fast.rss"},
+        {"id": "treg", "kind": "feed", "url": f"{http_server.url}/slow.rss"},
+    ])
     child = subprocess.Popen([sys.executable, "-m", "aggregator.cli", "run", "--config", str(config)], cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, write_config
 
 from aggregator.cli import main
 from aggregator.store import MIGRATIONS, Store, StoreTooNew, migrate_db
@@ -40,9 +40,7 @@ time.sleep(120)
 def stored(http_server, tmp_path) -> tuple[str, Path]:
     """A config whose store has had one good run: (config path, store path)."""
     http_server.add("/rss", FEED, content_type="application/rss+xml")
-    config = tmp_path / "config.toml"
-    config.write_text(f'[http]\nmin_delay = 0\nretries = 0\n[[sources]]\nid = "kilde"\nkind = "feed"\n'
-                      f'url = "{http_server.url}/rss"\n')
+    config = write_config(tmp_path, sources=[{"id": "kilde", "kind": "feed", "url": f"{http_server.url}/rss"}])
     assert main(["run", "--config", str(config)]) == 0
     return str(config), tmp_path / "data" / "aggregator.db"
 

@@ -14,7 +14,7 @@ from itertools import pairwise
 
 import icalendar
 import pytest
-from helpers import SMTPReceiver, WebhookReceiver, validate_atom
+from helpers import SMTPReceiver, WebhookReceiver, validate_atom, write_config
 from stortinget_site import (
     API,
     KS,
@@ -57,54 +57,23 @@ def world(http_server, monkeypatch, tmp_path):
     smtp.close()
 
 
-def write_config(tmp_path, webhook, smtp, refresh: float = 0, more: str = "") -> str:
-    path = tmp_path / "config.toml"
-    path.write_text(f"""
-[output]
-base_url = "https://feeds.example.org/"
-[http]
-user_agent = "aggregator-test/1 (+https://kommune.example/kontakt)"
-min_delay = 0
-retries = 0
-timeout = 5
-[notify]
-admin_urls = ["{webhook.url("admin")}"]
-[[sources]]
-id = "stortinget"
-kind = "stortinget"
-url = "{API}/eksport/horinger"
-committees = ["KOMFORV", "ARBSOS"]
-hearing_refresh_hours = {refresh}
-[[sources]]
-id = "ks-integrering"
-kind = "ks"
-url = "{KS}{KS_TOPIC}"
-[[sources]]
-id = "proposisjoner"
-kind = "feed"
-url = "{REGJERINGEN}{PROPOSITIONS}"
-[[topics]]
-id = "hearings"
-title = "Høringer"
-document_types = ["consultation", "consultation-response", "committee-hearing"]
-
-[[subscriptions]]
-id = "kommune"
-urls = ["{smtp.url()}"]
-feeds = ["committees/komforv"]
-events = ["new", "updated", "reminder"]
-remind_days = [7, 1]
-recipients = ["Bergen kommune"]
-respondents = ["KS"]
-
-[[subscriptions]]
-id = "open"
-urls = ["{webhook.url("open")}"]
-feeds = ["hearings/open"]
-events = ["updated"]
-{more}
-""", encoding="utf-8")
-    return str(path)
+def config_of(tmp_path, webhook, smtp, refresh: float = 0) -> str:
+    """Stortinget (two committees), KS's topic page and a feed of propositions; a municipality's mail, and a webhook
+    on hearings/open."""
+    return write_config(
+        tmp_path, output={"base_url": "https://feeds.example.org/"},
+        http={"user_agent": "aggregator-test/1 (+https://kommune.example/kontakt)"},
+        notify={"admin_urls": [webhook.url("admin")]},
+        sources=[{"id": "stortinget", "kind": "stortinget", "url": f"{API}/eksport/horinger",
+                  "committees": ["KOMFORV", "ARBSOS"], "hearing_refresh_hours": refresh},
+                 {"id": "ks-integrering", "kind": "ks", "url": f"{KS}{KS_TOPIC}"},
+                 {"id": "proposisjoner", "kind": "feed", "url": f"{REGJERINGEN}{PROPOSITIONS}"}],
+        topics=[{"id": "hearings", "title": "Høringer",
+                 "document_types": ["consultation", "consultation-response", "committee-hearing"]}],
+        subscriptions=[{"id": "kommune", "urls": [smtp.url()], "feeds": ["committees/komforv"],
+                        "events": ["new", "updated", "reminder"], "remind_days": [7, 1],
+                        "recipients": ["Bergen kommune"], "respondents": ["KS"]},
+                       {"id": "open", "urls": [webhook.url("open")], "feeds": ["hearings/open"], "events": ["updated"]}])
 
 
 def ukraine(deadline_days: int = 20) -> ApiHearing:
@@ -137,7 +106,7 @@ def links(entry) -> set[tuple[str, str]]:
 
 def test_committee_hearings_reach_feeds_calendar_and_subscriptions_once(world):
     api, ks, props, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp)
+    config = config_of(tmp_path, webhook, smtp)
     a, b = api.add(ukraine()), api.add(budget())
     api.add(ApiHearing(10005700, "FINANS", [Case(105900, "Skattereglene", "Skattereglene 2026", "Prop. 2 LS (2025-2026)")],
                        oslo(TODAY + timedelta(days=12))))  # another committee's: not read
@@ -237,7 +206,7 @@ def a_title(hearing: ApiHearing) -> str:
 
 def test_a_moved_meeting_keeps_its_uid_and_raises_its_sequence(world):
     api, ks, props, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp)
+    config = config_of(tmp_path, webhook, smtp)
     b = api.add(budget())
     assert main(["run", "--config", config]) == 0
     before = {str(e["uid"]): e for e in calendar_events(tmp_path) if "dtend" not in e}
@@ -255,7 +224,7 @@ def test_a_moved_meeting_keeps_its_uid_and_raises_its_sequence(world):
 
 def test_ks_input_from_ks_no_first_is_told_once_and_not_again_by_the_apis_list(world):
     api, ks, props, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp)
+    config = config_of(tmp_path, webhook, smtp)
     a = api.add(ukraine())
     assert main(["run", "--config", config]) == 0
     page = ks.add(KsInput("innspill-ukraina", "Høringsinnspill om midlertidige regler for fordrevne fra Ukraina",
@@ -274,7 +243,7 @@ def test_ks_input_from_ks_no_first_is_told_once_and_not_again_by_the_apis_list(w
 
 def test_ks_pages_are_linked_by_a_link_a_case_or_a_cited_reference_never_by_title_alone(world):
     api, ks, props, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp)
+    config = config_of(tmp_path, webhook, smtp)
     a, c = api.add(ukraine()), api.add(ApiHearing(10005610, "KOMFORV", [Case(
         105220, "Bosetting av flyktninger", "Bosetting av flyktninger", "Meld. St. 12 (2025-2026)")],
         oslo(TODAY + timedelta(days=30))))
@@ -303,7 +272,7 @@ def test_ks_pages_are_linked_by_a_link_a_case_or_a_cited_reference_never_by_titl
 
 def test_the_api_failing_for_days_changes_no_hearing_and_names_the_endpoint(world, capsys):
     api, ks, props, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp, refresh=20)
+    config = config_of(tmp_path, webhook, smtp, refresh=20)
     a = api.add(ukraine())
     assert main(["run", "--config", config]) == 0
     open_before = (tmp_path / "feeds/hearings/open.atom").read_bytes()
@@ -340,7 +309,7 @@ def test_the_api_failing_for_days_changes_no_hearing_and_names_the_endpoint(worl
 
 def test_the_session_comes_from_the_calendar_when_the_api_cannot_name_it(world, capsys):
     api, ks, props, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp)
+    config = config_of(tmp_path, webhook, smtp)
     api.sessions_broken = True
     a = api.add(ukraine())
     assert main(["run", "--config", config]) == 0
@@ -350,7 +319,7 @@ def test_the_session_comes_from_the_calendar_when_the_api_cannot_name_it(world, 
 
 def test_reminders_before_the_input_deadline_come_on_their_day_in_oslo_once(world):
     api, ks, props, webhook, smtp, tmp_path = world
-    config_path = write_config(tmp_path, webhook, smtp)
+    config_path = config_of(tmp_path, webhook, smtp)
     a = api.add(ukraine(deadline_days=20))
     assert main(["run", "--config", config_path]) == 0
     config = load_config(config_path)
@@ -379,7 +348,7 @@ def test_politeness_spacing_retry_after_and_the_user_agent(world, monkeypatch):
     api, ks, props, webhook, smtp, tmp_path = world
     monkeypatch.setattr(stortinget_kind, "KIND", KIND)  # the kind's own 0.6 s between calls, through the proxy
     path = tmp_path / "config.toml"
-    write_config(tmp_path, webhook, smtp)
+    config_of(tmp_path, webhook, smtp)
     path.write_text(path.read_text("utf-8").replace("retries = 0", "retries = 1"), encoding="utf-8")
     api.add(ukraine())
     api.retry_after_once = "1"
@@ -400,7 +369,7 @@ def test_politeness_spacing_retry_after_and_the_user_agent(world, monkeypatch):
 
 def test_input_is_read_for_followed_hearings_on_their_interval_and_a_failing_one_is_a_warning(world, capsys):
     api, ks, props, webhook, smtp, tmp_path = world
-    config = write_config(tmp_path, webhook, smtp, refresh=20)
+    config = config_of(tmp_path, webhook, smtp, refresh=20)
     a = api.add(ukraine())
     old = api.add(ApiHearing(10005500, "KOMFORV", [Case(105100, "Gammel sak", "Gammel sak", "Prop. 9 L (2025-2026)")],
                              oslo(TODAY - timedelta(days=90)), status="Avholdt"))

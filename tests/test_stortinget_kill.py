@@ -14,7 +14,7 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-from helpers import SMTPReceiver, WebhookReceiver, update_and_reminder_ledger, update_and_reminder_titles
+from helpers import SMTPReceiver, WebhookReceiver, update_and_reminder_ledger, update_and_reminder_titles, write_config
 from stortinget_site import ApiHearing, Case, StortingetApi, oslo
 from warm_runner import KillMoments, WarmRunner
 
@@ -38,25 +38,13 @@ def test_killed_runs_lose_no_committee_update_or_reminder_and_resend_nothing_mar
                                                          "Meld. St. 12 (2025-2026)")], oslo(TODAY + timedelta(days=3))))
     webhook, smtp = WebhookReceiver(), SMTPReceiver()
     try:
-        config = tmp_path / "config.toml"
-        config.write_text(f"""
-[http]
-min_delay = 0
-retries = 0
-timeout = 5
-[[sources]]
-id = "stortinget"
-kind = "stortinget"
-url = "{http_server.url}/eksport/horinger"
-hearing_refresh_hours = 0
-[[subscriptions]]
-id = "komite"
-urls = ["{webhook.url()}", "{smtp.url()}"]
-feeds = ["committees/komforv"]
-events = ["updated", "reminder"]
-remind_days = [3]
-respondents = ["KS"]
-""", encoding="utf-8")
+        config = write_config(tmp_path, sources=[
+            {"id": "stortinget", "kind": "stortinget", "url": f"{http_server.url}/eksport/horinger",
+             "hearing_refresh_hours": 0},
+        ], subscriptions=[
+            {"id": "komite", "urls": [webhook.url(), smtp.url()], "feeds": ["committees/komforv"],
+             "events": ["updated", "reminder"], "remind_days": [3], "respondents": ["KS"]},
+        ])
         database = tmp_path / "data" / "aggregator.db"
         hook_label, mail_label = redact(webhook.url()), redact(smtp.url())
         Store(database).close()
